@@ -1,0 +1,8 @@
+"""mockapigw: a fast, faithful in-process fake of AWS API Gateway V2 and its @connections API."""
+
+from .core.errors import UnsupportedOperation
+from .mock import DEFAULT_ACCOUNT_ID, MockApiGateway, mock_apigateway
+
+__version__ = "0.1.0"
+
+__all__ = ["DEFAULT_ACCOUNT_ID", "MockApiGateway", "UnsupportedOperation", "__version__", "mock_apigateway"]

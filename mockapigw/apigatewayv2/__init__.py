@@ -1,0 +1,1 @@
+"""The apigatewayv2 control plane: backend, resources and service adapter."""

@@ -1,0 +1,1 @@
+"""Service-agnostic machinery: interception, codec, errors, ids, clock, pagination, state."""

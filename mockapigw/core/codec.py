@@ -1,0 +1,464 @@
+"""A rest-json codec driven by botocore's service model.
+
+``Operation.parse`` turns the wire request botocore built into parameters named after the model's members;
+``Operation.respond`` turns a backend's result (or a :class:`ServiceError`) into the bytes AWS would send.
+Everything that depends only on the model is compiled once per operation.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import email.utils
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
+
+from .errors import ServiceError
+from .validation import InvalidInput, compile_validator
+
+Converter = Callable[[Any], Any]
+Params = dict[str, Any]
+
+
+class WireRequest:
+    """The parts of an HTTP request the codec reads."""
+
+    __slots__ = ("method", "url", "headers", "body")
+
+    def __init__(self, method: str, url: str, headers: Mapping[str, Any], body: Any) -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+
+
+class WireResponse:
+    """Status, headers and body of an answer, before it is wrapped for botocore."""
+
+    __slots__ = ("status", "headers", "body")
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+
+def split_url(url: str) -> tuple[str, str, str]:
+    """Split ``scheme://host/path?query`` into host, raw path and raw query, without urllib's overhead."""
+    start = url.find("//") + 2
+    slash = url.find("/", start)
+    if slash < 0:
+        host_end = url.find("?", start)
+        host = url[start:] if host_end < 0 else url[start:host_end]
+        return host, "/", "" if host_end < 0 else url[host_end + 1 :]
+    host = url[start:slash]
+    qmark = url.find("?", slash)
+    if qmark < 0:
+        return host, url[slash:], ""
+    return host, url[slash:qmark], url[qmark + 1 :]
+
+
+# ---------------------------------------------------------------------------------------------- timestamps
+
+
+def _iso8601(value: _dt.datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(_dt.timezone.utc)
+    if value.microsecond:
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _format_timestamp(fmt: str) -> Converter:
+    if fmt == "iso8601":
+        return _iso8601
+    if fmt == "rfc822":
+        return lambda v: email.utils.format_datetime(v.astimezone(_dt.timezone.utc), usegmt=True)
+    return lambda v: v.timestamp()
+
+
+def _parse_timestamp(value: Any) -> _dt.datetime:
+    if isinstance(value, (int, float)):
+        return _dt.datetime.fromtimestamp(value, _dt.timezone.utc)
+    text = str(value)
+    try:
+        return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            return email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"Invalid timestamp: {text!r}") from None
+
+
+def _timestamp_format(shape: Shape, default: str) -> str:
+    fmt: str = shape.serialization.get("timestampFormat") or shape.metadata.get("timestampFormat") or default
+    return fmt
+
+
+# ---------------------------------------------------------------------------------------------- converters
+
+
+def _compile_to_wire(shape: Shape, memo: dict[str, Converter | None]) -> Converter | None:
+    """Compile member-named data -> wire JSON data; ``None`` means the value passes unchanged."""
+    type_name = shape.type_name
+    if type_name == "structure":
+        assert isinstance(shape, StructureShape)
+        if shape.name in memo:
+            return memo[shape.name] or (lambda v: v)
+        table: dict[str, tuple[str, Converter | None]] = {}
+
+        def structure(value: Mapping[str, Any]) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for name, item in value.items():
+                if item is None:
+                    continue
+                wire, conv = table[name]
+                out[wire] = item if conv is None else conv(item)
+            return out
+
+        memo[shape.name] = structure
+        for name, member in shape.members.items():
+            table[name] = (member.serialization.get("name", name), _compile_to_wire(member, memo))
+        return structure
+    if type_name == "list":
+        element = _compile_to_wire(shape.member, memo)  # type: ignore[attr-defined]
+        if element is None:
+            return None
+        return lambda v: [element(x) for x in v]
+    if type_name == "map":
+        values = _compile_to_wire(shape.value, memo)  # type: ignore[attr-defined]
+        if values is None:
+            return None
+        return lambda v: {k: values(x) for k, x in v.items()}
+    if type_name == "timestamp":
+        return _format_timestamp(_timestamp_format(shape, "unixtimestamp"))
+    if type_name == "blob":
+        return lambda v: base64.b64encode(v if isinstance(v, bytes) else str(v).encode()).decode()
+    return None
+
+
+def _compile_from_wire(shape: Shape, memo: dict[str, Converter | None]) -> Converter | None:
+    """Compile wire JSON data -> member-named data; ``None`` means the value passes unchanged."""
+    type_name = shape.type_name
+    if type_name == "structure":
+        assert isinstance(shape, StructureShape)
+        if shape.name in memo:
+            return memo[shape.name] or (lambda v: v)
+        table: dict[str, tuple[str, Converter | None]] = {}
+
+        def structure(value: Any) -> dict[str, Any]:
+            if not isinstance(value, dict):
+                raise InvalidInput(f"Expected an object for {shape.name}, got {type(value).__name__}")
+            out: dict[str, Any] = {}
+            for wire, item in value.items():
+                entry = table.get(wire)
+                if entry is None or item is None:
+                    continue  # AWS ignores members it does not know
+                name, conv = entry
+                out[name] = item if conv is None else conv(item)
+            return out
+
+        memo[shape.name] = structure
+        for name, member in shape.members.items():
+            if member.serialization.get("location"):
+                continue
+            table[member.serialization.get("name", name)] = (name, _compile_from_wire(member, memo))
+        return structure
+    if type_name == "list":
+        element = _compile_from_wire(shape.member, memo)  # type: ignore[attr-defined]
+        if element is None:
+            return None
+        return lambda v: [element(x) for x in v] if isinstance(v, list) else v
+    if type_name == "map":
+        values = _compile_from_wire(shape.value, memo)  # type: ignore[attr-defined]
+        if values is None:
+            return None
+        return lambda v: {k: values(x) for k, x in v.items()} if isinstance(v, dict) else v
+    if type_name == "timestamp":
+        return _parse_timestamp
+    if type_name == "blob":
+        return _decode_base64
+    return None
+
+
+def _decode_base64(value: Any) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (ValueError, TypeError):
+        raise InvalidInput("Invalid base64 value") from None
+
+
+def _scalar_from_text(shape: Shape, member_label: str) -> Converter:
+    """Convert a query-string or header value to the member's type."""
+    type_name = shape.type_name
+    if type_name == "integer" or type_name == "long":
+
+        def integer(text: str) -> int:
+            try:
+                return int(text)
+            except ValueError:
+                raise InvalidInput(f"Invalid value for {member_label}: {text!r} is not an integer") from None
+
+        return integer
+    if type_name == "boolean":
+
+        def boolean(text: str) -> bool:
+            lowered = text.lower()
+            if lowered not in ("true", "false"):
+                raise InvalidInput(f"Invalid value for {member_label}: {text!r} is not a boolean")
+            return lowered == "true"
+
+        return boolean
+    if type_name == "double" or type_name == "float":
+        return float
+    if type_name == "timestamp":
+        return _parse_timestamp
+    return str
+
+
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, (bytearray, memoryview)):
+        return bytes(body)
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    read = getattr(body, "read", None)
+    if read is not None:
+        data = read()
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    return bytes(body)
+
+
+# ---------------------------------------------------------------------------------------------- operation
+
+
+class Operation:
+    """Everything needed to decode one operation's requests and encode its responses."""
+
+    def __init__(self, model: OperationModel) -> None:
+        self.name: str = model.name
+        self.model = model
+        http = model.http
+        self.method: str = http.get("method", "POST")
+        self.status: int = http.get("responseCode", 200)
+        uri = http.get("requestUri", "/").split("?", 1)[0]
+        self._path_re, self._path_members = _compile_path(uri, model.input_shape)
+        self._query: dict[str, tuple[str, Converter, bool]] = {}
+        self._headers_in: list[tuple[str, str, Converter]] = []
+        self._payload_in: tuple[str, str] | None = None
+        self._body_in: Converter | None = None
+        self._validate: Callable[[Params], None] = lambda params: None
+        self._compile_input(model.input_shape)
+        self._compile_output(model.output_shape)
+
+    # --- input
+
+    def _compile_input(self, shape: StructureShape | None) -> None:
+        if shape is None:
+            return
+        memo: dict[str, Converter | None] = {}
+        payload = shape.serialization.get("payload")
+        has_body = False
+        for name, member in shape.members.items():
+            location = member.serialization.get("location")
+            wire = member.serialization.get("name", name)
+            if location == "querystring":
+                if member.type_name == "list":
+                    conv = _scalar_from_text(member.member, wire)  # type: ignore[attr-defined]
+                    self._query[wire] = (name, conv, True)
+                else:
+                    self._query[wire] = (name, _scalar_from_text(member, wire), False)
+            elif location == "header":
+                self._headers_in.append((wire.lower(), name, _scalar_from_text(member, wire)))
+            elif location is None and name != payload:
+                has_body = True
+        if payload is not None:
+            member = shape.members[payload]
+            self._payload_in = (payload, member.type_name)
+            if member.type_name == "structure":
+                self._body_in = _compile_from_wire(member, memo)
+        elif has_body:
+            self._body_in = _compile_from_wire(shape, memo)
+        self._validate = compile_validator(shape)
+
+    def parse(self, request: WireRequest) -> tuple[Params, str, str]:
+        """Decode *request* into ``(params, host, base_path)``; raise ``InvalidInput`` for bad input."""
+        host, path, query = split_url(request.url)
+        match = self._path_re.match(path)
+        if match is None:
+            raise InvalidInput(f"The request path {path!r} does not match {self.name}")
+        groups = match.groups()
+        params: Params = {}
+        for index, name in enumerate(self._path_members, start=1):
+            params[name] = unquote(groups[index])
+        if query and self._query:
+            for key, value in parse_qsl(query, keep_blank_values=True):
+                entry = self._query.get(key)
+                if entry is None:
+                    continue
+                name, conv, is_list = entry
+                if is_list:
+                    params.setdefault(name, []).append(conv(value))
+                else:
+                    params[name] = conv(value)
+        for header, name, conv in self._headers_in:
+            value = request.headers.get(header)
+            if value is not None:
+                params[name] = conv(value.decode() if isinstance(value, bytes) else value)
+        if self._payload_in is not None:
+            payload_name, payload_type = self._payload_in
+            raw = _body_bytes(request.body)
+            if payload_type == "structure":
+                if raw and self._body_in is not None:
+                    params[payload_name] = self._body_in(_load_json(raw))
+            elif payload_type == "string":
+                params[payload_name] = raw.decode("utf-8")
+            else:
+                params[payload_name] = raw
+        elif self._body_in is not None:
+            raw = _body_bytes(request.body)
+            if raw:
+                params.update(self._body_in(_load_json(raw)))
+        self._validate(params)
+        return params, host, groups[0]
+
+    # --- output
+
+    def _compile_output(self, shape: StructureShape | None) -> None:
+        self._headers_out: list[tuple[str, str, Converter]] = []
+        self._payload_out: tuple[str, str, Converter | None] | None = None
+        self._status_member: str | None = None
+        self._body_out: Converter | None = None
+        self._excluded: frozenset[str] = frozenset()
+        if shape is None:
+            return
+        memo: dict[str, Converter | None] = {}
+        payload = shape.serialization.get("payload")
+        body_members = False
+        for name, member in shape.members.items():
+            location = member.serialization.get("location")
+            if location == "header":
+                fmt = _format_timestamp(_timestamp_format(member, "rfc822"))
+                conv: Converter = fmt if member.type_name == "timestamp" else str
+                self._headers_out.append((name, member.serialization.get("name", name), conv))
+            elif location == "statusCode":
+                self._status_member = name
+            elif location is None and name != payload:
+                body_members = True
+        if payload is not None:
+            member = shape.members[payload]
+            self._payload_out = (payload, member.type_name, _compile_to_wire(member, memo))
+        elif body_members:
+            self._body_out = _compile_to_wire(shape, memo)
+        self._excluded = frozenset(name for name, _, _ in self._headers_out)
+        if self._status_member:
+            self._excluded |= {self._status_member}
+
+    def respond(self, result: Mapping[str, Any] | None, request_id: str) -> WireResponse:
+        """Encode a backend result as AWS's response."""
+        headers = {"x-amzn-requestid": request_id, "date": _http_date()}
+        status = self.status
+        body = b""
+        result = result or {}
+        if self._payload_out is not None:
+            name, type_name, conv = self._payload_out
+            value = result.get(name)
+            if type_name in ("blob", "string"):
+                body = _body_bytes(value)
+            elif value is not None:
+                body = _dump_json(conv(value) if conv else value)
+                headers["content-type"] = "application/json"
+        elif self._body_out is not None:
+            body_values = result if not self._excluded else {k: v for k, v in result.items() if k not in self._excluded}
+            body = _dump_json(self._body_out(body_values))
+            headers["content-type"] = "application/json"
+        for name, wire, conv in self._headers_out:
+            value = result.get(name)
+            if value is not None:
+                headers[wire.lower()] = conv(value)
+        if self._status_member is not None and result.get(self._status_member) is not None:
+            status = int(result[self._status_member])
+        headers["content-length"] = str(len(body))
+        return WireResponse(status, headers, body)
+
+
+def _compile_path(uri: str, shape: StructureShape | None) -> tuple[re.Pattern[str], list[str]]:
+    """Compile a ``requestUri`` into a regex; group 1 is whatever base path precedes it."""
+    by_wire = {}
+    if shape is not None:
+        for name, member in shape.members.items():
+            if member.serialization.get("location") == "uri":
+                by_wire[member.serialization.get("name", name)] = name
+    pattern = ["^(.*?)"]
+    names: list[str] = []
+    position = 0
+    for label in re.finditer(r"\{([^}]+)\}", uri):
+        pattern.append(re.escape(uri[position : label.start()]))
+        wire = label.group(1)
+        greedy = wire.endswith("+")
+        wire = wire.rstrip("+")
+        pattern.append("(.+)" if greedy else "([^/]+)")
+        names.append(by_wire.get(wire, wire))
+        position = label.end()
+    pattern.append(re.escape(uri[position:]))
+    pattern.append("$")
+    return re.compile("".join(pattern)), names
+
+
+def _load_json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"Could not parse request body into json: {exc}") from None
+
+
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _dump_json(value: Any) -> bytes:
+    return _dumps(value).encode("utf-8")
+
+
+def _http_date() -> str:
+    return email.utils.formatdate(usegmt=True)
+
+
+# ---------------------------------------------------------------------------------------------- errors
+
+
+class ErrorEncoder:
+    """Encode :class:`ServiceError` as the model's error shapes: status, ``x-amzn-ErrorType``, wire body."""
+
+    def __init__(self, service: ServiceModel) -> None:
+        self._shapes: dict[str, tuple[int, dict[str, str]]] = {}
+        for shape in service.error_shapes:
+            status = shape.metadata.get("error", {}).get("httpStatusCode", 400)
+            members = {name: m.serialization.get("name", name) for name, m in shape.members.items()}
+            self._shapes[shape.name] = (status, members)
+
+    def encode(self, error: ServiceError, request_id: str) -> WireResponse:
+        status, members = self._shapes.get(error.code, (error.status, {"Message": "message"}))
+        body: dict[str, Any] = {}
+        if error.message is not None:
+            body[members.get("Message", "message")] = error.message
+        for name, value in error.fields.items():
+            if value is not None:
+                body[members.get(name, name[:1].lower() + name[1:])] = value
+        raw = _dump_json(body) if body else b""
+        headers = {
+            "x-amzn-requestid": request_id,
+            "x-amzn-errortype": error.code,
+            "date": _http_date(),
+            "content-length": str(len(raw)),
+        }
+        if raw:
+            headers["content-type"] = "application/json"
+        return WireResponse(status, headers, raw)

@@ -1,0 +1,29 @@
+"""Identifiers in the formats AWS uses."""
+
+from __future__ import annotations
+
+import random
+import string
+import uuid
+
+_LOWER_ALNUM = string.ascii_lowercase + string.digits
+_URLSAFE_B64 = string.ascii_letters + string.digits + "-_"
+_rng = random.SystemRandom()
+
+
+def lower_alnum(length: int) -> str:
+    """A random id of lower-case letters and digits, like ``bwop0s66op`` (ApiId) or ``72jz1wk`` (RouteId)."""
+    return "".join(_rng.choices(_LOWER_ALNUM, k=length))
+
+
+def connection_style() -> str:
+    """A 16-character id like ``L0SM9cOFvHcCIhw=``: 15 URL-safe base64 characters and ``=``.
+
+    AWS uses this shape for WebSocket connection ids and for runtime request ids.
+    """
+    return "".join(_rng.choices(_URLSAFE_B64, k=15)) + "="
+
+
+def request_id() -> str:
+    """A control-plane request id (a UUID, as in ``x-amzn-RequestId``)."""
+    return str(uuid.uuid4())

@@ -1,0 +1,179 @@
+"""Server-side input validation compiled from the model: what AWS checks that botocore does not.
+
+botocore checks required members, types and minimums on the client, but users can turn that off
+(``parameter_validation=False``) and it never checks enums or maximums. The service does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from botocore.model import Shape, StructureShape
+
+Check = Callable[[Any, str, list[str]], None]
+
+
+class InvalidInput(Exception):
+    """The request is malformed; the service answers with its bad-request error and this message."""
+
+
+def compile_validator(shape: StructureShape) -> Callable[[dict[str, Any]], None]:
+    """Return a function that raises :class:`InvalidInput` listing every violated constraint."""
+    check = _compile(shape, {})
+
+    def validate(params: dict[str, Any]) -> None:
+        problems: list[str] = []
+        check(params, "", problems)
+        if problems:
+            count = len(problems)
+            noun = "error" if count == 1 else "errors"
+            raise InvalidInput(f"{count} validation {noun} detected: " + "; ".join(problems))
+
+    return validate
+
+
+def _label(path: str, wire: str) -> str:
+    return f"{path}.{wire}" if path else wire
+
+
+def _compile(shape: Shape, memo: dict[str, Check]) -> Check:
+    kind = shape.type_name
+    if kind == "structure":
+        return _structure(shape, memo)  # type: ignore[arg-type]
+    if kind == "list":
+        return _list(shape, memo)
+    if kind == "map":
+        return _map(shape, memo)
+    if kind == "string":
+        return _string(shape)
+    if kind in ("integer", "long"):
+        return _number(shape, int, "an integer")
+    if kind in ("double", "float"):
+        return _number(shape, (int, float), "a number")
+    if kind == "boolean":
+        return _typed(bool, "a boolean")
+    if kind == "blob":
+        return _typed((bytes, bytearray, str), "binary data")
+    return lambda value, path, problems: None
+
+
+def _structure(shape: StructureShape, memo: dict[str, Check]) -> Check:
+    if shape.name in memo:
+        return memo[shape.name]
+    members: list[tuple[str, str, Check]] = []
+    required = [(name, shape.members[name].serialization.get("name", name)) for name in shape.required_members]
+
+    def check(value: Any, path: str, problems: list[str]) -> None:
+        if not isinstance(value, dict):
+            problems.append(f"Value at '{path}' failed to satisfy constraint: Member must be an object")
+            return
+        for name, wire in required:
+            if value.get(name) is None:
+                problems.append(f"Value null at '{_label(path, wire)}' failed to satisfy constraint: Member must not be null")
+        for name, wire, member_check in members:
+            item = value.get(name)
+            if item is not None:
+                member_check(item, _label(path, wire), problems)
+
+    memo[shape.name] = check
+    for name, member in shape.members.items():
+        members.append((name, member.serialization.get("name", name), _compile(member, memo)))
+    return check
+
+
+def _length(shape: Shape) -> Callable[[int], str | None]:
+    low = shape.metadata.get("min")
+    high = shape.metadata.get("max")
+
+    def problem(size: int) -> str | None:
+        if low is not None and size < low:
+            return f"Member must have length greater than or equal to {low}"
+        if high is not None and size > high:
+            return f"Member must have length less than or equal to {high}"
+        return None
+
+    return problem
+
+
+def _string(shape: Shape) -> Check:
+    enum = shape.enum
+    allowed = frozenset(enum) if enum else None
+    length = _length(shape)
+
+    def check(value: Any, path: str, problems: list[str]) -> None:
+        if not isinstance(value, str):
+            problems.append(f"Value at '{path}' failed to satisfy constraint: Member must be a string")
+            return
+        if allowed is not None and value not in allowed:
+            problems.append(
+                f"Value '{value}' at '{path}' failed to satisfy constraint: "
+                f"Member must satisfy enum value set: [{', '.join(enum)}]"
+            )
+        wrong = length(len(value))
+        if wrong:
+            problems.append(f"Value '{value}' at '{path}' failed to satisfy constraint: {wrong}")
+
+    return check
+
+
+def _number(shape: Shape, kinds: type | tuple[type, ...], noun: str) -> Check:
+    low = shape.metadata.get("min")
+    high = shape.metadata.get("max")
+
+    def check(value: Any, path: str, problems: list[str]) -> None:
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            problems.append(f"Value at '{path}' failed to satisfy constraint: Member must be {noun}")
+            return
+        if low is not None and value < low:
+            problems.append(
+                f"Value '{value}' at '{path}' failed to satisfy constraint: "
+                f"Member must have value greater than or equal to {low}"
+            )
+        if high is not None and value > high:
+            problems.append(
+                f"Value '{value}' at '{path}' failed to satisfy constraint: "
+                f"Member must have value less than or equal to {high}"
+            )
+
+    return check
+
+
+def _typed(kinds: type | tuple[type, ...], noun: str) -> Check:
+    def check(value: Any, path: str, problems: list[str]) -> None:
+        if not isinstance(value, kinds):
+            problems.append(f"Value at '{path}' failed to satisfy constraint: Member must be {noun}")
+
+    return check
+
+
+def _list(shape: Shape, memo: dict[str, Check]) -> Check:
+    element = _compile(shape.member, memo)  # type: ignore[attr-defined]
+    length = _length(shape)
+
+    def check(value: Any, path: str, problems: list[str]) -> None:
+        if not isinstance(value, list):
+            problems.append(f"Value at '{path}' failed to satisfy constraint: Member must be a list")
+            return
+        wrong = length(len(value))
+        if wrong:
+            problems.append(f"Value at '{path}' failed to satisfy constraint: {wrong}")
+        for index, item in enumerate(value):
+            element(item, f"{path}.{index + 1}.member", problems)
+
+    return check
+
+
+def _map(shape: Shape, memo: dict[str, Check]) -> Check:
+    key_check = _compile(shape.key, memo)  # type: ignore[attr-defined]
+    value_check = _compile(shape.value, memo)  # type: ignore[attr-defined]
+
+    def check(value: Any, path: str, problems: list[str]) -> None:
+        if not isinstance(value, dict):
+            problems.append(f"Value at '{path}' failed to satisfy constraint: Member must be a map")
+            return
+        for key, item in value.items():
+            key_check(key, f"{path}.key", problems)
+            value_check(item, f"{path}.{key}", problems)
+
+    return check

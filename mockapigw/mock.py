@@ -1,0 +1,176 @@
+"""``MockApiGateway``: one object that is a decorator, a context manager (sync and async) and start/stop."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import re
+import threading
+import unittest
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+
+from .apigatewayv2.service import ApiGatewayV2Service
+from .core.dispatch import Dispatcher
+from .core.interception import Interceptor
+from .management.service import ManagementService
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+ACCOUNT_ENV = "MOCKAPIGW_ACCOUNT_ID"
+_ACCOUNT = re.compile(r"^\d{12}$")
+
+F = TypeVar("F", bound=Callable[..., Any])
+C = TypeVar("C", bound=type)
+
+# One interceptor per process: it only tracks clients, and hooks them while some mock is active.
+_interceptor = Interceptor(("apigatewayv2", "apigatewaymanagementapi"))
+
+
+class MockApiGateway:
+    """A fake API Gateway V2 and @connections API; its state lives on this object.
+
+    Each start from stopped begins with empty state. Starting an already started mock (nesting the same
+    object) only counts; the matching stop counts down.
+    """
+
+    def __init__(self, *, account_id: str | None = None) -> None:
+        account = account_id or os.environ.get(ACCOUNT_ENV) or DEFAULT_ACCOUNT_ID
+        if not _ACCOUNT.match(account):
+            raise ValueError(f"account_id must be 12 digits, got {account!r}")
+        self.account_id = account
+        self._depth = 0
+        self._lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.apigatewayv2 = ApiGatewayV2Service()
+        self.management = ManagementService()
+        self._dispatcher = Dispatcher(
+            {"apigatewayv2": self.apigatewayv2, "apigatewaymanagementapi": self.management}, self.account_id
+        )
+
+    # --- start / stop
+
+    def start(self) -> MockApiGateway:
+        """Activate the mock (state starts empty unless it is already active)."""
+        with self._lock:
+            self._depth += 1
+            if self._depth > 1:
+                return self
+            self._reset()
+        _interceptor.push(self)
+        return self
+
+    def stop(self) -> None:
+        """Deactivate the mock; botocore is as it was once no mock is active."""
+        with self._lock:
+            if self._depth == 0:
+                raise RuntimeError("stop() called on a mock_apigateway that is not started")
+            self._depth -= 1
+            if self._depth:
+                return
+        _interceptor.pop(self)
+
+    @property
+    def active(self) -> bool:
+        """Whether this mock is started."""
+        return self._depth > 0
+
+    def respond(self, event_name: str, request: AWSPreparedRequest, region: str) -> AWSResponse:
+        """Answer an intercepted botocore request (called by the interceptor)."""
+        return self._dispatcher.respond(event_name, request, region)
+
+    # --- context managers
+
+    def __enter__(self) -> MockApiGateway:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> MockApiGateway:
+        return self.start()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # --- decorator
+
+    @overload
+    def __call__(self, target: C) -> C: ...
+
+    @overload
+    def __call__(self, target: F) -> F: ...
+
+    def __call__(self, target: Any) -> Any:
+        """Decorate a function, coroutine function, class or ``unittest.TestCase``."""
+        if isinstance(target, type):
+            return self._decorate_class(target)
+        if inspect.iscoroutinefunction(target):
+
+            @functools.wraps(target)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                async with self:
+                    return await target(*args, **kwargs)
+
+            return async_wrapper
+        if not callable(target):
+            raise TypeError(f"mock_apigateway cannot decorate {target!r}")
+
+        @functools.wraps(target)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return target(*args, **kwargs)
+
+        return wrapper
+
+    def _decorate_class(self, cls: C) -> C:
+        if issubclass(cls, unittest.TestCase):
+            # setUp, the test and tearDown all run inside the mock; the cleanup stops it even if setUp fails.
+            original_setup = cls.setUp
+            mock = self
+
+            @functools.wraps(original_setup)
+            def setUp(test: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
+                mock.start()
+                test.addCleanup(mock.stop)
+                original_setup(test)
+
+            cls.setUp = setUp  # type: ignore[method-assign]
+            return cls
+        for name, value in list(vars(cls).items()):
+            if name.startswith("test") and callable(value):
+                setattr(cls, name, self(value))
+        return cls
+
+
+@overload
+def mock_apigateway(target: C, /) -> C: ...
+
+
+@overload
+def mock_apigateway(target: F, /) -> F: ...
+
+
+@overload
+def mock_apigateway(*, account_id: str | None = None) -> MockApiGateway: ...
+
+
+def mock_apigateway(target: Any = None, /, *, account_id: str | None = None) -> Any:
+    """Mock API Gateway V2 and the @connections API.
+
+    Use as ``@mock_apigateway``, ``@mock_apigateway()``, ``with mock_apigateway() as gw``,
+    ``async with mock_apigateway() as gw`` or ``gw = mock_apigateway(); gw.start() ... gw.stop()``.
+    """
+    mock = MockApiGateway(account_id=account_id)
+    if target is None:
+        return mock
+    return mock(target)
