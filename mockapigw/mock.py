@@ -139,12 +139,12 @@ class MockApiGateway:
             mock = self
 
             @functools.wraps(original_setup)
-            def setUp(test: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
+            def setUp(test: unittest.TestCase) -> None:
                 mock.start()
                 test.addCleanup(mock.stop)
                 original_setup(test)
 
-            cls.setUp = setUp  # type: ignore[method-assign]
+            cls.setUp = setUp  # type: ignore[method-assign,assignment]
             return cls
         for name, value in list(vars(cls).items()):
             if name.startswith("test") and callable(value):

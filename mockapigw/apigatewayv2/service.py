@@ -20,7 +20,8 @@ def implemented_operations() -> set[str]:
     """Model operation names the backend implements (used by the docs' operations page)."""
     from ..core.model import service_model
 
-    return {op for op in service_model(NAME).operation_names if callable(getattr(ApiGatewayV2Backend, xform_name(op), None))}
+    names = service_model(NAME).operation_names
+    return {op for op in names if callable(getattr(ApiGatewayV2Backend, xform_name(op), None))}
 
 
 class ApiGatewayV2Service:

@@ -28,7 +28,7 @@ Params = dict[str, Any]
 class WireRequest:
     """The parts of an HTTP request the codec reads."""
 
-    __slots__ = ("method", "url", "headers", "body")
+    __slots__ = ("body", "headers", "method", "url")
 
     def __init__(self, method: str, url: str, headers: Mapping[str, Any], body: Any) -> None:
         self.method = method
@@ -40,7 +40,7 @@ class WireRequest:
 class WireResponse:
     """Status, headers and body of an answer, before it is wrapped for botocore."""
 
-    __slots__ = ("status", "headers", "body")
+    __slots__ = ("body", "headers", "status")
 
     def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
         self.status = status
@@ -310,9 +310,9 @@ class Operation:
                 else:
                     params[name] = conv(value)
         for header, name, conv in self._headers_in:
-            value = request.headers.get(header)
-            if value is not None:
-                params[name] = conv(value.decode() if isinstance(value, bytes) else value)
+            raw_header = request.headers.get(header)
+            if raw_header is not None:
+                params[name] = conv(raw_header.decode() if isinstance(raw_header, bytes) else raw_header)
         if self._payload_in is not None:
             payload_name, payload_type = self._payload_in
             raw = _body_bytes(request.body)
@@ -440,6 +440,7 @@ class ErrorEncoder:
     def __init__(self, service: ServiceModel) -> None:
         self._shapes: dict[str, tuple[int, dict[str, str]]] = {}
         for shape in service.error_shapes:
+            assert isinstance(shape, StructureShape)
             status = shape.metadata.get("error", {}).get("httpStatusCode", 400)
             members = {name: m.serialization.get("name", name) for name, m in shape.members.items()}
             self._shapes[shape.name] = (status, members)

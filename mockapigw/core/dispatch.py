@@ -18,7 +18,7 @@ from .validation import InvalidInput
 class Call:
     """A decoded request, as a service sees it: operation, model-named params and where it was sent."""
 
-    __slots__ = ("operation", "params", "account_id", "region", "host", "base_path", "request_id")
+    __slots__ = ("account_id", "base_path", "host", "operation", "params", "region", "request_id")
 
     def __init__(
         self,
@@ -117,9 +117,8 @@ class Dispatcher:
         operation = compiled(service.name, operation_name)
         request_id = ids.request_id()
         try:
-            params, host, base_path = operation.parse(
-                WireRequest(request.method, request.url, request.headers, request.body)
-            )
+            headers: Mapping[str, Any] = request.headers  # type: ignore[assignment]  # HTTPHeaders is a mapping
+            params, host, base_path = operation.parse(WireRequest(request.method, request.url, headers, request.body))
             call = Call(operation_name, params, self.account_id, region, host, base_path, request_id)
             wire = operation.respond(service.handle(call), request_id)
         except InvalidInput as problem:

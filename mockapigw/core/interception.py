@@ -71,7 +71,7 @@ class Interceptor:
         session = boto3.DEFAULT_SESSION
         if session is not None:
             for service in self.services:
-                session._session.register(f"creating-client-class.{service}", self._add_mixin)
+                session._session.register(f"creating-client-class.{service}", self._add_mixin)  # type: ignore[arg-type]
 
     def _add_mixin(self, base_classes: list[type], **kwargs: Any) -> None:
         if self._mixin not in base_classes:

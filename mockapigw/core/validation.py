@@ -70,7 +70,9 @@ def _structure(shape: StructureShape, memo: dict[str, Check]) -> Check:
             return
         for name, wire in required:
             if value.get(name) is None:
-                problems.append(f"Value null at '{_label(path, wire)}' failed to satisfy constraint: Member must not be null")
+                problems.append(
+                    f"Value null at '{_label(path, wire)}' failed to satisfy constraint: Member must not be null"
+                )
         for name, wire, member_check in members:
             item = value.get(name)
             if item is not None:
@@ -97,7 +99,7 @@ def _length(shape: Shape) -> Callable[[int], str | None]:
 
 
 def _string(shape: Shape) -> Check:
-    enum = shape.enum
+    enum: list[str] = shape.enum  # type: ignore[attr-defined]  # StringShape's attribute
     allowed = frozenset(enum) if enum else None
     length = _length(shape)
 

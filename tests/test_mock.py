@@ -1,0 +1,179 @@
+"""Every entry point of mock_apigateway, and state per mock, account and region."""
+
+from __future__ import annotations
+
+import asyncio
+import unittest
+from typing import Any
+
+import boto3
+import pytest
+
+from mockapigw import DEFAULT_ACCOUNT_ID, MockApiGateway, mock_apigateway
+from mockapigw.core.interception import SEND_ID
+
+
+def _hooked() -> bool:
+    client = boto3.client("apigatewayv2", region_name="us-east-1")
+    return SEND_ID in client.meta.events._emitter._unique_id_handlers
+
+
+def _count_apis() -> int:
+    return len(boto3.client("apigatewayv2", region_name="us-east-1").get_apis()["Items"])
+
+
+def test_bare_decorator() -> None:
+    @mock_apigateway
+    def body(x: int) -> int:
+        assert _hooked()
+        boto3.client("apigatewayv2", region_name="us-east-1").create_api(Name="a", ProtocolType="HTTP")
+        return x + 1
+
+    assert body(1) == 2
+    assert body.__name__ == "body"
+    assert not _hooked()
+
+
+def test_called_decorator_starts_each_call_empty() -> None:
+    @mock_apigateway()
+    def body() -> int:
+        boto3.client("apigatewayv2", region_name="us-east-1").create_api(Name="a", ProtocolType="HTTP")
+        return _count_apis()
+
+    assert body() == 1
+    assert body() == 1
+    assert not _hooked()
+
+
+def test_async_function() -> None:
+    @mock_apigateway
+    async def body() -> bool:
+        await asyncio.sleep(0)
+        return _hooked()
+
+    assert asyncio.run(body()) is True
+    assert not _hooked()
+
+
+def test_async_with() -> None:
+    async def body() -> int:
+        async with mock_apigateway() as gw:
+            assert isinstance(gw, MockApiGateway)
+            boto3.client("apigatewayv2", region_name="us-east-1").create_api(Name="a", ProtocolType="HTTP")
+            return _count_apis()
+
+    assert asyncio.run(body()) == 1
+    assert not _hooked()
+
+
+def test_class_decorator_wraps_test_methods_only() -> None:
+    @mock_apigateway
+    class Suite:
+        def test_one(self) -> bool:
+            return _hooked()
+
+        def helper(self) -> bool:
+            return _hooked()
+
+    suite = Suite()
+    assert suite.test_one() is True
+    assert suite.helper() is False
+
+
+def test_unittest_testcase_runs_setup_test_and_teardown_inside_the_mock() -> None:
+    seen: list[tuple[str, bool]] = []
+
+    @mock_apigateway
+    class Case(unittest.TestCase):
+        def setUp(self) -> None:
+            seen.append(("setUp", _hooked()))
+            self.client = boto3.client("apigatewayv2", region_name="us-east-1")
+            self.client.create_api(Name="from-setup", ProtocolType="HTTP")
+
+        def tearDown(self) -> None:
+            seen.append(("tearDown", _hooked()))
+
+        def test_sees_setup_state(self) -> None:
+            seen.append(("test", _hooked()))
+            assert [a["Name"] for a in self.client.get_apis()["Items"]] == ["from-setup"]
+
+        def test_again_starts_empty(self) -> None:
+            assert len(self.client.get_apis()["Items"]) == 1
+
+    result = unittest.TextTestRunner(stream=open("/dev/null", "w"), verbosity=0).run(  # noqa: SIM115
+        unittest.defaultTestLoader.loadTestsFromTestCase(Case)
+    )
+    assert result.wasSuccessful(), result.failures + result.errors
+    assert ("setUp", True) in seen and ("test", True) in seen and ("tearDown", True) in seen
+    assert not _hooked()
+
+
+def test_unittest_setup_failure_still_stops_the_mock() -> None:
+    @mock_apigateway
+    class Case(unittest.TestCase):
+        def setUp(self) -> None:
+            raise RuntimeError("setUp failed")
+
+        def test_never_runs(self) -> None:
+            raise AssertionError("unreachable")
+
+    result = unittest.TextTestRunner(stream=open("/dev/null", "w"), verbosity=0).run(  # noqa: SIM115
+        unittest.defaultTestLoader.loadTestsFromTestCase(Case)
+    )
+    assert len(result.errors) == 1
+    assert not _hooked()
+
+
+def test_start_stop_and_reentry() -> None:
+    gw = mock_apigateway()
+    assert gw.start() is gw
+    assert gw.active
+    boto3.client("apigatewayv2", region_name="us-east-1").create_api(Name="a", ProtocolType="HTTP")
+    with gw:  # re-entering the same mock keeps its state
+        assert _count_apis() == 1
+    assert gw.active and _hooked()
+    gw.stop()
+    assert not gw.active and not _hooked()
+    with pytest.raises(RuntimeError, match="not started"):
+        gw.stop()
+    gw.start()
+    assert _count_apis() == 0  # a new start begins empty
+    gw.stop()
+
+
+def test_decorating_something_not_callable_is_a_type_error() -> None:
+    with pytest.raises(TypeError):
+        mock_apigateway()(42)
+
+
+def test_default_account_in_messages(v2: Any) -> None:
+    assert DEFAULT_ACCOUNT_ID == "123456789012"
+    with pytest.raises(v2.exceptions.NotFoundException, match="123456789012:nope"):
+        v2.get_api(ApiId="nope")
+
+
+def test_account_id_argument_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    client = boto3.client("apigatewayv2", region_name="us-east-1")
+    with mock_apigateway(account_id="111122223333"), pytest.raises(client.exceptions.NotFoundException) as info:
+        client.get_api(ApiId="nope")
+    assert "111122223333:nope" in str(info.value)
+    monkeypatch.setenv("MOCKAPIGW_ACCOUNT_ID", "444455556666")
+    with mock_apigateway() as gw:
+        assert gw.account_id == "444455556666"
+    with mock_apigateway(account_id="777788889999") as gw:
+        assert gw.account_id == "777788889999"
+
+
+def test_account_id_must_be_twelve_digits() -> None:
+    with pytest.raises(ValueError, match="12 digits"):
+        mock_apigateway(account_id="abc")
+
+
+def test_state_is_per_account_and_region() -> None:
+    with mock_apigateway() as gw:
+        client = boto3.client("apigatewayv2", region_name="us-east-1")
+        client.create_api(Name="a", ProtocolType="HTTP")
+        backend = gw.apigatewayv2.backends(gw.account_id, "us-east-1")
+        assert [api["Name"] for api in backend.apis] == ["a"]
+        assert len(gw.apigatewayv2.backends("999999999999", "us-east-1").apis) == 0
+        assert len(list(gw.apigatewayv2.backends)) == 2
