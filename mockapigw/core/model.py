@@ -18,14 +18,3 @@ def service_model(service_name: str) -> ServiceModel:
     """Return botocore's model of *service_name* (e.g. ``"apigatewayv2"``)."""
     data = _loader().load_service_model(service_name, "service-2")
     return ServiceModel(data, service_name=service_name)
-
-
-@cache
-def paginator_config(service_name: str) -> dict[str, dict[str, object]]:
-    """Return the paginator definitions of *service_name* (empty when it has none)."""
-    try:
-        data = _loader().load_service_model(service_name, "paginators-1")
-    except Exception:  # noqa: BLE001 - botocore raises DataNotFoundError for services without paginators
-        return {}
-    pagination: dict[str, dict[str, object]] = data.get("pagination", {})
-    return pagination

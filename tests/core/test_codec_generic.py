@@ -1,0 +1,175 @@
+"""Codec features the two API Gateway models do not use today, proven on a small synthetic model."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+
+import pytest
+from botocore.model import ServiceModel
+
+from mockapigw.core.codec import Operation, WireRequest
+from mockapigw.core.validation import InvalidInput
+
+MODEL = {
+    "metadata": {"protocol": "rest-json", "serviceId": "Synthetic", "apiVersion": "2020-01-01"},
+    "operations": {
+        "PutThing": {
+            "name": "PutThing",
+            "http": {"method": "PUT", "requestUri": "/things/{name}/{rest+}", "responseCode": 200},
+            "input": {"shape": "PutThingRequest"},
+            "output": {"shape": "PutThingResponse"},
+        },
+        "PutDoc": {
+            "name": "PutDoc",
+            "http": {"method": "PUT", "requestUri": "/docs"},
+            "input": {"shape": "PutDocRequest"},
+            "output": {"shape": "PutDocResponse"},
+        },
+    },
+    "shapes": {
+        "PutThingRequest": {
+            "type": "structure",
+            "required": ["Name"],
+            "members": {
+                "Name": {"shape": "String", "location": "uri", "locationName": "name"},
+                "Rest": {"shape": "String", "location": "uri", "locationName": "rest"},
+                "Count": {"shape": "Integer", "location": "header", "locationName": "X-Count"},
+                "Flag": {"shape": "Boolean", "location": "header", "locationName": "X-Flag"},
+                "Since": {"shape": "Timestamp", "location": "header", "locationName": "X-Since"},
+                "Ratio": {"shape": "Double", "location": "querystring", "locationName": "ratio"},
+                "Blob": {"shape": "Blob", "locationName": "blob"},
+                "When": {"shape": "Timestamp", "locationName": "when"},
+                "Nodes": {"shape": "Nodes", "locationName": "nodes"},
+                "ByKey": {"shape": "NodeMap", "locationName": "byKey"},
+                "Level": {"shape": "Level", "locationName": "level"},
+            },
+        },
+        "PutThingResponse": {
+            "type": "structure",
+            "members": {
+                "Etag": {"shape": "String", "location": "header", "locationName": "ETag"},
+                "Modified": {"shape": "Timestamp", "location": "header", "locationName": "Last-Modified"},
+                "Status": {"shape": "Integer", "location": "statusCode"},
+                "When": {"shape": "Timestamp", "locationName": "when"},
+                "Blob": {"shape": "Blob", "locationName": "blob"},
+                "Nodes": {"shape": "Nodes", "locationName": "nodes"},
+                "ByKey": {"shape": "NodeMap", "locationName": "byKey"},
+            },
+        },
+        "PutDocRequest": {"type": "structure", "payload": "Doc", "members": {"Doc": {"shape": "Node"}}},
+        "PutDocResponse": {"type": "structure", "payload": "Doc", "members": {"Doc": {"shape": "Node"}}},
+        "Node": {
+            "type": "structure",
+            "members": {
+                "Label": {"shape": "String", "locationName": "label"},
+                "Children": {"shape": "Nodes", "locationName": "children"},
+            },
+        },
+        "Nodes": {"type": "list", "member": {"shape": "Node"}, "max": 3},
+        "NodeMap": {"type": "map", "key": {"shape": "String"}, "value": {"shape": "Node"}},
+        "Level": {"type": "integer", "min": 1, "max": 5},
+        "String": {"type": "string"},
+        "Integer": {"type": "integer"},
+        "Boolean": {"type": "boolean"},
+        "Double": {"type": "double"},
+        "Blob": {"type": "blob"},
+        "Timestamp": {"type": "timestamp"},
+    },
+}
+SERVICE = ServiceModel(MODEL, service_name="synthetic")
+PUT_THING = Operation(SERVICE.operation_model("PutThing"))
+PUT_DOC = Operation(SERVICE.operation_model("PutDoc"))
+
+
+def test_headers_greedy_labels_query_doubles_and_body_types() -> None:
+    body = {
+        "blob": base64.b64encode(b"\x00\x01").decode(),
+        "when": 1586372745,
+        "nodes": [{"label": "a", "children": [{"label": "b"}]}],
+        "byKey": {"k": {"label": "c"}},
+    }
+    headers = {"x-count": "3", "x-flag": b"true", "x-since": "Wed, 08 Apr 2020 19:05:45 GMT"}
+    request = WireRequest("PUT", "https://h/base/things/n/a/b%20c?ratio=0.5&other=1", headers, json.dumps(body))
+    params, host, base = PUT_THING.parse(request)
+    assert (host, base) == ("h", "/base")
+    when = dt.datetime(2020, 4, 8, 19, 5, 45, tzinfo=dt.timezone.utc)
+    assert params == {
+        "Name": "n",
+        "Rest": "a/b c",
+        "Ratio": 0.5,
+        "Count": 3,
+        "Flag": True,
+        "Since": when,
+        "Blob": b"\x00\x01",
+        "When": when,
+        "Nodes": [{"Label": "a", "Children": [{"Label": "b"}]}],
+        "ByKey": {"k": {"Label": "c"}},
+    }
+
+
+def test_iso_timestamps_in_the_body_are_accepted() -> None:
+    request = WireRequest("PUT", "https://h/things/n/x", {}, b'{"when": "2020-04-08T19:05:45Z"}')
+    params, _, _ = PUT_THING.parse(request)
+    assert params["When"] == dt.datetime(2020, 4, 8, 19, 5, 45, tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "message"),
+    [
+        ({"x-count": "many"}, b"", "not an integer"),
+        ({"x-since": "yesterday"}, b"", "Invalid timestamp"),
+        ({}, b'{"blob": "***"}', "Invalid base64"),
+        ({}, b'{"level": 9}', "less than or equal to 5"),
+        ({}, b'{"level": 0}', "greater than or equal to 1"),
+        ({}, b'{"level": "high"}', "Member must be an integer"),
+        ({}, b'{"nodes": [{}, {}, {}, {}]}', "length less than or equal to 3"),
+        ({}, b'{"nodes": {"label": "x"}}', "Member must be a list"),
+        ({}, b'{"byKey": ["x"]}', "Member must be a map"),
+        ({}, b'{"byKey": {"k": "x"}}', "Expected an object"),
+    ],
+)
+def test_bad_values_are_invalid_input(headers: dict[str, str], body: bytes, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        PUT_THING.parse(WireRequest("PUT", "https://h/things/n/x", headers, body))
+
+
+def test_path_that_does_not_match_is_invalid_input() -> None:
+    with pytest.raises(InvalidInput, match="does not match PutThing"):
+        PUT_THING.parse(WireRequest("PUT", "https://h/other", {}, b""))
+
+
+def test_response_headers_status_member_and_body_conversions() -> None:
+    when = dt.datetime(2020, 4, 8, 19, 5, 45, tzinfo=dt.timezone.utc)
+    wire = PUT_THING.respond(
+        {
+            "Etag": "abc",
+            "Modified": when,
+            "Status": 202,
+            "When": when,
+            "Blob": b"\x00\x01",
+            "Nodes": [{"Label": "a", "Children": [{"Label": "b"}]}],
+            "ByKey": {"k": {"Label": "c"}},
+        },
+        "rid",
+    )
+    assert wire.status == 202
+    assert wire.headers["etag"] == "abc"
+    assert wire.headers["last-modified"] == "Wed, 08 Apr 2020 19:05:45 GMT"
+    assert json.loads(wire.body) == {
+        "when": 1586372745.0,
+        "blob": "AAE=",
+        "nodes": [{"label": "a", "children": [{"label": "b"}]}],
+        "byKey": {"k": {"label": "c"}},
+    }
+
+
+def test_structure_payloads_both_ways() -> None:
+    params, _, _ = PUT_DOC.parse(WireRequest("PUT", "https://h/docs", {}, b'{"label": "root"}'))
+    assert params == {"Doc": {"Label": "root"}}
+    empty, _, _ = PUT_DOC.parse(WireRequest("PUT", "https://h/docs", {}, b""))
+    assert empty == {}
+    wire = PUT_DOC.respond({"Doc": {"Label": "root", "Children": []}}, "rid")
+    assert json.loads(wire.body) == {"label": "root", "children": []}
+    assert wire.headers["content-type"] == "application/json"
