@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core import clock, ids
+from typing import TYPE_CHECKING
+
+from ..core import clock
 from ..core.collection import Collection
 from .exceptions import BadRequestException, NotFoundException
-from .records import Record, pick
+from .records import HTTP, WEBSOCKET, Record, new_id, pick, reject_other_protocol
 
-HTTP = "HTTP"
-WEBSOCKET = "WEBSOCKET"
+if TYPE_CHECKING:
+    from .authorizers import Authorizer
+    from .integrations import Integration
+    from .models import Model
+    from .routes import Route
+    from .stages import Deployment, Stage
 HTTP_ROUTE_SELECTION = "$request.method $request.path"
 _HTTP_ROUTE_SELECTION_FORMS = (HTTP_ROUTE_SELECTION, "${request.method} ${request.path}")
 DEFAULT_API_KEY_SELECTION = "$request.header.x-api-key"
@@ -54,6 +60,15 @@ _DESCRIBED = (
 class Api(Record):
     """An HTTP or WebSocket API; its sub-resources hang off it."""
 
+    def __init__(self, fields: dict[str, Any]) -> None:
+        super().__init__(fields)
+        self.routes: Collection[Route] = Collection()
+        self.integrations: Collection[Integration] = Collection()
+        self.stages: Collection[Stage] = Collection()
+        self.deployments: Collection[Deployment] = Collection()
+        self.authorizers: Collection[Authorizer] = Collection()
+        self.models: Collection[Model] = Collection()
+
     @property
     def api_id(self) -> str:
         """The API's id."""
@@ -72,11 +87,7 @@ class Api(Record):
 
 
 def _check_protocol_members(protocol: str, params: dict[str, Any]) -> None:
-    wrong = _WEBSOCKET_ONLY if protocol == HTTP else _HTTP_ONLY
-    for name in wrong:
-        if name in params:
-            other = "WEBSOCKET" if protocol == HTTP else "HTTP"
-            raise BadRequestException(f"{name} is supported only for {other} APIs, not for protocolType {protocol}.")
+    reject_other_protocol(protocol, params, http_only=_HTTP_ONLY, websocket_only=_WEBSOCKET_ONLY)
 
 
 def _route_selection(protocol: str, value: str | None) -> str:
@@ -110,6 +121,14 @@ class ApiOperations:
     region: str
     apis: Collection[Api]
 
+    def api_changed(self, api: Api) -> None:
+        """Called after every change to an API's configuration (auto-deploy hangs off it)."""
+        raise NotImplementedError  # pragma: no cover - provided by the backend class
+
+    def api_deleted(self, api: Api) -> None:
+        """Called after an API is deleted (API mappings to it go with it)."""
+        raise NotImplementedError  # pragma: no cover - provided by the backend class
+
     def api(self, api_id: str) -> Api:
         """The API with *api_id*, or AWS's ``NotFoundException``."""
         api = self.apis.get(api_id)
@@ -120,9 +139,7 @@ class ApiOperations:
     def create_api(self, params: dict[str, Any]) -> dict[str, Any]:
         protocol = params["ProtocolType"]
         _check_protocol_members(protocol, params)
-        api_id = ids.lower_alnum(10)
-        while api_id in self.apis:  # pragma: no cover - 36**10 ids
-            api_id = ids.lower_alnum(10)
+        api_id = new_id(self.apis, 10)
         scheme = "https" if protocol == HTTP else "wss"
         api = Api(
             {
@@ -156,8 +173,10 @@ class ApiOperations:
         if "ApiKeySelectionExpression" in params:
             params["ApiKeySelectionExpression"] = _api_key_selection(params["ApiKeySelectionExpression"])
         api.apply(params, _UPDATABLE)
+        self.api_changed(api)
         return api.describe()
 
     def delete_api(self, params: dict[str, Any]) -> None:
-        self.api(params["ApiId"])
+        api = self.api(params["ApiId"])
         self.apis.remove(params["ApiId"])
+        self.api_deleted(api)

@@ -1,9 +1,16 @@
-"""Resources stored as their model members, so describing one is a copy, not a translation."""
+"""Resources stored as their model members, and the rules every resource shares."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from ..core import ids
+from ..core.collection import Collection
+from .exceptions import BadRequestException, NotFoundException, TooManyRequestsException
+
+HTTP = "HTTP"
+WEBSOCKET = "WEBSOCKET"
 
 
 class Record:
@@ -29,7 +36,54 @@ class Record:
             if name in params:
                 self.fields[name] = params[name]
 
+    @property
+    def managed(self) -> bool:
+        """Whether API Gateway manages this resource (created by quick create)."""
+        return bool(self.fields.get("ApiGatewayManaged"))
+
 
 def pick(params: Mapping[str, Any], members: Iterable[str]) -> dict[str, Any]:
     """The subset of *params* named by *members*."""
     return {name: params[name] for name in members if name in params}
+
+
+def new_id(collection: Collection[Any], length: int) -> str:
+    """A fresh lower-case alphanumeric id of *length* that *collection* does not use yet."""
+    while True:
+        candidate = ids.lower_alnum(length)
+        if candidate not in collection:
+            return candidate
+
+
+def not_found(kind: str, identifier: str) -> NotFoundException:
+    """AWS-style 404 for a sub-resource id: ``Invalid Route identifier specified abc1234``."""
+    return NotFoundException(f"Invalid {kind} identifier specified {identifier}")
+
+
+def reject_other_protocol(
+    protocol: str, params: Mapping[str, Any], *, http_only: Iterable[str] = (), websocket_only: Iterable[str] = ()
+) -> None:
+    """Reject members the model documents as "Supported only for HTTP/WebSocket APIs" on the other protocol."""
+    wrong, other = (websocket_only, WEBSOCKET) if protocol == HTTP else (http_only, HTTP)
+    for name in wrong:
+        if params.get(name) is not None:
+            raise BadRequestException(
+                f"{name} is supported only for {other} APIs, not for protocolType {protocol}."
+            )
+
+
+def refuse_managed(record: Record, kind: str, action: str = "delete") -> None:
+    """Managed (quick-create) resources cannot be deleted (or, for some, modified)."""
+    if record.managed:
+        raise BadRequestException(
+            f"Cannot {action} {kind}: it is managed by API Gateway (created by quick create). "
+            "Update or delete the API's quick create target instead."
+        )
+
+
+def check_quota(collection: Collection[Any], limit: int, kind: str) -> None:
+    """AWS quotas per API (aws-facts §4): creating past them is a ``TooManyRequestsException``."""
+    if len(collection) >= limit:
+        raise TooManyRequestsException(
+            f"Maximum number of {kind} for this API has been reached ({limit}).", LimitType=kind
+        )

@@ -1,0 +1,25 @@
+"""Routes and route responses (CreateRoute ... DeleteRouteRequestParameter, *RouteResponse*)."""
+
+from __future__ import annotations
+
+from ..core.collection import Collection
+from .apis import Api
+from .records import Record
+
+
+class Route(Record):
+    """One Route of an API."""
+
+
+class RouteOperations:
+    """The Route operations of the backend."""
+
+    account_id: str
+    region: str
+    apis: Collection[Api]
+
+    def api(self, api_id: str) -> Api:
+        raise NotImplementedError  # pragma: no cover - provided by the backend class
+
+    def api_changed(self, api: Api) -> None:
+        raise NotImplementedError  # pragma: no cover - provided by the backend class
