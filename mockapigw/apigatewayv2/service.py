@@ -24,6 +24,12 @@ def implemented_operations() -> set[str]:
     return {op for op in names if callable(getattr(ApiGatewayV2Backend, xform_name(op), None))}
 
 
+def _why_unsupported(operation: str) -> str:
+    if any(word in operation for word in ("Portal", "Product", "RoutingRule")):
+        return "developer portals, portal products and routing rules are outside mockapigw's scope"
+    return "it is not implemented yet"
+
+
 class ApiGatewayV2Service:
     """Routes decoded apigatewayv2 calls to the backend of the caller's account and region."""
 
@@ -38,7 +44,7 @@ class ApiGatewayV2Service:
         if method is None:
             method = getattr(ApiGatewayV2Backend, xform_name(operation), None)
             if method is None:
-                raise UnsupportedOperation(NAME, operation, "this operation is not part of mockapigw's scope yet")
+                raise UnsupportedOperation(NAME, operation, _why_unsupported(operation))
             self._methods[operation] = method
         return method
 

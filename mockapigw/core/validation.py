@@ -6,6 +6,7 @@ botocore checks required members, types and minimums on the client, but users ca
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -84,9 +85,24 @@ def _structure(shape: StructureShape, memo: dict[str, Check]) -> Check:
     return check
 
 
+_NAMED_LENGTH = re.compile(r"WithLengthBetween(\d+K?)And(\d+K?)$")
+
+
+def _size(text: str) -> int:
+    return int(text[:-1]) * 1024 if text.endswith("K") else int(text)
+
+
+def _bounds(shape: Shape) -> tuple[int | None, int | None]:
+    """A shape's min/max; some models state them only in the shape name (``StringWithLengthBetween1And128``)."""
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+    named = _NAMED_LENGTH.search(shape.name) if low is None and high is None else None
+    if named:
+        return _size(named.group(1)), _size(named.group(2))
+    return low, high
+
+
 def _length(shape: Shape) -> Callable[[int], str | None]:
-    low = shape.metadata.get("min")
-    high = shape.metadata.get("max")
+    low, high = _bounds(shape)
 
     def problem(size: int) -> str | None:
         if low is not None and size < low:
@@ -120,8 +136,7 @@ def _string(shape: Shape) -> Check:
 
 
 def _number(shape: Shape, kinds: type | tuple[type, ...], noun: str) -> Check:
-    low = shape.metadata.get("min")
-    high = shape.metadata.get("max")
+    low, high = _bounds(shape)
 
     def check(value: Any, path: str, problems: list[str]) -> None:
         if isinstance(value, bool) or not isinstance(value, kinds):

@@ -201,3 +201,10 @@ def test_server_side_validation_reports_every_problem(v2: Any) -> None:
     assert "'name'" in message and "'description'" in message
     with pytest.raises(unchecked.exceptions.BadRequestException, match="Member must not be null"):
         unchecked.create_api(ProtocolType="HTTP")
+
+
+def test_lengths_stated_only_in_shape_names_are_enforced(v2: Any) -> None:
+    # The model's Name shape is StringWithLengthBetween1And128 with no min/max metadata.
+    with pytest.raises(v2.exceptions.BadRequestException, match="length less than or equal to 128"):
+        v2.create_api(Name="n" * 129, ProtocolType="HTTP")
+    assert v2.create_api(Name="n" * 128, ProtocolType="HTTP")["Name"] == "n" * 128

@@ -65,7 +65,7 @@ def test_custom_endpoint_url_is_still_served_in_process(no_network: list[Any]) -
 def test_unimplemented_operation_names_itself_and_never_reaches_the_network(no_network: list[Any]) -> None:
     with mock_apigateway():
         client = boto3.client("apigatewayv2", region_name="us-east-1")
-        with pytest.raises(UnsupportedOperation, match="apigatewayv2 GetPortal") as info:
+        with pytest.raises(UnsupportedOperation, match="apigatewayv2 GetPortal: developer portals") as info:
             client.get_portal(PortalId="abc")
         assert isinstance(info.value, NotImplementedError)
         assert info.value.operation == "GetPortal"
