@@ -1,25 +1,235 @@
-"""Routes and route responses (CreateRoute ... DeleteRouteRequestParameter, *RouteResponse*)."""
+"""Routes: CreateRoute, GetRoute, GetRoutes, UpdateRoute, DeleteRoute, DeleteRouteRequestParameter."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from ..core.collection import Collection
 from .apis import Api
-from .records import Record
+from .exceptions import BadRequestException, ConflictException, NotFoundException
+from .records import (
+    HTTP,
+    WEBSOCKET,
+    Record,
+    check_quota,
+    new_id,
+    not_found,
+    pick,
+    refuse_managed,
+    reject_other_protocol,
+)
+from .route_responses import RouteResponse, RouteResponseOperations, check_model_names
+
+ROUTE_QUOTA = 300  # routes per API, HTTP and WebSocket alike (aws-facts §4)
+DEFAULT_ROUTE_KEY = "$default"
+CONNECT_ROUTE_KEY = "$connect"
+WEBSOCKET_PREDEFINED_KEYS = (CONNECT_ROUTE_KEY, "$disconnect", DEFAULT_ROUTE_KEY)
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
+
+# Members the model documents as "Supported only for WebSocket APIs".
+_WEBSOCKET_ONLY = (
+    "ApiKeyRequired",
+    "ModelSelectionExpression",
+    "RequestModels",
+    "RequestParameters",
+    "RouteResponseSelectionExpression",
+)
+_UPDATABLE = (
+    "ApiKeyRequired",
+    "AuthorizationScopes",
+    "AuthorizationType",
+    "AuthorizerId",
+    "ModelSelectionExpression",
+    "OperationName",
+    "RequestModels",
+    "RequestParameters",
+    "RouteKey",
+    "RouteResponseSelectionExpression",
+    "Target",
+)
+# An empty string removes these members (Terraform sends "" to unset them). Target and OperationName have a
+# minimum length of 1 in the model, so the service-side validation refuses "" for them.
+_CLEARABLE = ("AuthorizerId", "ModelSelectionExpression", "RouteResponseSelectionExpression")
+_DEFAULTS = {"ApiKeyRequired": False, "AuthorizationType": "NONE"}
+_AUTHORIZATION_TYPES = {WEBSOCKET: ("NONE", "AWS_IAM", "CUSTOM"), HTTP: ("NONE", "AWS_IAM", "CUSTOM", "JWT")}
+# The AuthorizerType an authorizer must have to serve a route's AuthorizationType.
+_AUTHORIZER_TYPES = {"CUSTOM": "REQUEST", "JWT": "JWT"}
+_TARGET = re.compile(r"integrations/([^/]+)")
+_PATH_VARIABLE = re.compile(r"\{([\w.-]+)(\+?)\}")
+_BAD_KEY = "The provided route key is not formatted properly"
+_BAD_PATH = "One or more path parts appear to be invalid"
 
 
 class Route(Record):
-    """One Route of an API."""
+    """One route of an API, with its route responses (WebSocket only)."""
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        super().__init__(fields)
+        self.responses: Collection[RouteResponse] = Collection()
+
+    @property
+    def route_id(self) -> str:
+        """The route's id."""
+        return str(self.fields["RouteId"])
+
+    @property
+    def route_key(self) -> str:
+        """``$connect``, ``sendMessage``, ``GET /pets/{id}``, ``$default``..."""
+        return str(self.fields["RouteKey"])
 
 
-class RouteOperations:
-    """The Route operations of the backend."""
+def check_route_key(protocol: str, key: str) -> None:
+    """Raise AWS's ``BadRequestException`` unless *key* is a valid route key for *protocol*."""
+    if not key:
+        raise BadRequestException("Route key is required")
+    if protocol == WEBSOCKET:
+        if key.startswith("$") and key not in WEBSOCKET_PREDEFINED_KEYS:
+            raise BadRequestException(_BAD_KEY)
+        return
+    if key == DEFAULT_ROUTE_KEY:
+        return
+    method, _, path = key.partition(" ")
+    if method not in HTTP_METHODS or not path.startswith("/") or any(char.isspace() for char in path):
+        raise BadRequestException(_BAD_KEY)
+    if path == "/":
+        return
+    parts = path[1:].split("/")
+    variables: set[str] = set()
+    for index, part in enumerate(parts):
+        if part and "{" not in part and "}" not in part:
+            continue
+        match = _PATH_VARIABLE.fullmatch(part)
+        # Variables are whole segments, named once; the greedy {name+} only ends the path.
+        if match is None or (match.group(2) and index != len(parts) - 1) or match.group(1) in variables:
+            raise BadRequestException(_BAD_PATH)
+        variables.add(match.group(1))
+
+
+class RouteOperations(RouteResponseOperations):
+    """The Route and RouteResponse operations of the backend."""
 
     account_id: str
     region: str
     apis: Collection[Api]
 
-    def api(self, api_id: str) -> Api:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
+    def route(self, api: Api, route_id: str) -> Route:
+        """The route *route_id* of *api*, or ``NotFoundException``."""
+        route = api.routes.get(route_id)
+        if route is None:
+            raise not_found("Route", route_id)
+        return route
 
-    def api_changed(self, api: Api) -> None:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
+    def _settled(self, api: Api, params: dict[str, Any], route: Route | None) -> dict[str, Any]:
+        """The members of *route* (a new one when ``None``) with *params* applied, checked against *api*."""
+        # false / {} / "" carry no WebSocket-only meaning (AWS itself returns ApiKeyRequired: false on HTTP routes).
+        reject_other_protocol(api.protocol, {k: v for k, v in params.items() if v}, websocket_only=_WEBSOCKET_ONLY)
+        fields = {**(route.fields if route else _DEFAULTS), **pick(params, _UPDATABLE)}
+        for name in _CLEARABLE:
+            if fields.get(name) == "":
+                del fields[name]
+
+        key = fields["RouteKey"]
+        check_route_key(api.protocol, key)
+        if route is not None and key != route.route_key:
+            refuse_managed(route, f"route {route.route_id}", "change the route key of")
+        if any(other.route_key == key and other is not route for other in api.routes):
+            raise ConflictException(f"Route with key {key} already exists for this API")
+
+        if "Target" in fields:
+            match = _TARGET.fullmatch(fields["Target"])
+            if match is None:
+                raise BadRequestException(
+                    f"Invalid target {fields['Target']!r}: a route's target must be integrations/{{IntegrationId}}"
+                )
+            if match.group(1) not in api.integrations:
+                raise not_found("Integration", match.group(1))
+
+        _check_authorization(api, fields, params)
+        selection = fields.get("RouteResponseSelectionExpression")
+        if selection is not None and selection != DEFAULT_ROUTE_KEY:
+            raise BadRequestException(
+                f"Unsupported RouteResponseSelectionExpression: {selection!r}. Only $default is supported."
+            )
+        check_model_names(api, params.get("RequestModels"), "RequestModels")
+        return fields
+
+    def create_route(self, params: dict[str, Any]) -> dict[str, Any]:
+        api = self.api(params["ApiId"])
+        check_quota(api.routes, ROUTE_QUOTA, "routes")
+        route_id = new_id(api.routes, 7)
+        route = Route({**self._settled(api, params, None), "RouteId": route_id})
+        api.routes.add(route_id, route)
+        self.api_changed(api)
+        return route.describe()
+
+    def get_route(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.route(self.api(params["ApiId"]), params["RouteId"]).describe()
+
+    def get_routes(self, params: dict[str, Any]) -> dict[str, Any]:
+        api = self.api(params["ApiId"])
+        page, token = api.routes.page(params.get("MaxResults"), params.get("NextToken"))
+        return {"Items": [route.describe() for route in page], "NextToken": token}
+
+    def update_route(self, params: dict[str, Any]) -> dict[str, Any]:
+        api = self.api(params["ApiId"])
+        route = self.route(api, params["RouteId"])
+        route.fields = self._settled(api, params, route)
+        self.api_changed(api)
+        return route.describe()
+
+    def delete_route(self, params: dict[str, Any]) -> None:
+        api = self.api(params["ApiId"])
+        route = self.route(api, params["RouteId"])
+        refuse_managed(route, f"route {route.route_id}")
+        api.routes.remove(route.route_id)
+        self.api_changed(api)
+
+    def delete_route_request_parameter(self, params: dict[str, Any]) -> None:
+        api = self.api(params["ApiId"])
+        route = self.route(api, params["RouteId"])
+        key = params["RequestParameterKey"]
+        parameters = route.fields.get("RequestParameters") or {}
+        if key not in parameters:
+            raise NotFoundException(f"Unable to find request parameter {key} of route {route.route_id}")
+        route.fields["RequestParameters"] = {name: value for name, value in parameters.items() if name != key}
+        self.api_changed(api)
+
+
+def _check_authorization(api: Api, fields: dict[str, Any], params: dict[str, Any]) -> None:
+    """Check the route's authorization members; drop those its AuthorizationType does not use."""
+    kind = fields["AuthorizationType"]
+    if kind not in _AUTHORIZATION_TYPES[api.protocol]:
+        raise BadRequestException(
+            f"AuthorizationType {kind} is not supported for {api.protocol} APIs. "
+            f"Supported values are {', '.join(_AUTHORIZATION_TYPES[api.protocol])}."
+        )
+    if api.protocol == WEBSOCKET and kind != "NONE" and fields["RouteKey"] != CONNECT_ROUTE_KEY:
+        raise BadRequestException(
+            f"AuthorizationType {kind} is supported only on the $connect route of a WebSocket API."
+        )
+
+    wanted = _AUTHORIZER_TYPES.get(kind)
+    if wanted is None:
+        if params.get("AuthorizerId"):
+            raise BadRequestException(f"AuthorizerId cannot be set on a route with AuthorizationType {kind}.")
+        fields.pop("AuthorizerId", None)
+    else:
+        authorizer_id = fields.get("AuthorizerId")
+        if not authorizer_id:
+            raise BadRequestException(f"AuthorizerId is required for AuthorizationType {kind}.")
+        authorizer = api.authorizers.get(authorizer_id)
+        if authorizer is None:
+            raise not_found("Authorizer", authorizer_id)
+        if authorizer.get("AuthorizerType") != wanted:
+            raise BadRequestException(
+                f"AuthorizationType {kind} needs an authorizer of type {wanted}; "
+                f"authorizer {authorizer_id} is of type {authorizer.get('AuthorizerType')}."
+            )
+
+    if kind != "JWT":
+        if params.get("AuthorizationScopes"):
+            raise BadRequestException(
+                f"AuthorizationScopes are supported only with AuthorizationType JWT, not with {kind}."
+            )
+        fields.pop("AuthorizationScopes", None)
