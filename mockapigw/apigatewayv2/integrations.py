@@ -1,25 +1,337 @@
-"""Integrations and integration responses."""
+"""Integrations: CreateIntegration, GetIntegration, GetIntegrations, UpdateIntegration, DeleteIntegration."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
 from ..core.collection import Collection
 from .apis import Api
-from .records import Record
+from .exceptions import BadRequestException, ConflictException
+from .integration_responses import IntegrationResponse, IntegrationResponseOperations, merge_maps
+from .records import (
+    HTTP,
+    WEBSOCKET,
+    Record,
+    check_quota,
+    new_id,
+    not_found,
+    pick,
+    refuse_managed,
+    reject_other_protocol,
+)
+
+if TYPE_CHECKING:
+    from .vpc_links import VpcLink
+
+INTEGRATIONS_PER_API = 300  # aws-facts §4, both protocols
+
+_PROXY_TYPES = ("AWS_PROXY", "HTTP_PROXY")
+_HTTP_ONLY = ("ConnectionId", "IntegrationSubtype", "ResponseParameters", "TlsConfig")
+_WEBSOCKET_ONLY = ("ContentHandlingStrategy", "PassthroughBehavior", "RequestTemplates", "TemplateSelectionExpression")
+_UPDATABLE = (
+    "ConnectionId",
+    "ConnectionType",
+    "ContentHandlingStrategy",
+    "CredentialsArn",
+    "Description",
+    "IntegrationMethod",
+    "IntegrationSubtype",
+    "IntegrationType",
+    "IntegrationUri",
+    "PassthroughBehavior",
+    "PayloadFormatVersion",
+    "RequestParameters",
+    "RequestTemplates",
+    "ResponseParameters",
+    "TemplateSelectionExpression",
+    "TimeoutInMillis",
+    "TlsConfig",
+)
+_DESCRIBED = ("ApiGatewayManaged", "IntegrationId", "IntegrationResponseSelectionExpression", *_UPDATABLE)
+_MAP_MEMBERS = ("RequestParameters", "RequestTemplates", "ResponseParameters")
+_METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+_HTTP_PROTOCOL_ERROR = (
+    "Currently, an API with a protocol type of HTTP may only be associated with proxy integrations "
+    "(AWS_PROXY, HTTP_PROXY)"
+)
+# The value AWS returns for WebSocket AWS, HTTP and MOCK integrations (CLI example create-integration).
+_STATUS_CODE_SELECTION = "${integration.response.statuscode}"
+_MAX_TIMEOUT = {HTTP: 30000, WEBSOCKET: 29000}
+
+# HTTP API parameter mapping keys (DG: http-api-parameter-mapping).
+_HTTP_REQUEST_KEY = re.compile(r"(?:(?:append|overwrite|remove):(?:header|querystring)\.\S+|overwrite:path)")
+_HTTP_RESPONSE_KEY = re.compile(r"(?:(?:append|overwrite|remove):header\.\S+|overwrite:statuscode)")
+_WEBSOCKET_REQUEST_KEY = re.compile(r"integration\.request\.(?:header|querystring|path)\.[^\s.]+")
+
+# Integration subtype reference (DG: http-api-develop-integrations-aws-services-reference): required parameters.
+_SUBTYPE_REQUIRED: dict[str, tuple[str, ...]] = {
+    "EventBridge-PutEvents": ("Detail", "DetailType", "Source"),
+    "SQS-SendMessage": ("QueueUrl", "MessageBody"),
+    "SQS-ReceiveMessage": ("QueueUrl",),
+    "SQS-DeleteMessage": ("ReceiptHandle", "QueueUrl"),
+    "SQS-PurgeQueue": ("QueueUrl",),
+    "AppConfig-GetConfiguration": ("Application", "Environment", "Configuration", "ClientId"),
+    "Kinesis-PutRecord": ("StreamName", "Data", "PartitionKey"),
+    "StepFunctions-StartExecution": ("StateMachineArn",),
+    "StepFunctions-StartSyncExecution": ("StateMachineArn",),
+    "StepFunctions-StopExecution": ("ExecutionArn",),
+}
 
 
 class Integration(Record):
-    """One Integration of an API."""
+    """One integration of an API, with its integration responses (WebSocket APIs only)."""
+
+    def __init__(self, fields: Mapping[str, Any]) -> None:
+        super().__init__(fields)
+        self.responses: Collection[IntegrationResponse] = Collection()
+
+    @property
+    def integration_id(self) -> str:
+        """The integration's id."""
+        return str(self.fields["IntegrationId"])
+
+    def describe(self) -> dict[str, Any]:
+        """The Integration output members."""
+        return pick(self.fields, _DESCRIBED)
 
 
-class IntegrationOperations:
-    """The Integration operations of the backend."""
+def _apply_defaults(protocol: str, state: dict[str, Any]) -> None:
+    """Fill the members AWS returns when they were not given (CLI examples create/get-integration(s))."""
+    kind = state["IntegrationType"]
+    state.setdefault("ConnectionType", "INTERNET")
+    state.setdefault("TimeoutInMillis", _MAX_TIMEOUT[protocol])
+    if kind in ("AWS", "AWS_PROXY"):
+        state.setdefault("IntegrationMethod", "POST")
+    if not (protocol == HTTP and kind == "AWS_PROXY"):
+        # HTTP API AWS_PROXY integrations must name their version; everything else only has 1.0.
+        state.setdefault("PayloadFormatVersion", "1.0")
+    if protocol == WEBSOCKET:
+        state.setdefault("PassthroughBehavior", "WHEN_NO_MATCH")
+        if kind in _PROXY_TYPES:
+            state.pop("IntegrationResponseSelectionExpression", None)
+        else:
+            state["IntegrationResponseSelectionExpression"] = _STATUS_CODE_SELECTION
+
+
+def _check_type(protocol: str, kind: str) -> None:
+    if protocol == HTTP and kind not in _PROXY_TYPES:
+        raise BadRequestException(_HTTP_PROTOCOL_ERROR)
+
+
+def _check_subtype(state: Mapping[str, Any]) -> None:
+    subtype = state["IntegrationSubtype"]
+    if state["IntegrationType"] != "AWS_PROXY":
+        raise BadRequestException("IntegrationSubtype is supported only for AWS_PROXY integrations.")
+    if subtype not in _SUBTYPE_REQUIRED:
+        raise BadRequestException(
+            f"Invalid IntegrationSubtype specified: {subtype}. Supported subtypes are "
+            f"{', '.join(_SUBTYPE_REQUIRED)}."
+        )
+    if state.get("IntegrationUri") is not None:
+        raise BadRequestException("IntegrationUri must not be specified for an integration with an IntegrationSubtype.")
+    given = state.get("RequestParameters") or {}
+    missing = [name for name in _SUBTYPE_REQUIRED[subtype] if name not in given]
+    if missing:
+        raise BadRequestException(
+            f"Missing required RequestParameters for IntegrationSubtype {subtype}: {', '.join(missing)}."
+        )
+
+
+def _check_uri(state: Mapping[str, Any]) -> None:
+    kind, uri = state["IntegrationType"], state.get("IntegrationUri")
+    if uri is None:
+        if kind != "MOCK":
+            raise BadRequestException(f"IntegrationUri is required for {kind} integrations.")
+        return
+    if state["ConnectionType"] == "VPC_LINK":
+        if not uri.startswith("arn:"):
+            raise BadRequestException(
+                "For a private integration, IntegrationUri must be the ARN of an Application Load Balancer "
+                f"listener, a Network Load Balancer listener or an AWS Cloud Map service: {uri}"
+            )
+    elif kind in ("HTTP", "HTTP_PROXY"):
+        parts = urlsplit(uri)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise BadRequestException(f"Invalid HTTP endpoint specified for URI: {uri}")
+    elif kind in ("AWS", "AWS_PROXY") and (not uri.startswith("arn:") or uri.count(":") < 5):
+        raise BadRequestException(f"Invalid ARN specified for IntegrationUri: {uri}")
+
+
+def _check_method(state: Mapping[str, Any]) -> None:
+    kind, method = state["IntegrationType"], state.get("IntegrationMethod")
+    if method is None:
+        if kind in ("HTTP", "HTTP_PROXY"):
+            raise BadRequestException(f"IntegrationMethod is required for {kind} integrations.")
+        return
+    if method not in _METHODS:
+        raise BadRequestException(
+            f"Invalid IntegrationMethod specified: {method}. Supported values are {', '.join(_METHODS)}."
+        )
+
+
+def _check_payload_format(protocol: str, state: Mapping[str, Any]) -> None:
+    version = state.get("PayloadFormatVersion")
+    if protocol == HTTP and state["IntegrationType"] == "AWS_PROXY":
+        if version is None:
+            raise BadRequestException(
+                "PayloadFormatVersion is required for AWS_PROXY integrations of HTTP APIs (1.0 or 2.0)."
+            )
+        lambda_proxy = state.get("IntegrationSubtype") is None
+        if version == "1.0" or (lambda_proxy and version == "2.0"):
+            return
+    elif version == "1.0":
+        return
+    raise BadRequestException(
+        f"Unsupported PayloadFormatVersion {version}: Lambda proxy integrations of HTTP APIs support 1.0 and 2.0, "
+        "all other integrations support only 1.0."
+    )
+
+
+def _check_timeout(protocol: str, state: Mapping[str, Any]) -> None:
+    timeout, limit = state["TimeoutInMillis"], _MAX_TIMEOUT[protocol]
+    if not 50 <= timeout <= limit:
+        raise BadRequestException(f"TimeoutInMillis must be between 50 and {limit} milliseconds for {protocol} APIs.")
+
+
+def _check_http_parameters(state: Mapping[str, Any]) -> None:
+    if state.get("IntegrationSubtype") is None:
+        for name in state.get("RequestParameters") or {}:
+            if not _HTTP_REQUEST_KEY.fullmatch(name):
+                raise BadRequestException(
+                    f"Invalid request parameter key specified: {name}. Keys must be "
+                    "<append|overwrite|remove>:<header|querystring>.<name> or overwrite:path."
+                )
+    for status, mapping in (state.get("ResponseParameters") or {}).items():
+        if not (status.isdigit() and 200 <= int(status) <= 599):
+            raise BadRequestException(
+                f"Invalid response parameter selection key specified: {status}. Use a status code 200-599."
+            )
+        for name in mapping:
+            if not _HTTP_RESPONSE_KEY.fullmatch(name):
+                raise BadRequestException(
+                    f"Invalid response parameter key specified: {name}. Keys must be "
+                    "<append|overwrite|remove>:header.<name> or overwrite:statuscode."
+                )
+
+
+def _check_websocket_parameters(state: Mapping[str, Any]) -> None:
+    for name in state.get("RequestParameters") or {}:
+        if not _WEBSOCKET_REQUEST_KEY.fullmatch(name):
+            raise BadRequestException(
+                f"Invalid request parameter key specified: {name}. Keys must be "
+                "integration.request.<header|querystring|path>.<name>."
+            )
+
+
+class IntegrationOperations(IntegrationResponseOperations):
+    """The Integration (and, through the mixin, IntegrationResponse) operations of the backend."""
 
     account_id: str
     region: str
     apis: Collection[Api]
+    vpc_links: Collection[VpcLink]
 
     def api(self, api_id: str) -> Api:
         raise NotImplementedError  # pragma: no cover - provided by the backend class
 
     def api_changed(self, api: Api) -> None:
         raise NotImplementedError  # pragma: no cover - provided by the backend class
+
+    def _integration(self, api: Api, integration_id: str) -> Integration:
+        integration = api.integrations.get(integration_id)
+        if integration is None:
+            raise not_found("Integration", integration_id)
+        return integration
+
+    def _check_connection(self, state: Mapping[str, Any]) -> None:
+        connection_id = state.get("ConnectionId")
+        if state["ConnectionType"] != "VPC_LINK":
+            if connection_id is not None:
+                raise BadRequestException("ConnectionId can only be specified when ConnectionType is VPC_LINK.")
+            return
+        if state["IntegrationType"] != "HTTP_PROXY":
+            raise BadRequestException(
+                "Private integrations (ConnectionType VPC_LINK) must use the HTTP_PROXY integration type."
+            )
+        if connection_id is None:
+            raise BadRequestException("ConnectionId is required when ConnectionType is VPC_LINK.")
+        if self.vpc_links.get(connection_id) is None:
+            raise not_found("VpcLink", connection_id)
+
+    def _check_state(self, protocol: str, state: dict[str, Any]) -> None:
+        """Validate the integration an operation would leave behind (create, or update merged with the old)."""
+        _check_type(protocol, state["IntegrationType"])
+        if protocol == WEBSOCKET and state["ConnectionType"] == "VPC_LINK":
+            raise BadRequestException(
+                "ConnectionType VPC_LINK is supported only for HTTP APIs, not for protocolType WEBSOCKET."
+            )
+        if state.get("IntegrationSubtype") is not None:
+            _check_subtype(state)
+        else:
+            _check_uri(state)
+        self._check_connection(state)
+        _check_method(state)
+        _check_payload_format(protocol, state)
+        _check_timeout(protocol, state)
+        if protocol == HTTP:
+            _check_http_parameters(state)
+        else:
+            _check_websocket_parameters(state)
+
+    def create_integration(self, params: dict[str, Any]) -> dict[str, Any]:
+        api = self.api(params["ApiId"])
+        reject_other_protocol(api.protocol, params, http_only=_HTTP_ONLY, websocket_only=_WEBSOCKET_ONLY)
+        check_quota(api.integrations, INTEGRATIONS_PER_API, "integrations")
+        state = pick(params, _UPDATABLE)
+        _apply_defaults(api.protocol, state)
+        self._check_state(api.protocol, state)
+        integration_id = new_id(api.integrations, 7)
+        integration = Integration({**state, "IntegrationId": integration_id})
+        api.integrations.add(integration_id, integration)
+        self.api_changed(api)
+        return integration.describe()
+
+    def get_integration(self, params: dict[str, Any]) -> dict[str, Any]:
+        api = self.api(params["ApiId"])
+        return self._integration(api, params["IntegrationId"]).describe()
+
+    def get_integrations(self, params: dict[str, Any]) -> dict[str, Any]:
+        api = self.api(params["ApiId"])
+        page, token = api.integrations.page(params.get("MaxResults"), params.get("NextToken"))
+        return {"Items": [integration.describe() for integration in page], "NextToken": token}
+
+    def update_integration(self, params: dict[str, Any]) -> dict[str, Any]:
+        api = self.api(params["ApiId"])
+        integration = self._integration(api, params["IntegrationId"])
+        reject_other_protocol(api.protocol, params, http_only=_HTTP_ONLY, websocket_only=_WEBSOCKET_ONLY)
+        state = {**integration.fields, **pick(params, _UPDATABLE)}
+        for member in _MAP_MEMBERS:
+            if member in params:
+                state[member] = merge_maps(integration.get(member), params[member])
+                if not state[member]:
+                    del state[member]
+        if state.get("ConnectionType") == "INTERNET" and "ConnectionId" not in params:
+            # Switching a private integration back to the internet drops its VPC link.
+            state.pop("ConnectionId", None)
+        _apply_defaults(api.protocol, state)
+        self._check_state(api.protocol, state)
+        integration.fields = state
+        self.api_changed(api)
+        return integration.describe()
+
+    def delete_integration(self, params: dict[str, Any]) -> None:
+        api = self.api(params["ApiId"])
+        integration = self._integration(api, params["IntegrationId"])
+        refuse_managed(integration, f"integration {integration.integration_id}")
+        target = f"integrations/{integration.integration_id}"
+        users = [str(route.get("RouteId")) for route in api.routes if route.get("Target") == target]
+        if users:
+            raise ConflictException(
+                f"Cannot delete integration {integration.integration_id}: it is the target of route(s) "
+                f"{', '.join(users)}. Change or delete those routes first."
+            )
+        api.integrations.remove(integration.integration_id)
+        self.api_changed(api)
