@@ -2,13 +2,183 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from ..core.collection import Collection
 from .apis import Api
-from .records import Record
+from .exceptions import BadRequestException, ConflictException
+from .records import HTTP, Record, new_id, not_found, pick
+
+DEFAULT_CONTENT_TYPE = "application/json"
+_UPDATABLE = ("ContentType", "Description", "Name", "Schema")
+_ALPHANUMERIC = re.compile(r"[A-Za-z0-9]+")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A `$ref` to another model of the API ends with `/models/{name}` (https://apigateway.amazonaws.com/restapis/...).
+_MODEL_REF = re.compile(r"/models/([A-Za-z0-9]+)$")
+_SCALARS = ("number", "integer", "boolean", "null")
+_INDENT = "  "
 
 
 class Model(Record):
     """One Model of an API."""
+
+    @property
+    def model_id(self) -> str:
+        """The model's id."""
+        return str(self.fields["ModelId"])
+
+    @property
+    def name(self) -> str:
+        """The model's name (routes refer to models by name)."""
+        return str(self.fields["Name"])
+
+    def schema(self) -> Any:
+        """The parsed JSON schema (``{}`` for a record stored without a valid one)."""
+        try:
+            return json.loads(self.fields.get("Schema") or "{}")
+        except ValueError:
+            return {}
+
+
+def _model_of(api: Api, model_id: str) -> Model:
+    model = api.models.get(model_id)
+    if model is None:
+        raise not_found("Model", model_id)
+    return model
+
+
+def _check_unique_model_name(api: Api, name: str, model_id: str | None = None) -> None:
+    for other in api.models:
+        if other.name == name and other.model_id != model_id:
+            raise ConflictException(f"Model name already exists for this API: {name}")
+
+
+def _check_name(name: str) -> None:
+    if not _ALPHANUMERIC.fullmatch(name):
+        raise BadRequestException(f"Invalid model name specified: {name!r}. Model names must be alphanumeric.")
+
+
+def _check_schema(schema: str) -> None:
+    try:
+        parsed = json.loads(schema)
+    except ValueError as error:
+        raise BadRequestException(f"Invalid model schema specified: the schema is not valid JSON: {error}") from None
+    if not isinstance(parsed, dict):
+        raise BadRequestException("Invalid model schema specified: a JSON schema must be a JSON object.")
+
+
+def _refs(node: Any) -> Iterator[str]:
+    """Every ``$ref`` value in a parsed schema."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+
+
+def _users(api: Api, model: Model) -> list[str]:
+    """What in *api* refers to *model* by name: route request models, route response models, other models."""
+    users: list[str] = []
+    for route in api.routes:
+        key = route.get("RouteKey")
+        if model.name in (route.get("RequestModels") or {}).values():
+            users.append(f"route {key}")
+        # Route responses hang off their route; find them without depending on the attribute's name.
+        for child in vars(route).values():
+            if isinstance(child, Collection):
+                for response in child:
+                    if isinstance(response, Record) and model.name in (response.get("ResponseModels") or {}).values():
+                        users.append(f"route response {response.get('RouteResponseKey')} of route {key}")
+    for other in api.models:
+        if other is not model:
+            names = {m.group(1) for ref in _refs(other.schema()) if (m := _MODEL_REF.search(ref))}
+            if model.name in names:
+                users.append(f"model {other.name}")
+    return users
+
+
+def _property_path(path: str, name: str) -> str:
+    # VTL property access needs an identifier; other keys go through the map's get().
+    return f"{path}.{name}" if _IDENTIFIER.fullmatch(name) else f"{path}.get('{name}')"
+
+
+class _TemplateWriter:
+    """Write a Velocity mapping template that rebuilds a JSON document shaped like a model's schema."""
+
+    def __init__(self, api: Api) -> None:
+        self.models = {model.name: model for model in api.models}
+        self.lines = ["#set($inputRoot = $input.path('$'))"]
+
+    def resolve(self, schema: Any, seen: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:
+        """Follow a ``$ref`` to another model of the API (once per model, so cycles end)."""
+        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+            match = _MODEL_REF.search(schema["$ref"])
+            target = self.models.get(match.group(1)) if match else None
+            if target is None or target.name in seen:
+                return {}, seen
+            seen = (*seen, target.name)
+            schema = target.schema()
+        return schema, seen
+
+    @staticmethod
+    def kind(schema: Any) -> str:
+        if not isinstance(schema, dict):
+            return "string"
+        declared = schema.get("type")
+        if isinstance(declared, list):
+            declared = next((t for t in declared if t != "null"), "null")
+        if declared is None:
+            if "properties" in schema:
+                return "object"
+            if "items" in schema:
+                return "array"
+            return "string"
+        return str(declared)
+
+    def value(self, schema: Any, path: str, depth: int, loops: int, seen: tuple[str, ...]) -> list[str]:
+        """The lines of one value; the first carries no indentation (it follows a key or a bracket)."""
+        schema, seen = self.resolve(schema, seen)
+        kind = self.kind(schema)
+        pad = _INDENT * depth
+        if kind == "object":
+            properties: Mapping[str, Any] = schema.get("properties") or {}
+            if not properties:
+                return ["{}"]
+            lines = ["{"]
+            for index, name in enumerate(properties):
+                inner = self.value(properties[name], _property_path(path, name), depth + 1, loops, seen)
+                lines.append(f'{pad}{_INDENT}"{name}" : {inner[0]}')
+                lines.extend(inner[1:])
+                if index < len(properties) - 1:
+                    lines[-1] += ","
+            lines.append(f"{pad}}}")
+            return lines
+        if kind == "array":
+            # Nested loops need their own variable; `$foreach` always means the innermost loop.
+            element = f"$elem{loops + 1}" if loops else "$elem"
+            inner = self.value(schema.get("items"), element, depth + 1, loops + 1, seen)
+            lines = ["[", f"#foreach({element} in {path})", f"{pad}{_INDENT}{inner[0]}", *inner[1:]]
+            lines[-1] += "#if($foreach.hasNext),#end"
+            return [*lines, "#end", f"{pad}]"]
+        if kind in _SCALARS:
+            return [path]
+        return [f'"{path}"']
+
+    def write(self, schema: Any) -> str:
+        body = self.value(schema, "$inputRoot", 0, 0, ())
+        return "\n".join([*self.lines, *body]) + "\n"
+
+
+def model_template(api: Api, model: Model) -> str:
+    """A mapping template for *model*, as GetModelTemplate returns it."""
+    return _TemplateWriter(api).write(model.schema())
 
 
 class ModelOperations:
@@ -23,3 +193,62 @@ class ModelOperations:
 
     def api_changed(self, api: Api) -> None:
         raise NotImplementedError  # pragma: no cover - provided by the backend class
+
+    def create_model(self, params: dict[str, Any]) -> dict[str, Any]:
+        api = self.api(params["ApiId"])
+        if api.protocol == HTTP:
+            raise BadRequestException("Models are supported only for WebSocket APIs, not for protocolType HTTP.")
+        _check_name(params["Name"])
+        _check_schema(params["Schema"])
+        _check_unique_model_name(api, params["Name"])
+        model_id = new_id(api.models, 6)
+        model = Model(
+            {
+                **pick(params, _UPDATABLE),
+                "ContentType": params.get("ContentType", DEFAULT_CONTENT_TYPE),
+                "ModelId": model_id,
+            }
+        )
+        api.models.add(model_id, model)
+        self.api_changed(api)
+        return model.describe()
+
+    def get_model(self, params: dict[str, Any]) -> dict[str, Any]:
+        api = self.api(params["ApiId"])
+        return _model_of(api, params["ModelId"]).describe()
+
+    def get_models(self, params: dict[str, Any]) -> dict[str, Any]:
+        api = self.api(params["ApiId"])
+        page, token = api.models.page(params.get("MaxResults"), params.get("NextToken"))
+        return {"Items": [model.describe() for model in page], "NextToken": token}
+
+    def update_model(self, params: dict[str, Any]) -> dict[str, Any]:
+        api = self.api(params["ApiId"])
+        model = _model_of(api, params["ModelId"])
+        if "Schema" in params:
+            _check_schema(params["Schema"])
+        new_name = params.get("Name")
+        if new_name is not None and new_name != model.name:
+            _check_name(new_name)
+            _check_unique_model_name(api, new_name, model.model_id)
+            users = _users(api, model)
+            if users:
+                raise ConflictException(
+                    f"Cannot rename model {model.name}: it is referenced by {', '.join(users)}."
+                )
+        model.apply(params, _UPDATABLE)
+        self.api_changed(api)
+        return model.describe()
+
+    def delete_model(self, params: dict[str, Any]) -> None:
+        api = self.api(params["ApiId"])
+        model = _model_of(api, params["ModelId"])
+        users = _users(api, model)
+        if users:
+            raise ConflictException(f"Cannot delete model {model.name}: it is referenced by {', '.join(users)}.")
+        api.models.remove(model.model_id)
+        self.api_changed(api)
+
+    def get_model_template(self, params: dict[str, Any]) -> dict[str, Any]:
+        api = self.api(params["ApiId"])
+        return {"Value": model_template(api, _model_of(api, params["ModelId"]))}
