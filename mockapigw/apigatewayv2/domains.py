@@ -1,30 +1,273 @@
-"""Custom domain names and their API mappings."""
+"""Custom domain names: CreateDomainName, GetDomainName, GetDomainNames, UpdateDomainName, DeleteDomainName.
+
+API mappings (the other half of a domain's life) are in ``api_mappings.py``; ``DomainOperations`` includes them.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+from typing import Any
+
+from ..core import ids
 from ..core.collection import Collection
-from .apis import Api
-from .records import Record
+from .api_mappings import ApiMapping, ApiMappingOperations, is_multi_level
+from .exceptions import BadRequestException, ConflictException, NotFoundException, TooManyRequestsException
+from .records import HTTP, Record
+
+__all__ = ["ApiMapping", "DomainName", "DomainOperations", "hosted_zone_id"]
+
+DOMAIN_NAMES_PER_REGION = 120  # aws-facts §4: custom domains per account and Region
+_MAX_DOMAIN_LENGTH = 253  # the longest DNS name
+
+# Route 53 hosted zone ids of the regional execute-api endpoints (AWS general reference, "API Gateway
+# endpoints"; us-east-1's is also in the CLI example apigateway/get-domain-names.rst). Alias records point there.
+_HOSTED_ZONE_IDS = {
+    "us-east-1": "Z1UJRXOUMOOFQ8",
+    "us-east-2": "ZOJJZC49E0EPZ",
+    "us-west-1": "Z2MOQ3L4ICF1L",
+    "us-west-2": "Z2OJLYMUO9EFXC",
+    "ca-central-1": "Z19DQILCV0OWEC",
+    "sa-east-1": "ZCMLWB8V5SYIT",
+    "eu-west-1": "ZLY8HYME6SFDD",
+    "eu-west-2": "ZJ5UAJN8Y3Z2Q",
+    "eu-west-3": "Z3KY65QIEKYHQQ",
+    "eu-central-1": "Z1U9ULNL0V5AJ3",
+    "eu-north-1": "Z3UWIKFBOOGXPP",
+    "eu-south-1": "Z3BT4WSQ9TDYZV",
+    "ap-northeast-1": "Z1YSHQZHG15GKL",
+    "ap-northeast-2": "Z20JF4UZKIW1U8",
+    "ap-northeast-3": "Z2YQB5RD63NC85",
+    "ap-southeast-1": "ZL327KTPIQFUL",
+    "ap-southeast-2": "Z2RPCDW04V8134",
+    "ap-south-1": "Z3VO1THU9YC4UR",
+    "ap-east-1": "Z3FD1VL90ND7K5",
+    "af-south-1": "Z2DHW2332DAMTN",
+    "me-south-1": "Z20ZBPC0SS8806",
+    "us-gov-west-1": "Z1K6XKP9SAGWDV",
+    "us-gov-east-1": "Z3SE9ATJYCRCZJ",
+}
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+# A lower-case DNS name with at least one dot; a leading "*." makes a wildcard custom domain name.
+_DOMAIN = re.compile(rf"^(?:\*\.)?(?:{_LABEL}\.)+{_LABEL}$")
+_CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate/[A-Za-z0-9-]+$")
+_TRUSTSTORE_URI = re.compile(r"^s3://[^/]+/.+$")
+
+# Members of a DomainNameConfiguration the caller chooses; the others are the service's (read-only).
+_CONFIGURABLE = (
+    "CertificateArn",
+    "CertificateName",
+    "IpAddressType",
+    "OwnershipVerificationCertificateArn",
+    "SecurityPolicy",
+)
+_NOT_FOUND = "The domain name resource specified in the request was not found."
+
+
+def hosted_zone_id(region: str) -> str:
+    """The hosted zone id of *region*'s regional endpoints; a stable made-up ``Z...`` id for unlisted regions."""
+    known = _HOSTED_ZONE_IDS.get(region)
+    if known is not None:
+        return known
+    digest = base64.b32encode(hashlib.sha256(region.encode()).digest()).decode()
+    return "Z" + digest[:13]
 
 
 class DomainName(Record):
-    """A custom domain name."""
+    """A custom domain name; its API mappings hang off it."""
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        super().__init__(fields)
+        self.api_mappings: Collection[ApiMapping] = Collection()
+
+    @property
+    def name(self) -> str:
+        """The domain name itself."""
+        return str(self.fields["DomainName"])
+
+    @property
+    def configuration(self) -> dict[str, Any]:
+        """The (single) endpoint configuration."""
+        config: dict[str, Any] = self.fields["DomainNameConfigurations"][0]
+        return config
+
+    @property
+    def security_policy(self) -> str:
+        """``TLS_1_2`` or ``TLS_1_0``."""
+        return str(self.configuration["SecurityPolicy"])
+
+    def describe(self) -> dict[str, Any]:
+        """The DomainName output members (copies, so callers cannot change the record)."""
+        out = dict(self.fields)
+        out["DomainNameConfigurations"] = [dict(c) for c in self.fields["DomainNameConfigurations"]]
+        if "MutualTlsAuthentication" in out:
+            out["MutualTlsAuthentication"] = dict(out["MutualTlsAuthentication"])
+        out["Tags"] = dict(self.fields.get("Tags") or {})
+        return out
+
+    def mapping_for(self, path: str) -> tuple[ApiMapping, str] | None:
+        """The mapping that serves *path* on this domain, and the path left for the API (longest key wins)."""
+        segments = [s for s in path.split("/") if s]
+        best: tuple[ApiMapping, str] | None = None
+        best_length = -1
+        for mapping in self.api_mappings:
+            key = mapping.key.split("/") if mapping.key else []
+            if len(key) > best_length and segments[: len(key)] == key:
+                best, best_length = (mapping, "/" + "/".join(segments[len(key) :])), len(key)
+        return best
 
 
-class ApiMapping(Record):
-    """A mapping of a domain name path to an API stage."""
+def _check_domain_name(name: str) -> None:
+    if len(name) > _MAX_DOMAIN_LENGTH or not _DOMAIN.match(name):
+        raise BadRequestException(
+            f"Invalid domain name specified: {name}. A domain name must be a lower-case DNS name of at most "
+            f"{_MAX_DOMAIN_LENGTH} characters with at least one dot, like api.example.com or *.example.com."
+        )
 
 
-class DomainOperations:
+def _check_certificate(arn: str, region: str) -> None:
+    match = _CERTIFICATE_ARN.match(arn)
+    if match is None:
+        raise BadRequestException(f"Invalid certificate ARN: {arn}. It must be the ARN of an ACM certificate.")
+    if match.group(1) != region:
+        # A regional endpoint serves the certificate of its own Region.
+        raise BadRequestException(f"Invalid certificate ARN: {arn}. Certificate must be in '{region}'.")
+
+
+def _configurations(
+    given: list[dict[str, Any]] | None, previous: dict[str, Any] | None, region: str
+) -> list[dict[str, Any]]:
+    """The one endpoint configuration, with the service's members; on update, unset members keep their values."""
+    if not given:
+        if previous is not None:
+            return [previous]
+        raise BadRequestException("DomainNameConfigurations is required: specify a CertificateArn for the domain name.")
+    if len(given) > 1:
+        raise BadRequestException("Only one DomainNameConfiguration is supported for a domain name.")
+    config = given[0]
+    endpoint = config.get("EndpointType", "REGIONAL")
+    if endpoint != "REGIONAL":
+        raise BadRequestException(
+            f"Unsupported endpoint type {endpoint}: HTTP and WebSocket APIs support only REGIONAL custom domain names."
+        )
+    merged = {name: value for name, value in (previous or {}).items() if name in _CONFIGURABLE}
+    merged.update({name: config[name] for name in _CONFIGURABLE if name in config})
+    if not merged.get("CertificateArn"):
+        raise BadRequestException("A CertificateArn is required for a REGIONAL domain name.")
+    _check_certificate(merged["CertificateArn"], region)
+    gateway_name = (previous or {}).get("ApiGatewayDomainName") or (
+        f"d-{ids.lower_alnum(10)}.execute-api.{region}.amazonaws.com"
+    )
+    return [
+        {
+            "ApiGatewayDomainName": gateway_name,
+            "DomainNameStatus": "AVAILABLE",
+            "EndpointType": "REGIONAL",
+            "HostedZoneId": hosted_zone_id(region),
+            "IpAddressType": "ipv4",
+            "SecurityPolicy": "TLS_1_2",
+            **merged,
+        }
+    ]
+
+
+def _mutual_tls(value: dict[str, Any], security_policy: str) -> dict[str, Any] | None:
+    """The stored MutualTlsAuthentication; an empty structure turns mutual TLS off."""
+    if not value:
+        return None
+    uri = value.get("TruststoreUri")
+    if not uri:
+        raise BadRequestException("MutualTlsAuthentication requires a TruststoreUri.")
+    if not _TRUSTSTORE_URI.match(uri):
+        raise BadRequestException(
+            f"Invalid truststore URI specified: {uri}. It must be an Amazon S3 URL like s3://bucket-name/key-name."
+        )
+    if security_policy != "TLS_1_2":
+        raise BadRequestException("Mutual TLS authentication requires the TLS_1_2 security policy.")
+    return {name: value[name] for name in ("TruststoreUri", "TruststoreVersion") if name in value}
+
+
+class DomainOperations(ApiMappingOperations):
     """The DomainName and ApiMapping operations of the backend."""
 
     account_id: str
     region: str
-    apis: Collection[Api]
     domain_names: Collection[DomainName]
 
-    def api(self, api_id: str) -> Api:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
+    def domain_name(self, name: str) -> DomainName:
+        """The domain name *name*, or a ``NotFoundException``."""
+        domain = self.domain_names.get(name)
+        if domain is None:
+            raise NotFoundException(_NOT_FOUND)
+        return domain
 
-    def remove_mappings_to(self, api: Api) -> None:
-        """Drop the API mappings that point at a deleted API."""
+    def create_domain_name(self, params: dict[str, Any]) -> dict[str, Any]:
+        name = params["DomainName"]
+        _check_domain_name(name)
+        if name in self.domain_names:
+            raise ConflictException("The domain name resource already exists.")
+        if len(self.domain_names) >= DOMAIN_NAMES_PER_REGION:
+            raise TooManyRequestsException(
+                f"Maximum number of custom domain names for this account and Region has been reached "
+                f"({DOMAIN_NAMES_PER_REGION}).",
+                LimitType="DomainNames",
+            )
+        configurations = _configurations(params.get("DomainNameConfigurations"), None, self.region)
+        domain = DomainName(
+            {
+                "ApiMappingSelectionExpression": "$request.basepath",
+                "DomainName": name,
+                "DomainNameArn": f"arn:aws:apigateway:{self.region}::/domainnames/{name}",
+                "DomainNameConfigurations": configurations,
+                "MutualTlsAuthentication": _mutual_tls(
+                    params.get("MutualTlsAuthentication") or {}, configurations[0]["SecurityPolicy"]
+                ),
+                "RoutingMode": params.get("RoutingMode", "API_MAPPING_ONLY"),
+                "Tags": dict(params.get("Tags") or {}),
+            }
+        )
+        self.domain_names.add(name, domain)
+        return domain.describe()
+
+    def get_domain_name(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.domain_name(params["DomainName"]).describe()
+
+    def get_domain_names(self, params: dict[str, Any]) -> dict[str, Any]:
+        page, token = self.domain_names.page(params.get("MaxResults"), params.get("NextToken"))
+        return {"Items": [domain.describe() for domain in page], "NextToken": token}
+
+    def update_domain_name(self, params: dict[str, Any]) -> dict[str, Any]:
+        domain = self.domain_name(params["DomainName"])
+        configurations = _configurations(params.get("DomainNameConfigurations"), domain.configuration, self.region)
+        policy = configurations[0]["SecurityPolicy"]
+        if policy != "TLS_1_2":
+            self._check_tls_1_0_allowed(domain)
+        if "MutualTlsAuthentication" in params:
+            mutual_tls = _mutual_tls(params["MutualTlsAuthentication"], policy)
+        else:
+            mutual_tls = domain.get("MutualTlsAuthentication")
+            if mutual_tls and policy != "TLS_1_2":
+                raise BadRequestException("Mutual TLS authentication requires the TLS_1_2 security policy.")
+        domain.fields["DomainNameConfigurations"] = configurations
+        domain.fields.pop("MutualTlsAuthentication", None)
+        if mutual_tls:
+            domain.fields["MutualTlsAuthentication"] = mutual_tls
+        domain.apply(params, ("RoutingMode",))
+        return domain.describe()
+
+    def _check_tls_1_0_allowed(self, domain: DomainName) -> None:
+        """HTTP APIs and multi-level mappings need TLS 1.2, so a domain that has them cannot drop to TLS 1.0."""
+        for mapping in domain.api_mappings:
+            api = self.apis.get(mapping.api_id)
+            if (api is not None and api.protocol == HTTP) or is_multi_level(mapping.key):
+                raise BadRequestException(
+                    f"The security policy of domain name {domain.name} cannot be TLS_1_0: API mapping "
+                    f"{mapping['ApiMappingId']} needs TLS_1_2 (it maps an HTTP API or has multiple levels)."
+                )
+
+    def delete_domain_name(self, params: dict[str, Any]) -> None:
+        self.domain_name(params["DomainName"])
+        # The API mappings live on the domain name record, so they go with it.
+        self.domain_names.remove(params["DomainName"])

@@ -1,0 +1,153 @@
+"""API mappings of a custom domain name: CreateApiMapping, GetApiMapping(s), UpdateApiMapping, DeleteApiMapping."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..core.collection import Collection
+from .apis import Api
+from .exceptions import BadRequestException, ConflictException, NotFoundException, TooManyRequestsException
+from .records import HTTP, WEBSOCKET, Record, new_id
+
+if TYPE_CHECKING:
+    from .domains import DomainName
+
+MULTI_LEVEL_MAPPINGS_PER_DOMAIN = 200  # aws-facts §4: multi-level API mappings per domain
+_MAX_KEY_LENGTH = 300
+# Letters, digits and $-_.+!*'() in each path segment; segments joined by single slashes.
+_SEGMENT = r"[A-Za-z0-9$\-_.+!*'()]+"
+_KEY = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT})*$")
+_NOT_FOUND = "The api mapping resource specified in the request was not found."
+
+
+def is_multi_level(key: str) -> bool:
+    """Whether an API mapping key has more than one path segment (``orders/v1``)."""
+    return "/" in key
+
+
+class ApiMapping(Record):
+    """A mapping of a path of a custom domain name to a stage of an API."""
+
+    @property
+    def api_id(self) -> str:
+        """The mapped API's id."""
+        return str(self.fields["ApiId"])
+
+    @property
+    def key(self) -> str:
+        """The mapping key; the empty string maps the root of the domain."""
+        return str(self.fields.get("ApiMappingKey", ""))
+
+
+def _check_key(key: str) -> None:
+    if key == "":
+        return
+    if len(key) > _MAX_KEY_LENGTH or not _KEY.match(key):
+        raise BadRequestException(
+            f"Invalid API mapping key specified: {key!r}. A key is empty (the root of the domain) or path segments "
+            f"of letters, digits and $-_.+!*'() joined by single slashes, at most {_MAX_KEY_LENGTH} characters, "
+            "with no leading or trailing slash."
+        )
+
+
+class ApiMappingOperations:
+    """The ApiMapping operations of the backend."""
+
+    apis: Collection[Api]
+    domain_names: Collection[DomainName]
+
+    def api(self, api_id: str) -> Api:
+        raise NotImplementedError  # pragma: no cover - provided by the backend class
+
+    def domain_name(self, name: str) -> DomainName:
+        raise NotImplementedError  # pragma: no cover - provided by DomainOperations
+
+    def _api_mapping(self, domain: DomainName, mapping_id: str) -> ApiMapping:
+        mapping = domain.api_mappings.get(mapping_id)
+        if mapping is None:
+            raise NotFoundException(_NOT_FOUND)
+        return mapping
+
+    def _check_mapping(self, domain: DomainName, api: Api, stage: str, key: str, mapping_id: str | None) -> None:
+        """The rules of a mapping of *api*'s *stage* at *key* (*mapping_id* is the mapping being updated)."""
+        if stage not in api.stages:
+            raise BadRequestException("Invalid stage identifier specified")
+        _check_key(key)
+        others = [m for m in domain.api_mappings if m["ApiMappingId"] != mapping_id]
+        if any(m.key == key for m in others):
+            raise ConflictException(f"ApiMapping with key '{key}' already exists for domain name {domain.name}")
+        for other in others:
+            other_api = self.apis.get(other.api_id)
+            if other_api is not None and (other_api.protocol == WEBSOCKET) != (api.protocol == WEBSOCKET):
+                raise BadRequestException(
+                    f"Domain name {domain.name} already maps a {other_api.protocol} API: WebSocket APIs cannot share "
+                    "a custom domain name with HTTP APIs."
+                )
+        if api.protocol == HTTP and domain.security_policy != "TLS_1_2":
+            raise BadRequestException(
+                f"HTTP APIs can only be mapped to domain names with the TLS_1_2 security policy; {domain.name} "
+                f"uses {domain.security_policy}."
+            )
+        if is_multi_level(key):
+            if api.protocol == WEBSOCKET:
+                raise BadRequestException(
+                    f"API mappings with multiple levels are not supported for WebSocket APIs: {key!r}."
+                )
+            multi_level = sum(1 for m in others if is_multi_level(m.key))
+            if multi_level >= MULTI_LEVEL_MAPPINGS_PER_DOMAIN:
+                raise TooManyRequestsException(
+                    f"Maximum number of API mappings with multiple levels for domain name {domain.name} has been "
+                    f"reached ({MULTI_LEVEL_MAPPINGS_PER_DOMAIN}).",
+                    LimitType="ApiMappings",
+                )
+
+    def create_api_mapping(self, params: dict[str, Any]) -> dict[str, Any]:
+        domain = self.domain_name(params["DomainName"])
+        api = self.api(params["ApiId"])
+        key = params.get("ApiMappingKey") or ""
+        self._check_mapping(domain, api, params["Stage"], key, None)
+        mapping_id = new_id(domain.api_mappings, 10)
+        mapping = ApiMapping(
+            {"ApiId": api.api_id, "ApiMappingId": mapping_id, "ApiMappingKey": key, "Stage": params["Stage"]}
+        )
+        domain.api_mappings.add(mapping_id, mapping)
+        return mapping.describe()
+
+    def get_api_mapping(self, params: dict[str, Any]) -> dict[str, Any]:
+        domain = self.domain_name(params["DomainName"])
+        return self._api_mapping(domain, params["ApiMappingId"]).describe()
+
+    def get_api_mappings(self, params: dict[str, Any]) -> dict[str, Any]:
+        domain = self.domain_name(params["DomainName"])
+        page, token = domain.api_mappings.page(params.get("MaxResults"), params.get("NextToken"))
+        return {"Items": [mapping.describe() for mapping in page], "NextToken": token}
+
+    def update_api_mapping(self, params: dict[str, Any]) -> dict[str, Any]:
+        domain = self.domain_name(params["DomainName"])
+        mapping = self._api_mapping(domain, params["ApiMappingId"])
+        api = self.api(params["ApiId"])
+        stage = params.get("Stage", mapping["Stage"])
+        key = params["ApiMappingKey"] if params.get("ApiMappingKey") is not None else mapping.key
+        self._check_mapping(domain, api, stage, key, mapping["ApiMappingId"])
+        mapping.fields.update({"ApiId": api.api_id, "ApiMappingKey": key, "Stage": stage})
+        return mapping.describe()
+
+    def delete_api_mapping(self, params: dict[str, Any]) -> None:
+        domain = self.domain_name(params["DomainName"])
+        self._api_mapping(domain, params["ApiMappingId"])
+        domain.api_mappings.remove(params["ApiMappingId"])
+
+    def mappings_to(self, api_id: str, stage: str | None = None) -> list[tuple[DomainName, ApiMapping]]:
+        """Every API mapping to *api_id* (to its *stage* only, when given), with its domain name."""
+        return [
+            (domain, mapping)
+            for domain in self.domain_names
+            for mapping in domain.api_mappings
+            if mapping.api_id == api_id and (stage is None or mapping["Stage"] == stage)
+        ]
+
+    def remove_mappings_to(self, api: Api) -> None:
+        """Drop the API mappings that point at a deleted API."""
+        for domain, mapping in self.mappings_to(api.api_id):
+            domain.api_mappings.remove(mapping["ApiMappingId"])
