@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from typing import TYPE_CHECKING
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..core import clock
 from ..core.collection import Collection
-from .exceptions import BadRequestException, NotFoundException
+from .exceptions import BadRequestException, ConflictException, NotFoundException
 from .records import HTTP, WEBSOCKET, Record, new_id, pick, reject_other_protocol
 
 if TYPE_CHECKING:
@@ -25,6 +25,8 @@ _API_KEY_SELECTIONS = (DEFAULT_API_KEY_SELECTION, "$context.authorizer.usageIden
 # Members the model documents as "Supported only for HTTP APIs" / "... WebSocket APIs".
 _HTTP_ONLY = ("CorsConfiguration", "Target", "RouteKey", "CredentialsArn")
 _WEBSOCKET_ONLY = ("ApiKeySelectionExpression", "DisableSchemaValidation")
+_QUICK_CREATE = ("Target", "RouteKey", "CredentialsArn")
+_LAMBDA_ARN = re.compile(r"^arn:aws[a-z-]*:(lambda|apigateway):")
 _UPDATABLE = (
     "ApiKeySelectionExpression",
     "CorsConfiguration",
@@ -86,6 +88,30 @@ class Api(Record):
         return out
 
 
+def _quick_integration(params: dict[str, Any]) -> dict[str, Any]:
+    """The integration quick create makes for a Target: Lambda proxy 2.0 or HTTP proxy (aws-facts §3.1)."""
+    target = str(params["Target"])
+    if _LAMBDA_ARN.match(target):
+        integration = {
+            "IntegrationType": "AWS_PROXY",
+            "IntegrationUri": target,
+            "IntegrationMethod": "POST",
+            "PayloadFormatVersion": "2.0",
+        }
+    elif target.startswith(("http://", "https://")):
+        integration = {
+            "IntegrationType": "HTTP_PROXY",
+            "IntegrationUri": target,
+            "IntegrationMethod": "ANY",
+            "PayloadFormatVersion": "1.0",
+        }
+    else:
+        raise BadRequestException(f"Invalid Target {target!r}: use a Lambda function ARN or an HTTP(S) URL.")
+    if params.get("CredentialsArn"):
+        integration["CredentialsArn"] = params["CredentialsArn"]
+    return integration
+
+
 def _check_protocol_members(protocol: str, params: dict[str, Any]) -> None:
     reject_other_protocol(protocol, params, http_only=_HTTP_ONLY, websocket_only=_WEBSOCKET_ONLY)
 
@@ -108,8 +134,7 @@ def _api_key_selection(value: str | None) -> str:
         return DEFAULT_API_KEY_SELECTION
     if value not in _API_KEY_SELECTIONS:
         raise BadRequestException(
-            f"Unsupported ApiKeySelectionExpression: {value!r}. "
-            f"Supported values are {', '.join(_API_KEY_SELECTIONS)}."
+            f"Unsupported ApiKeySelectionExpression: {value!r}. Supported values are {', '.join(_API_KEY_SELECTIONS)}."
         )
     return value
 
@@ -128,6 +153,11 @@ class ApiOperations:
     def api_deleted(self, api: Api) -> None:
         """Called after an API is deleted (API mappings to it go with it)."""
         raise NotImplementedError  # pragma: no cover - provided by the backend class
+
+    create_integration: Callable[[dict[str, Any]], dict[str, Any]]
+    update_integration: Callable[[dict[str, Any]], dict[str, Any]]
+    create_route: Callable[[dict[str, Any]], dict[str, Any]]
+    create_stage: Callable[[dict[str, Any]], dict[str, Any]]
 
     def api(self, api_id: str) -> Api:
         """The API with *api_id*, or AWS's ``NotFoundException``."""
@@ -156,7 +186,57 @@ class ApiOperations:
             }
         )
         self.apis.add(api_id, api)
+        if "Target" in params:
+            try:
+                self._quick_create(api, params)
+            except Exception:
+                self.apis.remove(api_id)  # a failed quick create leaves no half-made API behind
+                raise
+        elif "RouteKey" in params or "CredentialsArn" in params:
+            raise BadRequestException("RouteKey and CredentialsArn are supported only with Target (quick create).")
         return api.describe()
+
+    def _quick_create(self, api: Api, params: dict[str, Any]) -> None:
+        """Quick create: a managed integration, route and auto-deploying ``$default`` stage (aws-facts §3.1)."""
+        integration = self.create_integration({"ApiId": api.api_id, **_quick_integration(params)})
+        route = self.create_route(
+            {
+                "ApiId": api.api_id,
+                "RouteKey": params.get("RouteKey", "$default"),
+                "Target": f"integrations/{integration['IntegrationId']}",
+            }
+        )
+        self.create_stage({"ApiId": api.api_id, "StageName": "$default", "AutoDeploy": True})
+        for record in (
+            api.integrations.get(integration["IntegrationId"]),
+            api.routes.get(route["RouteId"]),
+            api.stages.get("$default"),
+        ):
+            assert record is not None
+            record.fields["ApiGatewayManaged"] = True
+        # The quick-created stage is deployed at once (an automatic deployment, as AWS's examples show),
+        # unlike a stage created later with AutoDeploy, which waits for the next change.
+        self.api_changed(api)
+
+    def _update_quick_create(self, api: Api, params: dict[str, Any]) -> None:
+        """UpdateApi's Target/RouteKey/CredentialsArn replace the quick-create integration and route key."""
+        managed_route = next((r for r in api.routes if r.managed), None)
+        if managed_route is None:
+            raise BadRequestException("Target, RouteKey and CredentialsArn can be updated only on a quick-created API.")
+        integration_id = str(managed_route.fields["Target"]).removeprefix("integrations/")
+        if "Target" in params or "CredentialsArn" in params:
+            current = api.integrations.get(integration_id)
+            assert current is not None
+            merged = {"Target": params.get("Target", current.fields["IntegrationUri"])}
+            if "CredentialsArn" in params:
+                merged["CredentialsArn"] = params["CredentialsArn"]
+            changes = _quick_integration(merged)
+            self.update_integration({"ApiId": api.api_id, "IntegrationId": integration_id, **changes})
+        if "RouteKey" in params:
+            key = params["RouteKey"]
+            if any(r.fields["RouteKey"] == key and r is not managed_route for r in api.routes):
+                raise ConflictException(f"Route with key {key} already exists for this API")
+            managed_route.fields["RouteKey"] = key
 
     def get_api(self, params: dict[str, Any]) -> dict[str, Any]:
         return self.api(params["ApiId"]).describe()
@@ -172,9 +252,18 @@ class ApiOperations:
             params["RouteSelectionExpression"] = _route_selection(api.protocol, params["RouteSelectionExpression"])
         if "ApiKeySelectionExpression" in params:
             params["ApiKeySelectionExpression"] = _api_key_selection(params["ApiKeySelectionExpression"])
+        if any(name in params for name in _QUICK_CREATE):
+            self._update_quick_create(api, params)
         api.apply(params, _UPDATABLE)
         self.api_changed(api)
         return api.describe()
+
+    def delete_cors_configuration(self, params: dict[str, Any]) -> None:
+        api = self.api(params["ApiId"])
+        if api.protocol != HTTP:
+            raise BadRequestException("CORS configuration is supported only for HTTP APIs.")
+        api.fields.pop("CorsConfiguration", None)
+        self.api_changed(api)
 
     def delete_api(self, params: dict[str, Any]) -> None:
         api = self.api(params["ApiId"])

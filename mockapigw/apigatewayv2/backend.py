@@ -10,6 +10,7 @@ from .authorizers import AuthorizerOperations
 from .domains import DomainName, DomainOperations
 from .integrations import IntegrationOperations
 from .models import ModelOperations
+from .openapi import OpenApiOperations
 from .records import Record
 from .routes import RouteOperations
 from .stages import StageOperations
@@ -27,6 +28,7 @@ class ApiGatewayV2Backend(
     DomainOperations,
     VpcLinkOperations,
     TagOperations,
+    OpenApiOperations,
 ):
     """All apigatewayv2 resources of one ``(account_id, region)``; methods are the model's operations."""
 

@@ -415,7 +415,7 @@ def _compile_path(uri: str, shape: StructureShape | None) -> tuple[re.Pattern[st
 
 def _load_json(raw: bytes) -> Any:
     try:
-        return json.loads(raw)
+        return json.loads(raw.decode("utf-8"))
     except ValueError as exc:
         raise InvalidInput(f"Could not parse request body into json: {exc}") from None
 

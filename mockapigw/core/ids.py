@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import random
 import string
 import uuid
 
 _LOWER_ALNUM = string.ascii_lowercase + string.digits
 _URLSAFE_B64 = string.ascii_letters + string.digits + "-_"
-_rng = random.SystemRandom()
+# A private generator seeded from the OS: one system call at import, not one per character, and unaffected
+# by tests that call random.seed().
+_rng = random.Random(os.urandom(32))
 
 
 def lower_alnum(length: int) -> str:

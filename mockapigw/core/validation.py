@@ -92,17 +92,22 @@ def _size(text: str) -> int:
     return int(text[:-1]) * 1024 if text.endswith("K") else int(text)
 
 
-def _bounds(shape: Shape) -> tuple[int | None, int | None]:
-    """A shape's min/max; some models state them only in the shape name (``StringWithLengthBetween1And128``)."""
-    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+def _bounds(shape: Shape, named_minimum: bool = True) -> tuple[int | None, int | None]:
+    """A shape's min/max; some models state them only in the shape name (``StringWithLengthBetween1And128``).
+
+    Without *named_minimum* a minimum read from the name is not applied: map values use ``""`` to remove a key
+    on update (as Terraform does for request parameters), which the service accepts.
+    """
+    low: int | None = shape.metadata.get("min")
+    high: int | None = shape.metadata.get("max")
     named = _NAMED_LENGTH.search(shape.name) if low is None and high is None else None
     if named:
-        return _size(named.group(1)), _size(named.group(2))
+        return (_size(named.group(1)) if named_minimum else None), _size(named.group(2))
     return low, high
 
 
-def _length(shape: Shape) -> Callable[[int], str | None]:
-    low, high = _bounds(shape)
+def _length(shape: Shape, named_minimum: bool = True) -> Callable[[int], str | None]:
+    low, high = _bounds(shape, named_minimum)
 
     def problem(size: int) -> str | None:
         if low is not None and size < low:
@@ -114,10 +119,10 @@ def _length(shape: Shape) -> Callable[[int], str | None]:
     return problem
 
 
-def _string(shape: Shape) -> Check:
+def _string(shape: Shape, named_minimum: bool = True) -> Check:
     enum: list[str] = shape.enum  # type: ignore[attr-defined]  # StringShape's attribute
     allowed = frozenset(enum) if enum else None
-    length = _length(shape)
+    length = _length(shape, named_minimum)
 
     def check(value: Any, path: str, problems: list[str]) -> None:
         if not isinstance(value, str):
@@ -139,15 +144,16 @@ def _number(shape: Shape, kinds: type | tuple[type, ...], noun: str) -> Check:
     low, high = _bounds(shape)
 
     def check(value: Any, path: str, problems: list[str]) -> None:
+        number: float = value  # read before isinstance() narrows ``value`` to ``object``
         if isinstance(value, bool) or not isinstance(value, kinds):
             problems.append(f"Value at '{path}' failed to satisfy constraint: Member must be {noun}")
             return
-        if low is not None and value < low:
+        if low is not None and number < low:
             problems.append(
                 f"Value '{value}' at '{path}' failed to satisfy constraint: "
                 f"Member must have value greater than or equal to {low}"
             )
-        if high is not None and value > high:
+        if high is not None and number > high:
             problems.append(
                 f"Value '{value}' at '{path}' failed to satisfy constraint: "
                 f"Member must have value less than or equal to {high}"
@@ -183,7 +189,8 @@ def _list(shape: Shape, memo: dict[str, Check]) -> Check:
 
 def _map(shape: Shape, memo: dict[str, Check]) -> Check:
     key_check = _compile(shape.key, memo)  # type: ignore[attr-defined]
-    value_check = _compile(shape.value, memo)  # type: ignore[attr-defined]
+    value: Shape = shape.value  # type: ignore[attr-defined]
+    value_check = _string(value, named_minimum=False) if value.type_name == "string" else _compile(value, memo)
 
     def check(value: Any, path: str, problems: list[str]) -> None:
         if not isinstance(value, dict):
