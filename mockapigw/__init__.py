@@ -2,7 +2,20 @@
 
 from .core.errors import UnsupportedOperation
 from .mock import DEFAULT_ACCOUNT_ID, MockApiGateway, mock_apigateway
+from .runtime.lambdas import LambdaContext
+from .runtime.websocket import ConnectionClosed, ConnectionRejected, MockApiGatewayWarning, WebSocketClient
 
 __version__ = "0.1.0"
 
-__all__ = ["DEFAULT_ACCOUNT_ID", "MockApiGateway", "UnsupportedOperation", "__version__", "mock_apigateway"]
+__all__ = [
+    "DEFAULT_ACCOUNT_ID",
+    "ConnectionClosed",
+    "ConnectionRejected",
+    "LambdaContext",
+    "MockApiGateway",
+    "MockApiGatewayWarning",
+    "UnsupportedOperation",
+    "WebSocketClient",
+    "__version__",
+    "mock_apigateway",
+]

@@ -17,7 +17,10 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from .apigatewayv2.service import ApiGatewayV2Service
 from .core.dispatch import Dispatcher
 from .core.interception import Interceptor
+from .management.backend import ManagementBackend
 from .management.service import ManagementService
+from .runtime.lambdas import Handler, LambdaRegistry
+from .runtime.websocket import DEFAULT_SOURCE_IP, DEFAULT_USER_AGENT, WebSocketClient, WebSocketRuntime
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 ACCOUNT_ENV = "MOCKAPIGW_ACCOUNT_ID"
@@ -48,7 +51,9 @@ class MockApiGateway:
 
     def _reset(self) -> None:
         self.apigatewayv2 = ApiGatewayV2Service()
-        self.management = ManagementService()
+        self.lambdas = LambdaRegistry()
+        self.websockets = WebSocketRuntime(self.apigatewayv2, self.lambdas, self.account_id)
+        self.management = ManagementService(ManagementBackend(self.apigatewayv2, self.websockets, self.account_id))
         self._dispatcher = Dispatcher(
             {"apigatewayv2": self.apigatewayv2, "apigatewaymanagementapi": self.management}, self.account_id
         )
@@ -83,6 +88,33 @@ class MockApiGateway:
     def respond(self, event_name: str, request: AWSPreparedRequest, region: str) -> AWSResponse:
         """Answer an intercepted botocore request (called by the interceptor)."""
         return self._dispatcher.respond(event_name, request, region)
+
+    # --- runtime
+
+    def register_lambda(self, name_or_arn: str, handler: Handler) -> None:
+        """Let the callable ``handler(event, context)`` stand for a Lambda function.
+
+        Integrations and authorizers whose URI names the function (function name, function ARN, or the
+        ``arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations`` form) call it.
+        """
+        self.lambdas.register(name_or_arn, handler)
+
+    def connect(
+        self,
+        api_id: str,
+        stage: str,
+        *,
+        headers: dict[str, str] | None = None,
+        query: dict[str, str | list[str]] | None = None,
+        source_ip: str = DEFAULT_SOURCE_IP,
+        user_agent: str | None = DEFAULT_USER_AGENT,
+        region: str | None = None,
+    ) -> WebSocketClient:
+        """Open a WebSocket connection to a stage; ``ConnectionRejected`` when the handshake fails."""
+        connection = self.websockets.connect(
+            api_id, stage, headers=headers, query=query, source_ip=source_ip, user_agent=user_agent, region=region
+        )
+        return WebSocketClient(self.websockets, connection)
 
     # --- context managers
 

@@ -69,3 +69,11 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: refuse(None, address))  # type: ignore[arg-type]
     return attempts
+
+
+@pytest.fixture
+def ws(apigw: MockApiGateway, v2: Any) -> Any:
+    """A deployed WebSocket API (see ``wsapi.py``) whose routes call one recording handler."""
+    from wsapi import build_ws_api
+
+    return build_ws_api(apigw, v2)

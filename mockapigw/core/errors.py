@@ -31,9 +31,6 @@ class UnsupportedOperation(NotImplementedError):
 
     def __init__(self, service: str, operation: str, reason: str = "") -> None:
         detail = f": {reason}" if reason else ""
-        super().__init__(
-            f"mockapigw does not implement {service} {operation}{detail}. "
-            "The call was not sent anywhere."
-        )
+        super().__init__(f"mockapigw does not implement {service} {operation}{detail}. The call was not sent anywhere.")
         self.service = service
         self.operation = operation

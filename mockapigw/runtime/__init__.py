@@ -1,0 +1,1 @@
+"""The data plane: WebSocket connections and HTTP requests served from deployed snapshots."""

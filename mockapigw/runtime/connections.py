@@ -1,0 +1,115 @@
+"""WebSocket connections: their state, and the registry the @connections API reads."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from ..core import ids
+
+IDLE_TIMEOUT_S = 10 * 60  # aws-facts §4: idle connection timeout
+MAX_LIFETIME_S = 2 * 60 * 60  # aws-facts §4: connection duration
+GOING_AWAY = 1001
+
+CONNECTING = "CONNECTING"
+OPEN = "OPEN"
+CLOSED = "CLOSED"
+
+
+def now_ms() -> int:
+    """Epoch milliseconds, read at every call (freezegun and time-machine move it)."""
+    return int(time.time() * 1000)
+
+
+class Connection:
+    """One simulated WebSocket connection and everything API Gateway knows about it."""
+
+    def __init__(
+        self,
+        *,
+        account_id: str,
+        region: str,
+        api_id: str,
+        stage: str,
+        domain_name: str,
+        source_ip: str,
+        user_agent: str | None,
+        headers: dict[str, str],
+        query: dict[str, list[str]],
+        stage_variables: dict[str, str],
+    ) -> None:
+        self.connection_id = ids.connection_style()
+        self.account_id = account_id
+        self.region = region
+        self.api_id = api_id
+        self.stage = stage
+        self.domain_name = domain_name
+        self.source_ip = source_ip
+        self.user_agent = user_agent
+        self.headers = headers
+        self.query = query
+        self.stage_variables = stage_variables
+        self.connected_at_ms = now_ms()
+        self.last_active_ms = self.connected_at_ms
+        self.state = CONNECTING
+        self.close_code: int | None = None
+        self.close_reason = ""
+        self.authorizer: dict[str, Any] | None = None
+        self.subprotocol: str | None = None
+        self.received: list[bytes] = []
+        self.unread: deque[bytes] = deque()
+        self.unread_bytes = 0
+        self.max_unread_bytes: int | None = None
+        self.lock = threading.RLock()
+
+    def due_to_expire(self, at_ms: int) -> bool:
+        """Whether the idle timeout or the maximum lifetime has passed at *at_ms*."""
+        return self.state == OPEN and (
+            at_ms - self.last_active_ms >= IDLE_TIMEOUT_S * 1000
+            or at_ms - self.connected_at_ms >= MAX_LIFETIME_S * 1000
+        )
+
+    def deliver(self, data: bytes) -> None:
+        """Queue a message for the client."""
+        with self.lock:
+            self.received.append(data)
+            self.unread.append(data)
+            self.unread_bytes += len(data)
+
+    def pop_unread(self) -> bytes:
+        """The oldest message the client has not read yet; ``LookupError`` when there is none."""
+        with self.lock:
+            if not self.unread:
+                raise LookupError(f"no unread message on connection {self.connection_id}")
+            data = self.unread.popleft()
+            self.unread_bytes -= len(data)
+            return data
+
+    def buffer_full(self, incoming: int) -> bool:
+        """Whether *incoming* more bytes would pass the client's unread-buffer limit."""
+        limit = self.max_unread_bytes
+        return limit is not None and self.unread_bytes + incoming > limit
+
+
+class ConnectionRegistry:
+    """Connections by id, for one mock. Closed connections stay, so their ids answer ``GoneException``."""
+
+    def __init__(self) -> None:
+        self._connections: dict[str, Connection] = {}
+        self._lock = threading.Lock()
+
+    def add(self, connection: Connection) -> None:
+        """Register a new connection."""
+        with self._lock:
+            self._connections[connection.connection_id] = connection
+
+    def get(self, connection_id: str) -> Connection | None:
+        """The connection with this id, whatever its state, or ``None``."""
+        return self._connections.get(connection_id)
+
+    def open_connections(self) -> list[Connection]:
+        """Every connection currently open."""
+        with self._lock:
+            return [c for c in self._connections.values() if c.state == OPEN]

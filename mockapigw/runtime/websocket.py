@@ -1,0 +1,395 @@
+"""Simulated WebSocket clients and the API Gateway side of their connections.
+
+A stage serves its deployed snapshot: every event reads the stage's current deployment, as AWS does.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from ..apigatewayv2.apis import Api
+from ..apigatewayv2.deployments import Snapshot, served_snapshot
+from ..apigatewayv2.records import WEBSOCKET
+from ..core import ids
+from . import ws_integrations
+from .connections import CLOSED, CONNECTING, GOING_AWAY, OPEN, Connection, ConnectionRegistry, now_ms
+from .events import connect_event, disconnect_event, message_event
+from .lambdas import LambdaRegistry, invoke
+from .policies import policy_allows, stringify_context
+from .selection import compile_expression, request_context
+
+if TYPE_CHECKING:
+    from ..apigatewayv2.service import ApiGatewayV2Service
+
+logger = logging.getLogger("mockapigw")
+
+MAX_MESSAGE_BYTES = 128 * 1024  # aws-facts §4
+UNSUPPORTED_DATA = 1003
+MESSAGE_TOO_BIG = 1009
+DEFAULT_SOURCE_IP = "192.0.2.1"
+DEFAULT_USER_AGENT = "mockapigw-websocket-client"
+_AUTHORIZER_TIMEOUT_MS = 10000
+
+
+class MockApiGatewayWarning(UserWarning):
+    """Something in the user's set-up makes an integration fail the way it would on AWS."""
+
+
+class ConnectionRejected(Exception):
+    """The WebSocket handshake failed: API Gateway answered the upgrade request with ``status_code``."""
+
+    def __init__(self, status_code: int, body: str = "") -> None:
+        super().__init__(f"WebSocket handshake rejected with {status_code}: {body}")
+        self.status_code = status_code
+        self.body = body
+
+
+class ConnectionClosed(Exception):
+    """The client tried to use a connection that is closed."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(
+            f"connection {connection.connection_id} is closed ({connection.close_code} {connection.close_reason})"
+        )
+        self.code = connection.close_code
+        self.reason = connection.close_reason
+
+
+def _error_frame(message: str, connection: Connection, request_id: str) -> bytes:
+    # AWS's exact spacing (aws-facts §5.1): a space after "message": and none after the other colons.
+    text = f'{{"message": "{message}", "connectionId":"{connection.connection_id}", "requestId":"{request_id}"}}'
+    return text.encode()
+
+
+def _warn(message: str) -> None:
+    logger.warning(message)
+    warnings.warn(message, MockApiGatewayWarning, stacklevel=4)
+
+
+class WebSocketRuntime:
+    """The data plane of WebSocket APIs for one mock."""
+
+    def __init__(self, control_plane: ApiGatewayV2Service, lambdas: LambdaRegistry, account_id: str) -> None:
+        self._control_plane = control_plane
+        self._lambdas = lambdas
+        self._account_id = account_id
+        self.connections = ConnectionRegistry()
+
+    # --- lookups
+
+    def find_api(self, api_id: str, region: str | None) -> tuple[Api, str] | None:
+        """The API with *api_id* in *region* (or in whichever region of the account has it)."""
+        if region is not None:
+            api = self._control_plane.backends(self._account_id, region).apis.get(api_id)
+            return (api, region) if api is not None else None
+        for backend in self._control_plane.backends:
+            api = backend.apis.get(api_id) if backend.account_id == self._account_id else None
+            if api is not None:
+                return api, backend.region
+        return None
+
+    def snapshot_of(self, connection: Connection) -> Snapshot | None:
+        """What the connection's stage serves right now."""
+        found = self.find_api(connection.api_id, connection.region)
+        return served_snapshot(found[0], connection.stage) if found else None
+
+    # --- handshake
+
+    def connect(
+        self,
+        api_id: str,
+        stage: str,
+        *,
+        headers: dict[str, str] | None,
+        query: dict[str, str | list[str]] | None,
+        source_ip: str,
+        user_agent: str | None,
+        region: str | None,
+    ) -> Connection:
+        """Open a connection, running ``$connect`` and its authorizer; :class:`ConnectionRejected` on failure."""
+        found = self.find_api(api_id, region)
+        if found is None or found[0].protocol != WEBSOCKET:
+            raise ConnectionRejected(403, '{"message":"Forbidden"}')
+        api, api_region = found
+        snapshot = served_snapshot(api, stage)
+        stage_record = api.stages.get(stage)
+        if snapshot is None or stage_record is None:
+            raise ConnectionRejected(403, '{"message":"Forbidden"}')
+        domain = f"{api_id}.execute-api.{api_region}.amazonaws.com"
+        connection = Connection(
+            account_id=self._account_id,
+            region=api_region,
+            api_id=api_id,
+            stage=stage,
+            domain_name=domain,
+            source_ip=source_ip,
+            user_agent=user_agent,
+            headers=self._handshake_headers(domain, source_ip, user_agent, headers),
+            query={k: list(v) if isinstance(v, list) else [v] for k, v in (query or {}).items()},
+            stage_variables=dict(stage_record.get("StageVariables") or {}),
+        )
+        self.connections.add(connection)
+        try:
+            self._run_connect(connection, snapshot)
+        except ConnectionRejected:
+            connection.state = CLOSED
+            raise
+        connection.state = OPEN
+        return connection
+
+    @staticmethod
+    def _handshake_headers(
+        domain: str, source_ip: str, user_agent: str | None, extra: dict[str, str] | None
+    ) -> dict[str, str]:
+        headers = {
+            "Host": domain,
+            "Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits",
+            "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+            "Sec-WebSocket-Version": "13",
+            "X-Amzn-Trace-Id": f"Root=1-{now_ms() // 1000:08x}-{os.urandom(12).hex()}",
+            "X-Forwarded-For": source_ip,
+            "X-Forwarded-Port": "443",
+            "X-Forwarded-Proto": "https",
+        }
+        if user_agent:
+            headers["User-Agent"] = user_agent
+        headers.update(extra or {})
+        return headers
+
+    def _run_connect(self, connection: Connection, snapshot: Snapshot) -> None:
+        route = snapshot.route_by_key("$connect")
+        if route is None:
+            return
+        request_id = ids.connection_style()
+        event = connect_event(connection, request_id, now_ms())
+        if route.get("AuthorizationType") == "CUSTOM":
+            self._authorize(connection, snapshot, route, event)
+            event = connect_event(connection, request_id, now_ms())  # now with requestContext.authorizer
+        integration = self._integration(snapshot, route)
+        if integration is None:
+            return
+        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "")
+        if not outcome.ok:
+            _warn(f"$connect integration of {connection.api_id}/{connection.stage} failed: {outcome.error}")
+            raise ConnectionRejected(500, '{"message": "Internal server error"}')
+        if not 200 <= outcome.status < 300:
+            raise ConnectionRejected(outcome.status, outcome.body or "")
+        for name, value in (outcome.headers or {}).items():
+            if name.lower() == "sec-websocket-protocol":
+                connection.subprotocol = value
+
+    def _authorize(
+        self, connection: Connection, snapshot: Snapshot, route: dict[str, Any], event: dict[str, Any]
+    ) -> None:
+        authorizer = snapshot.authorizers.get(str(route.get("AuthorizerId")))
+        if authorizer is None:
+            raise ConnectionRejected(500, '{"message": "Internal server error"}')
+        lowered = {k.lower(): v for k, v in connection.headers.items()}
+        for source in authorizer.get("IdentitySource") or []:
+            if source.startswith("route.request.header."):
+                present = source.removeprefix("route.request.header.").lower() in lowered
+            elif source.startswith("route.request.querystring."):
+                present = source.removeprefix("route.request.querystring.") in connection.query
+            else:
+                present = True
+            if not present:
+                raise ConnectionRejected(401, '{"message":"Unauthorized"}')
+        method_arn = (
+            f"arn:aws:execute-api:{connection.region}:{connection.account_id}:"
+            f"{connection.api_id}/{connection.stage}/$connect"
+        )
+        request = {
+            "type": "REQUEST",
+            "methodArn": method_arn,
+            "headers": event["headers"],
+            "multiValueHeaders": event["multiValueHeaders"],
+            "queryStringParameters": event.get("queryStringParameters", {}),
+            "multiValueQueryStringParameters": event.get("multiValueQueryStringParameters", {}),
+            "stageVariables": dict(connection.stage_variables),
+            "requestContext": event["requestContext"],
+        }
+        called = invoke(self._lambdas, authorizer.get("AuthorizerUri", ""), request, _AUTHORIZER_TIMEOUT_MS)
+        if not called.ok or not isinstance(called.result, dict):
+            reason = "timed out" if called.timed_out else repr(called.error or called.result)
+            _warn(f"authorizer {authorizer.get('Name')} of {connection.api_id} failed: {reason}")
+            raise ConnectionRejected(500, '{"message": "Internal server error"}')
+        if not policy_allows(called.result.get("policyDocument"), method_arn):
+            raise ConnectionRejected(403, '{"message":"Forbidden"}')
+        context = stringify_context(called.result.get("context"))
+        connection.authorizer = {"principalId": str(called.result.get("principalId", "")), **context}
+
+    @staticmethod
+    def _integration(snapshot: Snapshot, route: dict[str, Any]) -> dict[str, Any] | None:
+        target = str(route.get("Target") or "")
+        return snapshot.integrations.get(target.removeprefix("integrations/")) if target else None
+
+    # --- messages
+
+    def refresh(self, connection: Connection) -> None:
+        """Close the connection if its idle timeout or lifetime has passed (time is read now)."""
+        if connection.due_to_expire(now_ms()):
+            self.close(connection, GOING_AWAY, "Going away")
+
+    def send(self, connection: Connection, data: str | bytes | bytearray | dict[str, Any] | list[Any]) -> None:
+        """A frame from the client: route it, run the integration, send back what a two-way route returns."""
+        self.refresh(connection)
+        if connection.state != OPEN:
+            raise ConnectionClosed(connection)
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            # API Gateway does not accept binary frames from clients (aws-facts §4).
+            self.close(connection, UNSUPPORTED_DATA, "Binary frames are not supported")
+            return
+        text = json.dumps(data) if isinstance(data, (dict, list)) else str(data)
+        if len(text.encode("utf-8")) > MAX_MESSAGE_BYTES:
+            self.close(connection, MESSAGE_TOO_BIG, "Message too big")
+            return
+        connection.last_active_ms = now_ms()
+        snapshot = self.snapshot_of(connection)
+        request_id = ids.connection_style()
+        route = self._select_route(snapshot, text) if snapshot is not None else None
+        if snapshot is None or route is None:
+            connection.deliver(_error_frame("Forbidden", connection, request_id))
+            return
+        integration = self._integration(snapshot, route)
+        event = message_event(connection, route["RouteKey"], text, request_id, ids.connection_style(), now_ms())
+        if integration is None:
+            _warn(f"route {route['RouteKey']} of {connection.api_id} has no integration")
+            connection.deliver(_error_frame("Internal server error", connection, request_id))
+            return
+        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, text)
+        if not outcome.ok:
+            _warn(f"integration of route {route['RouteKey']} of {connection.api_id} failed: {outcome.error}")
+            connection.deliver(_error_frame("Internal server error", connection, request_id))
+            return
+        if outcome.body is not None and self._two_way(snapshot, route) and connection.state == OPEN:
+            connection.deliver(outcome.body.encode("utf-8"))
+
+    @staticmethod
+    def _select_route(snapshot: Snapshot, text: str) -> dict[str, Any] | None:
+        expression = str(snapshot.api.get("RouteSelectionExpression", ""))
+        key = compile_expression(expression)(request_context(text))
+        route = snapshot.route_by_key(key) if key not in ("$connect", "$disconnect") else None
+        return route or snapshot.route_by_key("$default")
+
+    @staticmethod
+    def _two_way(snapshot: Snapshot, route: dict[str, Any]) -> bool:
+        if not route.get("RouteResponseSelectionExpression"):
+            return False
+        responses = snapshot.route_responses.get(route["RouteId"], {})
+        return any(r.get("RouteResponseKey") == "$default" for r in responses.values())
+
+    def ping(self, connection: Connection) -> None:
+        """A ping frame from the client: keeps the connection from going idle."""
+        self.refresh(connection)
+        if connection.state != OPEN:
+            raise ConnectionClosed(connection)
+        connection.last_active_ms = now_ms()
+
+    # --- closing
+
+    def close(self, connection: Connection, code: int, reason: str) -> None:
+        """Close the connection and run ``$disconnect`` (best effort, as on AWS)."""
+        with connection.lock:
+            if connection.state == CLOSED:
+                return
+            was_open = connection.state == OPEN
+            connection.state = CLOSED
+            connection.close_code = code
+            connection.close_reason = reason
+        if not was_open:
+            return
+        snapshot = self.snapshot_of(connection)
+        route = snapshot.route_by_key("$disconnect") if snapshot is not None else None
+        integration = self._integration(snapshot, route) if snapshot is not None and route is not None else None
+        if snapshot is None or integration is None:
+            return
+        event = disconnect_event(connection, ids.connection_style(), now_ms())
+        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "")
+        if not outcome.ok:
+            _warn(f"$disconnect integration of {connection.api_id} failed: {outcome.error}")
+
+    def is_connecting(self, connection: Connection) -> bool:
+        """Whether ``$connect`` is still running for this connection."""
+        return connection.state == CONNECTING
+
+
+class WebSocketClient:
+    """A simulated WebSocket client connected to a stage of a WebSocket API."""
+
+    def __init__(self, runtime: WebSocketRuntime, connection: Connection) -> None:
+        self._runtime = runtime
+        self._connection = connection
+
+    def __repr__(self) -> str:
+        state = "open" if self._connection.state == OPEN else f"closed {self._connection.close_code}"
+        return f"<WebSocketClient {self.connection_id} {self._connection.api_id}/{self._connection.stage} {state}>"
+
+    @property
+    def connection_id(self) -> str:
+        """The id API Gateway gave this connection (``L0SM9cOFvHcCIhw=``)."""
+        return self._connection.connection_id
+
+    @property
+    def connected(self) -> bool:
+        """Whether the connection is open (expiry is checked now)."""
+        self._runtime.refresh(self._connection)
+        return self._connection.state == OPEN
+
+    @property
+    def close_code(self) -> int | None:
+        """The close status code once closed (1000 normal, 1001 going away, 1003, 1009...), else ``None``."""
+        self._runtime.refresh(self._connection)
+        return self._connection.close_code
+
+    @property
+    def close_reason(self) -> str:
+        """The close reason once closed."""
+        return self._connection.close_reason
+
+    @property
+    def subprotocol(self) -> str | None:
+        """The subprotocol ``$connect`` negotiated with a ``Sec-WebSocket-Protocol`` header, if any."""
+        return self._connection.subprotocol
+
+    @property
+    def received(self) -> list[bytes]:
+        """Every message delivered to this client, oldest first."""
+        return list(self._connection.received)
+
+    @property
+    def max_unread_bytes(self) -> int | None:
+        """Unread bytes the client buffers before @connections posts get ``LimitExceededException``."""
+        return self._connection.max_unread_bytes
+
+    @max_unread_bytes.setter
+    def max_unread_bytes(self, limit: int | None) -> None:
+        self._connection.max_unread_bytes = limit
+
+    def send(self, data: str | bytes | dict[str, Any] | list[Any]) -> None:
+        """Send a message: ``str`` as a text frame, ``bytes`` as a binary frame, dict/list as JSON text."""
+        self._runtime.send(self._connection, data)
+
+    def ping(self) -> None:
+        """Send a ping frame, which counts as activity for the idle timeout."""
+        self._runtime.ping(self._connection)
+
+    def receive(self) -> bytes:
+        """Pop the oldest unread message; ``LookupError`` when there is none."""
+        return self._connection.pop_unread()
+
+    def receive_text(self) -> str:
+        """Pop the oldest unread message as text."""
+        return self.receive().decode("utf-8")
+
+    def receive_json(self) -> Any:
+        """Pop the oldest unread message, parsed as JSON."""
+        return json.loads(self.receive())
+
+    def close(self, code: int = 1000, reason: str = "") -> None:
+        """Close from the client side; ``$disconnect`` runs with this code and reason."""
+        self._runtime.close(self._connection, code, reason)

@@ -1,0 +1,153 @@
+"""Running a WebSocket route's integration: Lambda proxy, Lambda (AWS), MOCK, HTTP and HTTP proxy."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from ..apigatewayv2.deployments import Snapshot
+from .lambdas import LambdaRegistry, invoke
+from .selection import compile_expression, matches_key
+
+DEFAULT_TIMEOUT_MS = 29000
+_CONTEXT_VARIABLE = re.compile(r"\$context\.([A-Za-z]+)")
+
+
+@dataclass
+class Outcome:
+    """What an integration produced: a status code and a body, or a failure."""
+
+    ok: bool
+    status: int = 200
+    body: str | None = None
+    headers: dict[str, str] | None = None
+    error: str = ""
+
+
+def _render(template: str, event: dict[str, Any], body: str) -> str:
+    """Render a mapping template's static text, substituting ``$context.X`` and ``$input.body``.
+
+    Velocity directives (``#set``, ``#foreach``...) are not evaluated: templates are static apart from these.
+    """
+    context = event.get("requestContext", {})
+    rendered = template.replace("$input.body", body)
+    return _CONTEXT_VARIABLE.sub(lambda m: str(context.get(m.group(1), "")), rendered)
+
+
+def _select_template(templates: dict[str, str] | None, expression: str | None, body: str) -> str | None:
+    if not templates:
+        return None
+    if expression:
+        key = compile_expression(expression)({"request": {"body": _json_or_none(body)}})
+        if key in templates:
+            return templates[key]
+    return templates.get("$default")
+
+
+def _json_or_none(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _integration_response(
+    snapshot: Snapshot, integration: dict[str, Any], status: int, event: dict[str, Any], body: str
+) -> str | None:
+    """Pick the integration response for *status* and render its template (non-proxy integrations)."""
+    responses = snapshot.integration_responses.get(integration["IntegrationId"], {})
+    if not responses:
+        return body
+    chosen = None
+    for response in responses.values():
+        key = response["IntegrationResponseKey"]
+        if key != "$default" and matches_key(key, str(status)):
+            chosen = response
+            break
+    if chosen is None:
+        chosen = next((r for r in responses.values() if r["IntegrationResponseKey"] == "$default"), None)
+    if chosen is None:
+        return body
+    template = _select_template(chosen.get("ResponseTemplates"), chosen.get("TemplateSelectionExpression"), body)
+    return body if template is None else _render(template, event, body)
+
+
+def _proxy_result(result: Any) -> Outcome:
+    """Read a Lambda proxy result: ``{"statusCode", "body", "headers"}``, or anything else as the body."""
+    if result is None:
+        return Outcome(ok=True, status=200, body=None)
+    if isinstance(result, dict) and ("statusCode" in result or "body" in result):
+        try:
+            status = int(result.get("statusCode", 200))
+        except (TypeError, ValueError):
+            return Outcome(ok=False, error=f"Malformed Lambda proxy response: statusCode {result['statusCode']!r}")
+        body = result.get("body")
+        headers = result.get("headers") if isinstance(result.get("headers"), dict) else None
+        return Outcome(ok=True, status=status, body=None if body is None else str(body), headers=headers)
+    return Outcome(ok=True, status=200, body=result if isinstance(result, str) else json.dumps(result))
+
+
+def run(
+    lambdas: LambdaRegistry,
+    snapshot: Snapshot,
+    integration: dict[str, Any],
+    event: dict[str, Any],
+    body: str,
+) -> Outcome:
+    """Run *integration* for *event* (whose raw message text is *body*)."""
+    kind = integration["IntegrationType"]
+    timeout_ms = int(integration.get("TimeoutInMillis", DEFAULT_TIMEOUT_MS))
+    if kind == "AWS_PROXY":
+        called = invoke(lambdas, integration.get("IntegrationUri", ""), event, timeout_ms)
+        if not called.ok:
+            return Outcome(ok=False, error="timed out" if called.timed_out else repr(called.error))
+        return _proxy_result(called.result)
+    if kind == "MOCK":
+        request = _select_template(
+            integration.get("RequestTemplates"), integration.get("TemplateSelectionExpression"), body
+        )
+        status = 200
+        if request is not None:
+            parsed = _json_or_none(_render(request, event, body))
+            if isinstance(parsed, dict) and "statusCode" in parsed:
+                status = int(parsed["statusCode"])
+        return Outcome(ok=True, status=status, body=_integration_response(snapshot, integration, status, event, body))
+    if kind == "AWS":
+        template = _select_template(
+            integration.get("RequestTemplates"), integration.get("TemplateSelectionExpression"), body
+        )
+        payload = _json_or_none(_render(template, event, body) if template is not None else body)
+        called = invoke(
+            lambdas, integration.get("IntegrationUri", ""), payload if payload is not None else body, timeout_ms
+        )
+        if not called.ok:
+            return Outcome(ok=False, error="timed out" if called.timed_out else repr(called.error))
+        text = called.result if isinstance(called.result, str) else json.dumps(called.result)
+        return Outcome(ok=True, body=_integration_response(snapshot, integration, 200, event, text))
+    return _http(snapshot, integration, event, body, timeout_ms)
+
+
+def _http(
+    snapshot: Snapshot, integration: dict[str, Any], event: dict[str, Any], body: str, timeout_ms: int
+) -> Outcome:
+    method = integration.get("IntegrationMethod") or "POST"
+    if integration["IntegrationType"] == "HTTP":
+        template = _select_template(
+            integration.get("RequestTemplates"), integration.get("TemplateSelectionExpression"), body
+        )
+        if template is not None:
+            body = _render(template, event, body)
+    try:
+        response = requests.request(
+            method, integration["IntegrationUri"], data=body.encode("utf-8"), timeout=timeout_ms / 1000
+        )
+    except requests.RequestException as problem:
+        return Outcome(ok=False, error=f"HTTP integration failed: {problem}")
+    text = response.text
+    if integration["IntegrationType"] == "HTTP":
+        text = _integration_response(snapshot, integration, response.status_code, event, text) or ""
+    return Outcome(ok=True, status=response.status_code, body=text)

@@ -1,0 +1,376 @@
+"""WebSocket runtime: handshake, route selection, events, two-way routes, frames and lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import pytest
+import time_machine
+from freezegun import freeze_time
+from wsapi import FUNCTION_ARN, WsApi
+
+from mockapigw import ConnectionClosed, ConnectionRejected, MockApiGatewayWarning
+
+CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{15}=$")
+
+
+def test_connect_runs_connect_with_an_aws_shaped_event(ws: WsApi) -> None:
+    client = ws.gw.connect(ws.api_id, "prod", headers={"Authorization": "t"}, query={"room": "a", "tag": ["x", "y"]})
+    assert CONNECTION_ID.match(client.connection_id)
+    assert client.connected
+    (event,) = ws.of_type("CONNECT")
+    context = event["requestContext"]
+    assert context["routeKey"] == "$connect"
+    assert context["connectionId"] == client.connection_id
+    assert context["apiId"] == ws.api_id
+    assert context["stage"] == "prod"
+    assert context["domainName"] == f"{ws.api_id}.execute-api.us-east-1.amazonaws.com"
+    assert context["messageDirection"] == "IN"
+    assert context["requestId"] == context["extendedRequestId"]
+    assert isinstance(context["connectedAt"], int) and isinstance(context["requestTimeEpoch"], int)
+    assert re.fullmatch(r"\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0000", context["requestTime"])
+    assert context["identity"] == {"sourceIp": "192.0.2.1", "userAgent": "mockapigw-websocket-client"}
+    assert event["headers"]["Authorization"] == "t"
+    assert event["headers"]["Host"] == context["domainName"]
+    assert event["headers"]["Sec-WebSocket-Version"] == "13"
+    assert event["multiValueHeaders"]["Authorization"] == ["t"]
+    assert event["queryStringParameters"] == {"room": "a", "tag": "y"}
+    assert event["multiValueQueryStringParameters"] == {"room": ["a"], "tag": ["x", "y"]}
+    assert event["stageVariables"] == {"table": "connections"}
+    assert event["isBase64Encoded"] is False
+    assert "body" not in event
+
+
+def test_message_event_has_body_and_message_id_and_no_headers(ws: WsApi) -> None:
+    ws.route("chat")
+    client = ws.gw.connect(ws.api_id, "prod", source_ip="203.0.113.9", user_agent="pytest")
+    client.send({"action": "chat", "text": "hello"})
+    (event,) = ws.of_type("MESSAGE")
+    assert event["body"] == json.dumps({"action": "chat", "text": "hello"})
+    assert "headers" not in event and "multiValueHeaders" not in event
+    context = event["requestContext"]
+    assert context["routeKey"] == "chat"
+    assert CONNECTION_ID.match(context["messageId"])
+    assert context["identity"] == {"sourceIp": "203.0.113.9", "userAgent": "pytest"}
+    assert client.received == []  # one-way route: nothing comes back
+
+
+def test_route_selection_exact_then_default_then_forbidden(ws: WsApi) -> None:
+    ws.route("join")
+    client = ws.gw.connect(ws.api_id, "prod")
+    client.send({"action": "leave"})
+    forbidden = client.receive_text()
+    request_id = json.loads(forbidden)["requestId"]
+    assert forbidden == (
+        f'{{"message": "Forbidden", "connectionId":"{client.connection_id}", "requestId":"{request_id}"}}'
+    )
+    assert client.connected  # the client stays connected
+    ws.route("$default")
+    client.send("not json at all")
+    client.send({"action": "join"})
+    assert [e["requestContext"]["routeKey"] for e in ws.of_type("MESSAGE")] == ["$default", "join"]
+
+
+def test_nested_and_templated_selection_expressions(apigw: Any, v2: Any) -> None:
+    api = v2.create_api(Name="x", ProtocolType="WEBSOCKET", RouteSelectionExpression="${request.body.a.b}-v1")
+    integration = v2.create_integration(ApiId=api["ApiId"], IntegrationType="AWS_PROXY", IntegrationUri=FUNCTION_ARN)
+    seen: list[str] = []
+    apigw.register_lambda("chat", lambda event, context: seen.append(event["requestContext"]["routeKey"]))
+    for key in ("deep-v1", "-v1"):
+        v2.create_route(ApiId=api["ApiId"], RouteKey=key, Target=f"integrations/{integration['IntegrationId']}")
+    v2.create_stage(ApiId=api["ApiId"], StageName="s")
+    v2.create_deployment(ApiId=api["ApiId"], StageName="s")
+    client = apigw.connect(api["ApiId"], "s")
+    client.send({"a": {"b": "deep"}})
+    client.send({"other": 1})  # a missing value evaluates to ""
+    assert seen == ["deep-v1", "-v1"]
+
+
+def test_two_way_route_sends_the_body_back(ws: WsApi) -> None:
+    ws.route("echo", two_way=True)
+    ws.replies["echo"] = lambda event, context: {"statusCode": 200, "body": "echo:" + event["body"]}
+    client = ws.gw.connect(ws.api_id, "prod")
+    client.send('{"action": "echo"}')
+    assert client.receive_text() == 'echo:{"action": "echo"}'
+    with pytest.raises(LookupError):
+        client.receive()
+
+
+def test_handler_error_and_timeout_give_internal_server_error(ws: WsApi) -> None:
+    ws.route("boom", two_way=True)
+    ws.route("slow", two_way=True)
+    ws.v2.update_integration(ApiId=ws.api_id, IntegrationId=ws.integration_id, TimeoutInMillis=50)
+    ws.deploy()
+
+    def boom(event: Any, context: Any) -> Any:
+        raise RuntimeError("handler bug")
+
+    def slow(event: Any, context: Any) -> Any:
+        import time
+
+        time.sleep(0.08)
+        return {"statusCode": 200, "body": "too late"}
+
+    ws.replies.update(boom=boom, slow=slow)
+    client = ws.gw.connect(ws.api_id, "prod")
+    with pytest.warns(MockApiGatewayWarning, match="handler bug"):
+        client.send({"action": "boom"})
+    with pytest.warns(MockApiGatewayWarning, match="timed out"):
+        client.send({"action": "slow"})
+    for frame in (client.receive_json(), client.receive_json()):
+        assert frame["message"] == "Internal server error"
+        assert frame["connectionId"] == client.connection_id
+    assert client.connected
+
+
+def test_unregistered_function_names_the_arn_to_register(ws: WsApi) -> None:
+    other = "arn:aws:lambda:us-east-1:123456789012:function:missing"
+    integration = ws.v2.create_integration(ApiId=ws.api_id, IntegrationType="AWS_PROXY", IntegrationUri=other)
+    ws.v2.create_route(ApiId=ws.api_id, RouteKey="lost", Target=f"integrations/{integration['IntegrationId']}")
+    ws.deploy()
+    client = ws.gw.connect(ws.api_id, "prod")
+    with pytest.warns(MockApiGatewayWarning, match=re.escape(f"gw.register_lambda('{other}', handler)")):
+        client.send({"action": "lost"})
+    assert client.receive_json()["message"] == "Internal server error"
+
+
+def test_lambda_context_behaves_like_the_runtime(ws: WsApi) -> None:
+    seen: dict[str, Any] = {}
+
+    def capture(event: Any, context: Any) -> Any:
+        seen.update(
+            name=context.function_name,
+            arn=context.invoked_function_arn,
+            memory=context.memory_limit_in_mb,
+            request_id=context.aws_request_id,
+            log_group=context.log_group_name,
+            remaining=context.get_remaining_time_in_millis(),
+        )
+        return None
+
+    ws.route("ctx")
+    ws.replies["ctx"] = capture
+    ws.gw.connect(ws.api_id, "prod").send({"action": "ctx"})
+    assert seen["name"] == "chat"
+    assert seen["arn"] == FUNCTION_ARN
+    assert seen["memory"] == 128
+    assert re.fullmatch(r"[0-9a-f-]{36}", seen["request_id"])
+    assert seen["log_group"] == "/aws/lambda/chat"
+    assert 28000 < seen["remaining"] <= 29000  # counts down the WebSocket default timeout
+
+
+@pytest.mark.parametrize(
+    ("reply", "status"),
+    [({"statusCode": 401, "body": "nope"}, 401), ({"statusCode": 500}, 500)],
+)
+def test_connect_returning_non_2xx_rejects_the_handshake(ws: WsApi, reply: dict[str, Any], status: int) -> None:
+    ws.replies["$connect"] = reply
+    with pytest.raises(ConnectionRejected) as info:
+        ws.gw.connect(ws.api_id, "prod")
+    assert info.value.status_code == status
+    assert info.value.body == reply.get("body", "")
+    assert ws.of_type("DISCONNECT") == []  # $disconnect never runs for a connection that never opened
+
+
+def test_connect_handler_crash_is_a_500(ws: WsApi) -> None:
+    def crash(event: Any, context: Any) -> Any:
+        raise ValueError("bad")
+
+    ws.replies["$connect"] = crash
+    with pytest.warns(MockApiGatewayWarning), pytest.raises(ConnectionRejected) as info:
+        ws.gw.connect(ws.api_id, "prod")
+    assert info.value.status_code == 500
+
+
+def test_subprotocol_from_connect_headers(ws: WsApi) -> None:
+    ws.replies["$connect"] = {"statusCode": 200, "headers": {"Sec-WebSocket-Protocol": "chat.v1"}}
+    assert ws.gw.connect(ws.api_id, "prod").subprotocol == "chat.v1"
+
+
+@pytest.mark.parametrize("target", ["missing-api", "stage"])
+def test_unknown_api_or_stage_is_rejected(ws: WsApi, target: str) -> None:
+    api_id, stage = (ws.api_id, "nope") if target == "stage" else ("abcdefghij", "prod")
+    with pytest.raises(ConnectionRejected) as info:
+        ws.gw.connect(api_id, stage)
+    assert (info.value.status_code, info.value.body) == (403, '{"message":"Forbidden"}')
+
+
+def test_stage_without_deployment_is_rejected(ws: WsApi) -> None:
+    ws.v2.create_stage(ApiId=ws.api_id, StageName="empty")
+    with pytest.raises(ConnectionRejected) as info:
+        ws.gw.connect(ws.api_id, "empty")
+    assert info.value.status_code == 403
+
+
+def test_http_api_cannot_be_connected_to(apigw: Any, http_api: dict[str, Any]) -> None:
+    with pytest.raises(ConnectionRejected):
+        apigw.connect(http_api["ApiId"], "$default")
+
+
+def test_stage_serves_its_deployed_snapshot_until_redeployed(ws: WsApi) -> None:
+    client = ws.gw.connect(ws.api_id, "prod")
+    ws.v2.create_route(ApiId=ws.api_id, RouteKey="late", Target=f"integrations/{ws.integration_id}")
+    client.send({"action": "late"})
+    assert json.loads(client.receive())["message"] == "Forbidden"
+    ws.deploy()
+    client.send({"action": "late"})
+    assert [e["requestContext"]["routeKey"] for e in ws.of_type("MESSAGE")] == ["late"]
+
+
+def test_auto_deploy_stage_serves_changes_at_once(apigw: Any, v2: Any) -> None:
+    api = v2.create_api(Name="x", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
+    integration = v2.create_integration(ApiId=api["ApiId"], IntegrationType="AWS_PROXY", IntegrationUri=FUNCTION_ARN)
+    seen: list[str] = []
+    apigw.register_lambda("chat", lambda event, context: seen.append(event["requestContext"]["routeKey"]))
+    v2.create_route(ApiId=api["ApiId"], RouteKey="a", Target=f"integrations/{integration['IntegrationId']}")
+    v2.create_stage(ApiId=api["ApiId"], StageName="live", AutoDeploy=True)
+    v2.create_route(ApiId=api["ApiId"], RouteKey="b", Target=f"integrations/{integration['IntegrationId']}")
+    client = apigw.connect(api["ApiId"], "live")
+    client.send({"action": "b"})
+    assert seen == ["b"]
+
+
+def test_client_close_runs_disconnect_with_code_and_reason(ws: WsApi) -> None:
+    client = ws.gw.connect(ws.api_id, "prod")
+    client.close(4000, "bye")
+    assert not client.connected
+    assert client.close_code == 4000
+    (event,) = ws.of_type("DISCONNECT")
+    assert event["requestContext"]["disconnectStatusCode"] == 4000
+    assert event["requestContext"]["disconnectReason"] == "bye"
+    assert event["headers"] == {
+        "Host": f"{ws.api_id}.execute-api.us-east-1.amazonaws.com",
+        "x-api-key": "",
+        "X-Forwarded-For": "",
+        "x-restapi": "",
+    }
+    with pytest.raises(ConnectionClosed):
+        client.send("late")
+    client.close()  # closing twice is harmless
+    assert len(ws.of_type("DISCONNECT")) == 1
+
+
+def test_binary_frame_closes_with_1003(ws: WsApi) -> None:
+    client = ws.gw.connect(ws.api_id, "prod")
+    client.send(b"\x00\x01")
+    assert (client.connected, client.close_code) == (False, 1003)
+    assert ws.of_type("DISCONNECT")[0]["requestContext"]["disconnectStatusCode"] == 1003
+
+
+def test_message_over_128_kib_closes_with_1009(ws: WsApi) -> None:
+    ws.route("$default")
+    client = ws.gw.connect(ws.api_id, "prod")
+    client.send("x" * (128 * 1024))
+    assert client.connected
+    client.send("x" * (128 * 1024 + 1))
+    assert client.close_code == 1009
+
+
+def test_idle_timeout_closes_after_ten_minutes_under_freezegun(ws: WsApi) -> None:
+    ws.route("$default")
+    with freeze_time("2026-01-01 12:00:00") as frozen:
+        client = ws.gw.connect(ws.api_id, "prod")
+        frozen.tick(dt.timedelta(minutes=9, seconds=59))
+        client.send("still here")
+        frozen.tick(dt.timedelta(minutes=9, seconds=59))
+        assert client.connected
+        frozen.tick(dt.timedelta(seconds=1))
+        assert not client.connected
+    assert client.close_code == 1001
+    event = ws.of_type("DISCONNECT")[0]
+    assert (event["requestContext"]["disconnectStatusCode"], event["requestContext"]["disconnectReason"]) == (
+        1001,
+        "Going away",
+    )
+
+
+def test_ping_keeps_a_connection_alive(ws: WsApi) -> None:
+    with freeze_time("2026-01-01 12:00:00") as frozen:
+        client = ws.gw.connect(ws.api_id, "prod")
+        for _ in range(3):
+            frozen.tick(dt.timedelta(minutes=9))
+            client.ping()
+        assert client.connected
+
+
+def test_two_hour_lifetime_under_time_machine(ws: WsApi) -> None:
+    start = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
+    with time_machine.travel(start, tick=False) as traveller:
+        client = ws.gw.connect(ws.api_id, "prod")
+        for minutes in range(5, 120, 5):
+            traveller.move_to(start + dt.timedelta(minutes=minutes))
+            client.ping()
+        assert client.connected
+        traveller.move_to(start + dt.timedelta(hours=2))
+        assert not client.connected
+    assert client.close_code == 1001
+
+
+def test_receive_helpers(ws: WsApi) -> None:
+    client = ws.gw.connect(ws.api_id, "prod")
+    mgmt = ws.management()
+    mgmt.post_to_connection(ConnectionId=client.connection_id, Data=b'{"n": 1}')
+    mgmt.post_to_connection(ConnectionId=client.connection_id, Data="text")
+    assert client.receive_json() == {"n": 1}
+    assert client.receive_text() == "text"
+    assert client.received == [b'{"n": 1}', b"text"]
+    assert "open" in repr(client)
+
+
+def test_mock_integration_with_static_templates(apigw: Any, v2: Any) -> None:
+    api = v2.create_api(Name="m", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
+    integration = v2.create_integration(
+        ApiId=api["ApiId"],
+        IntegrationType="MOCK",
+        RequestTemplates={"$default": '{"statusCode": 200}'},
+        TemplateSelectionExpression="\\$default",
+    )
+    v2.create_integration_response(
+        ApiId=api["ApiId"],
+        IntegrationId=integration["IntegrationId"],
+        IntegrationResponseKey="$default",
+        ResponseTemplates={"$default": '{"pong": "$context.connectionId"}'},
+        TemplateSelectionExpression="\\$default",
+    )
+    route = v2.create_route(
+        ApiId=api["ApiId"],
+        RouteKey="ping",
+        Target=f"integrations/{integration['IntegrationId']}",
+        RouteResponseSelectionExpression="$default",
+    )
+    v2.create_route_response(ApiId=api["ApiId"], RouteId=route["RouteId"], RouteResponseKey="$default")
+    v2.create_stage(ApiId=api["ApiId"], StageName="s")
+    v2.create_deployment(ApiId=api["ApiId"], StageName="s")
+    client = apigw.connect(api["ApiId"], "s")
+    client.send({"action": "ping"})
+    assert client.receive_json() == {"pong": client.connection_id}
+
+
+def test_http_proxy_integration_posts_the_message(apigw: Any, v2: Any) -> None:
+    import responses
+
+    api = v2.create_api(Name="h", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
+    integration = v2.create_integration(
+        ApiId=api["ApiId"],
+        IntegrationType="HTTP_PROXY",
+        IntegrationUri="https://backend.example/ws",
+        IntegrationMethod="POST",
+    )
+    route = v2.create_route(
+        ApiId=api["ApiId"],
+        RouteKey="$default",
+        Target=f"integrations/{integration['IntegrationId']}",
+        RouteResponseSelectionExpression="$default",
+    )
+    v2.create_route_response(ApiId=api["ApiId"], RouteId=route["RouteId"], RouteResponseKey="$default")
+    v2.create_stage(ApiId=api["ApiId"], StageName="s")
+    v2.create_deployment(ApiId=api["ApiId"], StageName="s")
+    client = apigw.connect(api["ApiId"], "s")
+    with responses.RequestsMock() as backend:
+        backend.post("https://backend.example/ws", body="from backend")
+        client.send("hello backend")
+        assert backend.calls[0].request.body == b"hello backend"
+    assert client.receive_text() == "from backend"
