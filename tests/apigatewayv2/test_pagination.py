@@ -74,7 +74,7 @@ def _websocket_route(v2: Any) -> tuple[str, str]:
 
 
 def _route_responses(v2: Any) -> tuple[dict[str, Any], list[str]]:
-    api, integration = _websocket_route(v2)
+    api, _ = _websocket_route(v2)
     ids = []
     routes = [v2.create_route(ApiId=api, RouteKey=f"k{i}")["RouteId"] for i in range(COUNT)]
     # Only $default route responses exist on AWS, one per route: page through a route's single response.
