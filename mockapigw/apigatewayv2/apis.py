@@ -70,6 +70,8 @@ class Api(Record):
         self.deployments: Collection[Deployment] = Collection()
         self.authorizers: Collection[Authorizer] = Collection()
         self.models: Collection[Model] = Collection()
+        # Set while ReimportApi applies a document, so stages auto-deploy once, after it has all succeeded.
+        self.importing = False
 
     @property
     def api_id(self) -> str:
@@ -169,6 +171,8 @@ class ApiOperations:
     def create_api(self, params: dict[str, Any]) -> dict[str, Any]:
         protocol = params["ProtocolType"]
         _check_protocol_members(protocol, params)
+        if "Target" not in params and ("RouteKey" in params or "CredentialsArn" in params):
+            raise BadRequestException("RouteKey and CredentialsArn are supported only with Target (quick create).")
         api_id = new_id(self.apis, 10)
         scheme = "https" if protocol == HTTP else "wss"
         api = Api(
@@ -192,8 +196,6 @@ class ApiOperations:
             except Exception:
                 self.apis.remove(api_id)  # a failed quick create leaves no half-made API behind
                 raise
-        elif "RouteKey" in params or "CredentialsArn" in params:
-            raise BadRequestException("RouteKey and CredentialsArn are supported only with Target (quick create).")
         return api.describe()
 
     def _quick_create(self, api: Api, params: dict[str, Any]) -> None:
@@ -233,7 +235,10 @@ class ApiOperations:
             changes = _quick_integration(merged)
             self.update_integration({"ApiId": api.api_id, "IntegrationId": integration_id, **changes})
         if "RouteKey" in params:
+            from .routes import check_route_key  # routes.py imports this module: import when needed
+
             key = params["RouteKey"]
+            check_route_key(api.protocol, key)
             if any(r.fields["RouteKey"] == key and r is not managed_route for r in api.routes):
                 raise ConflictException(f"Route with key {key} already exists for this API")
             managed_route.fields["RouteKey"] = key

@@ -41,8 +41,9 @@ class ApiGatewayV2Backend(
         self.vpc_links: Collection[VpcLink] = Collection()
 
     def api_changed(self, api: Api) -> None:
-        """Called after every change to an API's configuration."""
-        self.auto_deploy(api)
+        """Called after every change to an API's configuration (not while a reimport is being applied)."""
+        if not api.importing:
+            self.auto_deploy(api)
 
     def api_deleted(self, api: Api) -> None:
         """Called after an API is deleted."""

@@ -15,6 +15,7 @@ import yaml
 
 from ..core.collection import Collection
 from ..core.errors import ServiceError
+from ..core.validation import InvalidInput
 from .apis import Api
 from .exceptions import BadRequestException, NotFoundException
 from .records import HTTP
@@ -140,14 +141,25 @@ def _members(source: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, A
     return {member: source[key] for key, member in names.items() if key in source}
 
 
+def _number(value: Any, convert: type[float] | type[int], name: str) -> Any:
+    try:
+        return convert(value)
+    except (TypeError, ValueError):
+        raise BadRequestException(f"Invalid {name} in the OpenAPI definition: {value!r}") from None
+
+
+def _version(value: Any, name: str) -> str:
+    return f"{_number(value, float, name):.1f}"
+
+
 def _integration_params(extension: Mapping[str, Any]) -> dict[str, Any]:
     params = _members(extension, _INTEGRATION_KEYS)
     if "IntegrationType" in params:
         params["IntegrationType"] = str(params["IntegrationType"]).upper()
     if "PayloadFormatVersion" in params:
-        params["PayloadFormatVersion"] = f"{float(params['PayloadFormatVersion']):.1f}"
+        params["PayloadFormatVersion"] = _version(params["PayloadFormatVersion"], "payloadFormatVersion")
     if "TimeoutInMillis" in params:
-        params["TimeoutInMillis"] = int(params["TimeoutInMillis"])
+        params["TimeoutInMillis"] = _number(params["TimeoutInMillis"], int, "timeoutInMillis")
     if "TlsConfig" in params:
         params["TlsConfig"] = _members(params["TlsConfig"], {"serverNameToVerify": "ServerNameToVerify"})
     return params
@@ -162,7 +174,9 @@ def _authorizer_params(name: str, scheme: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(source, str):
         params["IdentitySource"] = [part.strip() for part in source.split(",") if part.strip()]
     if "AuthorizerPayloadFormatVersion" in params:
-        params["AuthorizerPayloadFormatVersion"] = f"{float(params['AuthorizerPayloadFormatVersion']):.1f}"
+        params["AuthorizerPayloadFormatVersion"] = _version(
+            params["AuthorizerPayloadFormatVersion"], "authorizerPayloadFormatVersion"
+        )
     jwt = params.get("JwtConfiguration")
     if isinstance(jwt, dict):
         params["JwtConfiguration"] = _members(jwt, {"audience": "Audience", "issuer": "Issuer"})
@@ -173,7 +187,7 @@ def plan_import(document: Mapping[str, Any], basepath: str | None) -> ImportPlan
     """Read a parsed document into an :class:`ImportPlan`."""
     info = document["info"]
     api: dict[str, Any] = {"Name": str(info["title"]), "ProtocolType": HTTP}
-    if info.get("version") is not None:
+    if info.get("version") not in (None, ""):  # exports of APIs without a Version carry version ""
         api["Version"] = str(info["version"])
     if info.get("description"):
         api["Description"] = str(info["description"])
@@ -330,6 +344,17 @@ def render(document: Mapping[str, Any], output_type: str) -> bytes:
 # ---------------------------------------------------------------------------------------------- operations
 
 
+def _checked(operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Validate what a document asks for exactly as a call of *operation* would be validated."""
+    from ..core.dispatch import compiled
+
+    try:
+        compiled("apigatewayv2", operation).validate(params)
+    except InvalidInput as problem:
+        raise BadRequestException(f"Invalid OpenAPI definition: {problem}") from None
+    return params
+
+
 class OpenApiOperations:
     """ImportApi, ReimportApi and ExportApi."""
 
@@ -348,15 +373,18 @@ class OpenApiOperations:
             if spec.get("AuthorizerType") == "AWS_IAM":
                 authorizer_ids[name] = ("", "AWS_IAM")
                 continue
-            created = self.create_authorizer({**spec, "ApiId": api.api_id})
+            created = self.create_authorizer(_checked("CreateAuthorizer", {**spec, "ApiId": api.api_id}))
             kind = "JWT" if spec["AuthorizerType"] == "JWT" else "CUSTOM"
             authorizer_ids[name] = (created["AuthorizerId"], kind)
         for route in plan.routes:
             params: dict[str, Any] = {"ApiId": api.api_id, "RouteKey": route.key}
             if route.integration is not None:
-                integration = self.create_integration({**route.integration, "ApiId": api.api_id})
+                integration = self.create_integration(
+                    _checked("CreateIntegration", {**route.integration, "ApiId": api.api_id})
+                )
                 params["Target"] = f"integrations/{integration['IntegrationId']}"
-            for requirement in route.security or []:
+            # API Gateway applies one requirement per route: the first of any alternatives listed.
+            for requirement in (route.security or [])[:1]:
                 for name, scopes in requirement.items():
                     if name not in authorizer_ids:
                         plan.warnings.append(f"Route {route.key} refers to unknown security scheme '{name}'.")
@@ -367,7 +395,7 @@ class OpenApiOperations:
                         params["AuthorizerId"] = authorizer_id
                     if scopes and kind == "JWT":
                         params["AuthorizationScopes"] = list(scopes)
-            self.create_route(params)
+            self.create_route(_checked("CreateRoute", params))
 
     def _check_warnings(self, plan: ImportPlan, fail_on_warnings: bool | None) -> None:
         if fail_on_warnings and plan.warnings:
@@ -377,7 +405,7 @@ class OpenApiOperations:
         document = parse_document(params["Body"])
         plan = plan_import(document, params.get("Basepath"))
         self._check_warnings(plan, params.get("FailOnWarnings"))
-        created = self.create_api(dict(plan.api))
+        created = self.create_api(_checked("CreateApi", dict(plan.api)))
         api = self.apis.get(created["ApiId"])
         assert api is not None
         try:
@@ -397,6 +425,7 @@ class OpenApiOperations:
         self._check_warnings(plan, params.get("FailOnWarnings"))
         saved = (api.routes, api.integrations, api.authorizers, dict(api.fields))
         api.routes, api.integrations, api.authorizers = Collection(), Collection(), Collection()
+        api.importing = True
         try:
             for member in ("Version", "Description", "CorsConfiguration"):
                 api.fields.pop(member, None)
@@ -406,6 +435,8 @@ class OpenApiOperations:
         except ServiceError:
             api.routes, api.integrations, api.authorizers, api.fields = saved
             raise
+        finally:
+            api.importing = False
         self.api_changed(api)
         return self._imported(api, plan)
 

@@ -63,7 +63,7 @@ class ManagementBackend:
             api_id, region = match.group(1), match.group(2)
             if not path or "/" in path:
                 raise _forbidden()
-            self._check_stage(api_id, path, region)
+            self._check_stage(api_id, path, region, execute_api_host=True)
             return api_id, path
         domain = self._control_plane.backends(self._account_id, client_region).domain_names.get(host.lower())
         if domain is None:
@@ -75,10 +75,12 @@ class ManagementBackend:
                 return api_id, stage
         raise _forbidden()
 
-    def _check_stage(self, api_id: str, stage: str, region: str) -> None:
+    def _check_stage(self, api_id: str, stage: str, region: str, *, execute_api_host: bool = False) -> None:
         api = self._control_plane.backends(self._account_id, region).apis.get(api_id)
         if api is None or api.protocol != WEBSOCKET or api.stages.get(stage) is None:
             raise _forbidden()
+        if execute_api_host and api.get("DisableExecuteApiEndpoint"):
+            raise _forbidden()  # only custom domains reach an API whose default endpoint is disabled
 
     def _connection(self, params: dict[str, Any], target: tuple[str, str]) -> Connection:
         connection_id = params["ConnectionId"]

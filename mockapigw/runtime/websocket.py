@@ -94,9 +94,14 @@ class WebSocketRuntime:
         return None
 
     def snapshot_of(self, connection: Connection) -> Snapshot | None:
-        """What the connection's stage serves right now."""
+        """What the connection's stage serves right now; its stage variables are refreshed on the way."""
         found = self.find_api(connection.api_id, connection.region)
-        return served_snapshot(found[0], connection.stage) if found else None
+        if found is None:
+            return None
+        stage = found[0].stages.get(connection.stage)
+        if stage is not None:  # stage variables take effect without a redeployment, for open connections too
+            connection.stage_variables = dict(stage.get("StageVariables") or {})
+        return served_snapshot(found[0], connection.stage)
 
     # --- handshake
 
@@ -113,7 +118,7 @@ class WebSocketRuntime:
     ) -> Connection:
         """Open a connection, running ``$connect`` and its authorizer; :class:`ConnectionRejected` on failure."""
         found = self.find_api(api_id, region)
-        if found is None or found[0].protocol != WEBSOCKET:
+        if found is None or found[0].protocol != WEBSOCKET or found[0].get("DisableExecuteApiEndpoint"):
             raise ConnectionRejected(403, '{"message":"Forbidden"}')
         api, api_region = found
         snapshot = served_snapshot(api, stage)
@@ -348,7 +353,8 @@ class WebSocketClient:
 
     @property
     def close_reason(self) -> str:
-        """The close reason once closed."""
+        """The close reason once closed (expiry is checked now)."""
+        self._runtime.refresh(self._connection)
         return self._connection.close_reason
 
     @property

@@ -14,7 +14,7 @@ from .lambdas import LambdaRegistry, invoke
 from .selection import compile_expression, matches_key
 
 DEFAULT_TIMEOUT_MS = 29000
-_CONTEXT_VARIABLE = re.compile(r"\$context\.([A-Za-z]+)")
+_CONTEXT_VARIABLE = re.compile(r"\$context\.([A-Za-z]+(?:\.[A-Za-z]+)*)")
 
 
 @dataclass
@@ -34,8 +34,15 @@ def _render(template: str, event: dict[str, Any], body: str) -> str:
     Velocity directives (``#set``, ``#foreach``...) are not evaluated: templates are static apart from these.
     """
     context = event.get("requestContext", {})
-    rendered = template.replace("$input.body", body)
-    return _CONTEXT_VARIABLE.sub(lambda m: str(context.get(m.group(1), "")), rendered)
+
+    def lookup(match: re.Match[str]) -> str:
+        value: Any = context
+        for part in match.group(1).split("."):
+            value = value.get(part, "") if isinstance(value, dict) else ""
+        return "" if isinstance(value, dict) else str(value)
+
+    # $context first, so that a client's message text is never itself treated as a template.
+    return _CONTEXT_VARIABLE.sub(lookup, template).replace("$input.body", body)
 
 
 def _select_template(templates: dict[str, str] | None, expression: str | None, body: str) -> str | None:
@@ -61,7 +68,8 @@ def _integration_response(
     """Pick the integration response for *status* and render its template (non-proxy integrations)."""
     responses = snapshot.integration_responses.get(integration["IntegrationId"], {})
     if not responses:
-        return body
+        # Without integration responses nothing maps a response back: a MOCK has nothing to send.
+        return None if integration["IntegrationType"] == "MOCK" else body
     chosen = None
     for response in responses.values():
         key = response["IntegrationResponseKey"]
@@ -113,8 +121,11 @@ def run(
         status = 200
         if request is not None:
             parsed = _json_or_none(_render(request, event, body))
-            if isinstance(parsed, dict) and "statusCode" in parsed:
-                status = int(parsed["statusCode"])
+            code = parsed.get("statusCode") if isinstance(parsed, dict) else None
+            if code is not None:
+                if isinstance(code, bool) or not str(code).isdigit():
+                    return Outcome(ok=False, error=f"MOCK request template gave a non-numeric statusCode {code!r}")
+                status = int(code)
         return Outcome(ok=True, status=status, body=_integration_response(snapshot, integration, status, event, body))
     if kind == "AWS":
         template = _select_template(

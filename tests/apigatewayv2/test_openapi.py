@@ -286,3 +286,43 @@ def test_reimport_errors(v2: Any, ws_api: dict[str, Any]) -> None:
         v2.reimport_api(ApiId=ws_api["ApiId"], Body=DOCUMENT)
     with pytest.raises(v2.exceptions.NotFoundException):
         v2.reimport_api(ApiId="abcdefghij", Body=DOCUMENT)
+
+
+def test_failed_reimport_leaves_the_auto_deployed_stage_serving_the_old_api(apigw: Any, v2: Any) -> None:
+    from mockapigw.apigatewayv2.deployments import served_snapshot
+
+    api = v2.import_api(Body=DOCUMENT)
+    v2.create_stage(ApiId=api["ApiId"], StageName="live", AutoDeploy=True)
+    v2.create_deployment(ApiId=api["ApiId"], StageName="live")
+    deployments = len(v2.get_deployments(ApiId=api["ApiId"])["Items"])
+    broken = DOCUMENT.replace("type: http_proxy", "type: mock")
+    with pytest.raises(v2.exceptions.BadRequestException):
+        v2.reimport_api(ApiId=api["ApiId"], Body=broken)
+    assert len(v2.get_deployments(ApiId=api["ApiId"])["Items"]) == deployments
+    record = apigw.apigatewayv2.backends(apigw.account_id, "us-east-1").apis.get(api["ApiId"])
+    snapshot = served_snapshot(record, "live")
+    assert {r["RouteKey"] for r in snapshot.routes.values()} == {"GET /pets", "POST /pets", "ANY /pets/{id}"}
+    v2.reimport_api(ApiId=api["ApiId"], Body=DOCUMENT.split("  /pets/{id}:")[0])
+    assert len(v2.get_deployments(ApiId=api["ApiId"])["Items"]) == deployments + 1  # one deployment, at the end
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("payloadFormatVersion: 2.0", "payloadFormatVersion: two"), ("timeoutInMillis: 5000", "timeoutInMillis: soon")],
+)
+def test_malformed_numbers_in_a_document_are_bad_requests(v2: Any, old: str, new: str) -> None:
+    with pytest.raises(v2.exceptions.BadRequestException, match="Invalid"):
+        v2.import_api(Body=DOCUMENT.replace(old, new))
+    assert v2.get_apis()["Items"] == []
+
+
+def test_wrongly_typed_values_are_validated_like_calls(v2: Any) -> None:
+    document = DOCUMENT.replace("timeoutInMillis: 5000", "timeoutInMillis: 10")
+    with pytest.raises(v2.exceptions.BadRequestException, match="greater than or equal to 50"):
+        v2.import_api(Body=document)
+
+
+def test_only_the_first_of_alternative_security_requirements_applies(v2: Any) -> None:
+    document = DOCUMENT.replace("- jwt-auth: [pets.read]", "- jwt-auth: [pets.read]\n        - nobody: []")
+    api = v2.import_api(Body=document)
+    assert _routes(v2, api["ApiId"])["GET /pets"]["AuthorizationType"] == "JWT"

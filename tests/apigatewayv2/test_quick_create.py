@@ -100,3 +100,16 @@ def test_delete_cors_configuration(v2: Any, ws_api: dict[str, Any]) -> None:
         v2.delete_cors_configuration(ApiId=ws_api["ApiId"])
     with pytest.raises(v2.exceptions.NotFoundException):
         v2.delete_cors_configuration(ApiId="abcdefghij")
+
+
+def test_route_key_without_target_leaves_no_api_behind(v2: Any) -> None:
+    with pytest.raises(v2.exceptions.BadRequestException):
+        v2.create_api(Name="x", ProtocolType="HTTP", CredentialsArn="arn:aws:iam::123456789012:role/r")
+    assert v2.get_apis()["Items"] == []
+
+
+def test_update_api_validates_the_quick_create_route_key(v2: Any) -> None:
+    api = v2.create_api(Name="quick", ProtocolType="HTTP", Target=LAMBDA)
+    with pytest.raises(v2.exceptions.BadRequestException, match=r"not formatted properly|path parts"):
+        v2.update_api(ApiId=api["ApiId"], RouteKey="garbage key")
+    assert [r["RouteKey"] for r in v2.get_routes(ApiId=api["ApiId"])["Items"]] == ["$default"]

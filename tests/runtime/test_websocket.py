@@ -374,3 +374,78 @@ def test_http_proxy_integration_posts_the_message(apigw: Any, v2: Any) -> None:
         client.send("hello backend")
         assert backend.calls[0].request.body == b"hello backend"
     assert client.receive_text() == "from backend"
+
+
+def _mock_api(apigw: Any, v2: Any, request_template: str, responses: dict[str, str] | None) -> Any:
+    api = v2.create_api(Name="m", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
+    integration = v2.create_integration(
+        ApiId=api["ApiId"],
+        IntegrationType="MOCK",
+        RequestTemplates={"$default": request_template},
+        TemplateSelectionExpression="\\$default",
+    )
+    if responses is not None:
+        v2.create_integration_response(
+            ApiId=api["ApiId"],
+            IntegrationId=integration["IntegrationId"],
+            IntegrationResponseKey="$default",
+            ResponseTemplates=responses,
+            TemplateSelectionExpression="\\$default",
+        )
+    route = v2.create_route(
+        ApiId=api["ApiId"],
+        RouteKey="$default",
+        Target=f"integrations/{integration['IntegrationId']}",
+        RouteResponseSelectionExpression="$default",
+    )
+    v2.create_route_response(ApiId=api["ApiId"], RouteId=route["RouteId"], RouteResponseKey="$default")
+    v2.create_stage(ApiId=api["ApiId"], StageName="s")
+    v2.create_deployment(ApiId=api["ApiId"], StageName="s")
+    return apigw.connect(api["ApiId"], "s", source_ip="198.51.100.1")
+
+
+def test_templates_read_nested_context_and_never_template_the_message(apigw: Any, v2: Any) -> None:
+    client = _mock_api(
+        apigw, v2, '{"statusCode": 200}', {"$default": '{"ip": "$context.identity.sourceIp", "got": "$input.body"}'}
+    )
+    client.send("$context.connectionId")
+    assert client.receive_text() == '{"ip": "198.51.100.1", "got": "$context.connectionId"}'
+
+
+def test_mock_without_integration_responses_sends_nothing(apigw: Any, v2: Any) -> None:
+    client = _mock_api(apigw, v2, '{"statusCode": 200}', None)
+    client.send("hello")
+    assert client.received == []
+
+
+def test_non_numeric_mock_status_is_an_integration_failure(apigw: Any, v2: Any) -> None:
+    client = _mock_api(apigw, v2, '{"statusCode": "ok"}', {"$default": "x"})
+    with pytest.warns(MockApiGatewayWarning, match="non-numeric"):
+        client.send("hello")
+    assert client.receive_json()["message"] == "Internal server error"
+
+
+def test_stage_variable_changes_reach_open_connections(ws: WsApi) -> None:
+    ws.route("$default")
+    client = ws.gw.connect(ws.api_id, "prod")
+    ws.v2.update_stage(ApiId=ws.api_id, StageName="prod", StageVariables={"table": "v2"})
+    client.send("x")
+    assert ws.of_type("MESSAGE")[0]["stageVariables"] == {"table": "v2"}
+
+
+def test_close_reason_sees_expiry(ws: WsApi) -> None:
+    with freeze_time("2026-01-01 00:00:00") as frozen:
+        client = ws.gw.connect(ws.api_id, "prod")
+        frozen.tick(dt.timedelta(hours=3))
+        assert client.close_reason == "Going away"
+
+
+def test_disabled_execute_api_endpoint_refuses_connections(ws: WsApi) -> None:
+    client = ws.gw.connect(ws.api_id, "prod")
+    ws.v2.update_api(ApiId=ws.api_id, DisableExecuteApiEndpoint=True)
+    with pytest.raises(ConnectionRejected) as info:
+        ws.gw.connect(ws.api_id, "prod")
+    assert info.value.status_code == 403
+    mgmt = ws.management()
+    with pytest.raises(mgmt.exceptions.ForbiddenException):
+        mgmt.post_to_connection(ConnectionId=client.connection_id, Data=b"x")
