@@ -19,7 +19,9 @@ from .core.dispatch import Dispatcher
 from .core.interception import Interceptor
 from .management.backend import ManagementBackend
 from .management.service import ManagementService
+from .runtime.http import HttpRuntime, InvokeResponse
 from .runtime.lambdas import Handler, LambdaRegistry
+from .runtime.requests_hook import RequestsRouter
 from .runtime.websocket import DEFAULT_SOURCE_IP, DEFAULT_USER_AGENT, WebSocketClient, WebSocketRuntime
 
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -31,6 +33,8 @@ C = TypeVar("C", bound=type)
 
 # One interceptor per process: it only tracks clients, and hooks them while some mock is active.
 _interceptor = Interceptor(("apigatewayv2", "apigatewaymanagementapi"))
+# Likewise one router for ``requests``: patched while some mock is active, routing invoke URLs to its runtime.
+_requests_router = RequestsRouter()
 
 
 class MockApiGateway:
@@ -53,6 +57,7 @@ class MockApiGateway:
         self.apigatewayv2 = ApiGatewayV2Service()
         self.lambdas = LambdaRegistry()
         self.websockets = WebSocketRuntime(self.apigatewayv2, self.lambdas, self.account_id)
+        self.http = HttpRuntime(self.apigatewayv2, self.lambdas, self.account_id)
         self.management = ManagementService(ManagementBackend(self.apigatewayv2, self.websockets, self.account_id))
         self._dispatcher = Dispatcher(
             {"apigatewayv2": self.apigatewayv2, "apigatewaymanagementapi": self.management}, self.account_id
@@ -68,6 +73,7 @@ class MockApiGateway:
                 return self
             self._reset()
         _interceptor.push(self)
+        _requests_router.push(self.http)
         return self
 
     def stop(self) -> None:
@@ -78,7 +84,10 @@ class MockApiGateway:
             self._depth -= 1
             if self._depth:
                 return
-        _interceptor.pop(self)
+        try:
+            _requests_router.pop(self.http)
+        finally:
+            _interceptor.pop(self)
 
     @property
     def active(self) -> bool:
@@ -115,6 +124,32 @@ class MockApiGateway:
             api_id, stage, headers=headers, query=query, source_ip=source_ip, user_agent=user_agent, region=region
         )
         return WebSocketClient(self.websockets, connection)
+
+    def invoke(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        body: str | bytes | None = None,
+    ) -> InvokeResponse:
+        """Send a request to an HTTP API's invoke URL without ``requests``; AWS's 404 if no API serves it."""
+        raw = body.encode("utf-8") if isinstance(body, str) else (body or b"")
+        pairs = [(k, v) for k, v in (headers or {}).items()]
+        answer = self.http.handle(method, url, pairs, raw)
+        if answer is None:
+            raise ValueError(f"{url} is not an invoke URL of an HTTP API (or mapped custom domain) of this mock")
+        merged: dict[str, str] = {}
+        for name, value in answer.headers:
+            merged[name] = f"{merged[name]}, {value}" if name in merged else value
+        return InvokeResponse(answer.status, merged, answer.body)
+
+    def register_jwt_keys(self, issuer: str, keys: Any) -> None:
+        """Trust *keys* (a JWKS dict, one JWK dict or a list of JWKs) for JWT authorizers of *issuer*.
+
+        Without registered keys, the issuer's JWKS is fetched once through OIDC discovery with ``requests``.
+        """
+        self.http.jwt_keys.register(issuer, keys)
 
     # --- context managers
 

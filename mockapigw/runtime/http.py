@@ -1,0 +1,233 @@
+"""HTTP APIs that run: a request to an invoke URL, through route matching, authorization and the integration."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from ..core import ids
+from ..core.codec import split_url
+from .connections import now_ms
+from .http_auth import Denied, JwtKeys, LambdaAuthorizers, check_iam, check_jwt
+from .http_events import HttpAnswer, HttpRequest, MalformedResponse, RequestInfo, event_v1, event_v2, read_v1, read_v2
+from .http_proxy import forward
+from .http_routing import Target, match_route, resolve
+from .lambdas import LambdaRegistry, invoke
+from .websocket import MockApiGatewayWarning
+
+if TYPE_CHECKING:
+    from ..apigatewayv2.service import ApiGatewayV2Service
+
+DEFAULT_TIMEOUT_MS = 30000
+
+
+@dataclass
+class InvokeResponse:
+    """What ``MockApiGateway.invoke`` returns: status, headers and body of the API's answer."""
+
+    status_code: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8."""
+        return self.body.decode("utf-8")
+
+    def json(self) -> Any:
+        """The body parsed as JSON."""
+        return json.loads(self.body)
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, MockApiGatewayWarning, stacklevel=4)
+
+
+class HttpRuntime:
+    """The data plane of HTTP APIs for one mock."""
+
+    def __init__(self, control_plane: ApiGatewayV2Service, lambdas: LambdaRegistry, account_id: str) -> None:
+        self._control_plane = control_plane
+        self._lambdas = lambdas
+        self._account_id = account_id
+        self.jwt_keys = JwtKeys()
+        self._authorizers = LambdaAuthorizers(lambdas)
+
+    def serves(self, url: str) -> bool:
+        """Whether *url* belongs to an HTTP API (or mapped custom domain) of this mock."""
+        host, path, _ = split_url(url)
+        return resolve(self._control_plane, self._account_id, host, path) is not None
+
+    def handle(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> HttpAnswer | None:
+        """Answer a request to an invoke URL; ``None`` when the URL is not one of this mock's APIs."""
+        host, path, query = split_url(url)
+        target = resolve(self._control_plane, self._account_id, host, path)
+        if target is None:
+            return None
+        request = HttpRequest(method.upper(), path, query, _with_gateway_headers(headers, host, body), body)
+        request_id = ids.connection_style()
+        if isinstance(target, Target):
+            answer = self._serve(target, request, request_id)
+            return self._finish(answer, target, request, request_id)
+        answer = HttpAnswer.message(target, "Not Found" if target == 404 else "Forbidden")
+        return self._finish(answer, None, request, request_id)
+
+    def _serve(self, target: Target, request: HttpRequest, request_id: str) -> HttpAnswer:
+        cors = target.snapshot.api.get("CorsConfiguration")
+        if (
+            cors
+            and request.method == "OPTIONS"
+            and request.header("origin")
+            and request.header("access-control-request-method")
+        ):
+            return _preflight(cors, request)  # answered by API Gateway itself, even without an OPTIONS route
+        route, params = match_route(target.snapshot, request.method, target.path)
+        if route is None:
+            return HttpAnswer.message(404, "Not Found")
+        stage = target.api.stages.get(target.stage)
+        info = RequestInfo(
+            account_id=self._account_id,
+            api_id=target.api.api_id,
+            stage=target.stage,
+            route_key=str(route["RouteKey"]),
+            resource_path=str(route["RouteKey"]).split(" ", 1)[-1],
+            path_parameters={k.rstrip("+"): v for k, v in params.items()},
+            stage_variables=dict(stage.get("StageVariables") or {}) if stage is not None else {},
+            domain_name=target.domain_name,
+            domain_prefix=target.domain_prefix,
+            request_id=request_id,
+            now_ms=now_ms(),
+        )
+        try:
+            authorized = self._authorize(target, route, request, info)
+        except Denied as denied:
+            return denied.answer
+        target_ref = str(route.get("Target") or "")
+        integration = target.snapshot.integrations.get(target_ref.removeprefix("integrations/"))
+        if integration is None:
+            _warn(f"route {route['RouteKey']} of HTTP API {target.api.api_id} has no integration")
+            return HttpAnswer.message(500, "Internal Server Error")
+        if authorized is not None and "jwt" in authorized and integration.get("PayloadFormatVersion") == "1.0":
+            authorized = dict(authorized["jwt"])  # 1.0 events carry claims and scopes as REST APIs do
+        info.authorizer = authorized
+        return self._integrate(integration, request, info, target.path)
+
+    def _authorize(
+        self, target: Target, route: dict[str, Any], request: HttpRequest, info: RequestInfo
+    ) -> dict[str, Any] | None:
+        kind = route.get("AuthorizationType", "NONE")
+        if kind == "AWS_IAM":
+            return check_iam(request, target.region, self._account_id)
+        if kind not in ("JWT", "CUSTOM"):
+            return None
+        authorizer = target.snapshot.authorizers.get(str(route.get("AuthorizerId")))
+        if authorizer is None:
+            raise Denied(HttpAnswer.message(500, "Internal Server Error"))
+        if kind == "JWT":
+            return check_jwt(authorizer, route, request, info, self.jwt_keys)
+        route_arn = (
+            f"arn:aws:execute-api:{target.region}:{self._account_id}:{info.api_id}/{info.stage}/"
+            f"{request.method}{target.path}"
+        )
+        context = {"requestId": info.request_id, "apiId": info.api_id, "stage": info.stage, "routeKey": info.route_key}
+        return self._authorizers.authorize(target.api, authorizer, request, info, route_arn, context)
+
+    def _integrate(self, integration: dict[str, Any], request: HttpRequest, info: RequestInfo, path: str) -> HttpAnswer:
+        kind = integration["IntegrationType"]
+        if kind == "HTTP_PROXY" and integration.get("ConnectionType", "INTERNET") == "INTERNET":
+            try:
+                return forward(integration, request, info, path)
+            except requests.Timeout:
+                return HttpAnswer.message(504, "Service Unavailable")
+            except requests.RequestException as problem:
+                _warn(f"HTTP_PROXY integration to {integration.get('IntegrationUri')} failed: {problem}")
+                return HttpAnswer.message(500, "Internal Server Error")
+        if kind != "AWS_PROXY" or integration.get("IntegrationSubtype"):
+            _warn(f"integration {integration['IntegrationId']} ({kind}) is not run by mockapigw's HTTP runtime")
+            return HttpAnswer.message(500, "Internal Server Error")
+        version = integration.get("PayloadFormatVersion", "2.0")
+        event = event_v1(request, info) if version == "1.0" else event_v2(request, info)
+        timeout = int(integration.get("TimeoutInMillis") or DEFAULT_TIMEOUT_MS)
+        called = invoke(self._lambdas, str(integration.get("IntegrationUri", "")), event, timeout)
+        if called.timed_out:
+            return HttpAnswer.message(503, "Service Unavailable")
+        if not called.ok:
+            _warn(f"Lambda integration of {info.route_key} failed: {called.error!r}")
+            return HttpAnswer.message(500, "Internal Server Error")
+        try:
+            return read_v1(called.result) if version == "1.0" else read_v2(called.result)
+        except MalformedResponse as problem:
+            _warn(f"Lambda integration of {info.route_key} returned a malformed response: {problem}")
+            return HttpAnswer.message(500, "Internal Server Error")
+
+    def _finish(self, answer: HttpAnswer, target: Target | None, request: HttpRequest, request_id: str) -> HttpAnswer:
+        cors = target.snapshot.api.get("CorsConfiguration") if target is not None else None
+        origin = request.header("origin")
+        if cors and origin and request.method != "OPTIONS":
+            # API Gateway replaces CORS headers from the integration with its own (aws-facts §3.7).
+            answer.headers = [(k, v) for k, v in answer.headers if not k.startswith("access-control-")]
+            answer.headers.extend(_cors_headers(cors, origin, preflight=False))
+        names = {k for k, _ in answer.headers}
+        if "content-type" not in names and answer.body:
+            answer.headers.append(("content-type", "application/json"))
+        answer.headers.append(("content-length", str(len(answer.body))))
+        answer.headers.append(("date", email.utils.formatdate(usegmt=True)))
+        answer.headers.append(("apigw-requestid", request_id))
+        return answer
+
+
+def _with_gateway_headers(headers: list[tuple[str, str]], host: str, body: bytes) -> list[tuple[str, str]]:
+    """The client's headers plus those API Gateway adds before the integration sees them."""
+    names = {k.lower() for k, _ in headers}
+    added = [
+        ("host", host),
+        ("x-amzn-trace-id", f"Root=1-{now_ms() // 1000:08x}-{os.urandom(12).hex()}"),
+        ("x-forwarded-for", "192.0.2.1"),
+        ("x-forwarded-port", "443"),
+        ("x-forwarded-proto", "https"),
+    ]
+    if body and "content-length" not in names:
+        added.append(("content-length", str(len(body))))
+    return [*headers, *[(k, v) for k, v in added if k not in names]]
+
+
+def _origin_allowed(cors: dict[str, Any], origin: str) -> str | None:
+    allowed = list(cors.get("AllowOrigins") or [])
+    if "*" in allowed:
+        return "*"
+    return origin if origin in allowed else None
+
+
+def _cors_headers(cors: dict[str, Any], origin: str, *, preflight: bool) -> list[tuple[str, str]]:
+    allowed = _origin_allowed(cors, origin)
+    if allowed is None:
+        return []
+    headers = [("access-control-allow-origin", allowed)]
+    if cors.get("AllowCredentials"):
+        headers.append(("access-control-allow-credentials", "true"))
+    if not preflight and cors.get("ExposeHeaders"):
+        headers.append(("access-control-expose-headers", ",".join(cors["ExposeHeaders"])))
+    if preflight:
+        if cors.get("AllowMethods"):
+            headers.append(("access-control-allow-methods", ",".join(cors["AllowMethods"])))
+        if cors.get("AllowHeaders"):
+            headers.append(("access-control-allow-headers", ",".join(cors["AllowHeaders"])))
+        if cors.get("MaxAge") is not None:
+            headers.append(("access-control-max-age", str(cors["MaxAge"])))
+    return headers
+
+
+def _preflight(cors: dict[str, Any], request: HttpRequest) -> HttpAnswer:
+    origin = request.header("origin") or ""
+    method = (request.header("access-control-request-method") or "").upper()
+    methods = [m.upper() for m in cors.get("AllowMethods") or []]
+    headers = _cors_headers(cors, origin, preflight=True)
+    if methods and "*" not in methods and method not in methods:
+        headers = []  # a method the configuration does not allow: no CORS headers, so the browser refuses
+    return HttpAnswer(204, headers, b"")

@@ -1,0 +1,346 @@
+"""HTTP API authorization: JWT authorizers, Lambda REQUEST authorizers (with caching) and AWS_IAM."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from typing import Any
+
+import jwt
+import pytest
+import requests
+import responses
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from cryptography.hazmat.primitives.asymmetric import rsa
+from freezegun import freeze_time
+
+from mockapigw import MockApiGateway
+
+ISSUER = "https://issuer.example.com"
+LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:app"
+AUTH_LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:auth"
+AUTH_URI = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{AUTH_LAMBDA}/invocations"
+
+
+class Keys:
+    """An RSA signing key and its public JWK."""
+
+    def __init__(self, kid: str = "k1") -> None:
+        self.private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.private.public_key()))
+        self.jwk = {**jwk, "kid": kid, "use": "sig", "alg": "RS256"}
+        self.kid = kid
+
+    def token(self, **claims: Any) -> str:
+        now = int(time.time())
+        body = {"iss": ISSUER, "aud": "shop", "sub": "user-1", "iat": now, "exp": now + 300, **claims}
+        return jwt.encode(body, self.private, algorithm="RS256", headers={"kid": self.kid})
+
+
+@pytest.fixture(scope="module")
+def keys() -> Keys:
+    return Keys()
+
+
+class Secured:
+    """An HTTP API with one route per authorization type, all on one recording handler."""
+
+    def __init__(self, gw: MockApiGateway, v2: Any) -> None:
+        self.gw, self.v2 = gw, v2
+        self.events: list[dict[str, Any]] = []
+        self.auth_calls: list[dict[str, Any]] = []
+        self.auth_reply: Any = {"isAuthorized": True, "context": {"user": "u1", "n": 2}}
+        api = v2.create_api(Name="secure", ProtocolType="HTTP")
+        self.api_id = api["ApiId"]
+        self.endpoint = api["ApiEndpoint"]
+        self.integration = v2.create_integration(
+            ApiId=self.api_id, IntegrationType="AWS_PROXY", IntegrationUri=LAMBDA, PayloadFormatVersion="2.0"
+        )["IntegrationId"]
+        gw.register_lambda(LAMBDA, lambda event, context: self.events.append(event) or "ok")
+        gw.register_lambda(AUTH_LAMBDA, self._authorize)
+        v2.create_stage(ApiId=self.api_id, StageName="$default", AutoDeploy=True)
+
+    def _authorize(self, event: dict[str, Any], context: Any) -> Any:
+        self.auth_calls.append(event)
+        return self.auth_reply(event) if callable(self.auth_reply) else self.auth_reply
+
+    def route(self, key: str, **extra: Any) -> None:
+        self.v2.create_route(ApiId=self.api_id, RouteKey=key, Target=f"integrations/{self.integration}", **extra)
+
+    def jwt_route(self, key: str, scopes: list[str] | None = None) -> None:
+        authorizer = self.v2.create_authorizer(
+            ApiId=self.api_id,
+            AuthorizerType="JWT",
+            Name=f"jwt{len(key)}",
+            IdentitySource=["$request.header.Authorization"],
+            JwtConfiguration={"Issuer": ISSUER, "Audience": ["shop"]},
+        )["AuthorizerId"]
+        extra = {"AuthorizationScopes": scopes} if scopes else {}
+        self.route(key, AuthorizationType="JWT", AuthorizerId=authorizer, **extra)
+
+    def lambda_route(self, key: str, **authorizer: Any) -> str:
+        settings = {
+            "AuthorizerPayloadFormatVersion": "2.0",
+            "EnableSimpleResponses": True,
+            "IdentitySource": ["$request.header.X-Token"],
+            "AuthorizerResultTtlInSeconds": 0,
+            **authorizer,
+        }
+        authorizer_id = self.v2.create_authorizer(
+            ApiId=self.api_id, AuthorizerType="REQUEST", Name=f"fn{len(key)}", AuthorizerUri=AUTH_URI, **settings
+        )["AuthorizerId"]
+        self.route(key, AuthorizationType="CUSTOM", AuthorizerId=authorizer_id)
+        return str(authorizer_id)
+
+
+@pytest.fixture
+def api(apigw: MockApiGateway, v2: Any) -> Secured:
+    return Secured(apigw, v2)
+
+
+# ---------------------------------------------------------------------------------------------- JWT
+
+
+def test_valid_jwt_reaches_the_handler_with_claims(api: Secured, keys: Keys) -> None:
+    api.gw.register_jwt_keys(ISSUER, {"keys": [keys.jwk]})
+    api.jwt_route("GET /me", scopes=["orders.read"])
+    token = keys.token(scope="orders.read profile", groups=["a", "b"])
+    response = requests.get(api.endpoint + "/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    authorizer = api.events[0]["requestContext"]["authorizer"]["jwt"]
+    assert authorizer["scopes"] == ["orders.read", "profile"]
+    assert authorizer["claims"]["sub"] == "user-1"
+    assert authorizer["claims"]["aud"] == "shop"
+    assert authorizer["claims"]["groups"] == "[a b]"
+    assert isinstance(authorizer["claims"]["exp"], str)
+
+
+def test_missing_token_is_unauthorized(api: Secured, keys: Keys) -> None:
+    api.gw.register_jwt_keys(ISSUER, keys.jwk)
+    api.jwt_route("GET /me")
+    response = requests.get(api.endpoint + "/me")
+    assert (response.status_code, response.json()) == (401, {"message": "Unauthorized"})
+    assert api.events == []
+
+
+@pytest.mark.parametrize(
+    ("claims", "description"),
+    [
+        ({"aud": "someone-else"}, "the token does not have a valid audience"),
+        ({"iss": "https://other.example.com"}, "the token does not have a valid issuer"),
+        ({"exp": 1}, "the token has expired"),
+        ({"nbf": 4102444800}, "the token is not valid yet"),
+    ],
+)
+def test_invalid_claims_are_unauthorized_with_a_challenge(
+    api: Secured, keys: Keys, claims: dict[str, Any], description: str
+) -> None:
+    api.gw.register_jwt_keys(ISSUER, [keys.jwk])
+    api.jwt_route("GET /me")
+    response = requests.get(api.endpoint + "/me", headers={"Authorization": keys.token(**claims)})
+    assert (response.status_code, response.json()) == (401, {"message": "Unauthorized"})
+    assert response.headers["www-authenticate"] == (
+        f'Bearer scope="" error="invalid_token" error_description="{description}"'
+    )
+
+
+def test_client_id_stands_in_for_aud(api: Secured, keys: Keys) -> None:
+    api.gw.register_jwt_keys(ISSUER, keys.jwk)
+    api.jwt_route("GET /me")
+    token = jwt.encode(
+        {"iss": ISSUER, "client_id": "shop", "exp": int(time.time()) + 60},
+        keys.private,
+        algorithm="RS256",
+        headers={"kid": keys.kid},
+    )
+    assert requests.get(api.endpoint + "/me", headers={"Authorization": token}).status_code == 200
+
+
+def test_signature_from_another_key_is_unauthorized(api: Secured, keys: Keys) -> None:
+    api.gw.register_jwt_keys(ISSUER, keys.jwk)
+    api.jwt_route("GET /me")
+    forged = Keys(kid=keys.kid).token()
+    response = requests.get(api.endpoint + "/me", headers={"Authorization": forged})
+    assert response.status_code == 401
+    assert "signature" in response.headers["www-authenticate"]
+
+
+def test_hmac_tokens_are_not_accepted(api: Secured, keys: Keys) -> None:
+    api.gw.register_jwt_keys(ISSUER, keys.jwk)
+    api.jwt_route("GET /me")
+    token = jwt.encode({"iss": ISSUER, "aud": "shop"}, "s" * 32, algorithm="HS256")
+    assert requests.get(api.endpoint + "/me", headers={"Authorization": token}).status_code == 401
+
+
+def test_expiry_follows_freezegun(api: Secured, keys: Keys) -> None:
+    api.gw.register_jwt_keys(ISSUER, keys.jwk)
+    api.jwt_route("GET /me")
+    token = keys.token()
+    assert requests.get(api.endpoint + "/me", headers={"Authorization": token}).status_code == 200
+    with freeze_time(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=10)):
+        assert requests.get(api.endpoint + "/me", headers={"Authorization": token}).status_code == 401
+
+
+def test_missing_scope_is_forbidden(api: Secured, keys: Keys) -> None:
+    api.gw.register_jwt_keys(ISSUER, keys.jwk)
+    api.jwt_route("DELETE /orders", scopes=["orders.admin"])
+    response = requests.delete(api.endpoint + "/orders", headers={"Authorization": keys.token(scope="orders.read")})
+    assert (response.status_code, response.json()) == (403, {"message": "Forbidden"})
+    assert 'error="insufficient_scope"' in response.headers["www-authenticate"]
+
+
+def test_keys_are_fetched_from_the_issuers_jwks(keys: Keys) -> None:
+    import boto3
+
+    from mockapigw import mock_apigateway
+
+    with responses.RequestsMock() as idp, mock_apigateway() as gw:
+        idp.get(f"{ISSUER}/.well-known/openid-configuration", json={"jwks_uri": f"{ISSUER}/jwks.json"})
+        idp.get(f"{ISSUER}/jwks.json", json={"keys": [keys.jwk]})
+        secured = Secured(gw, boto3.client("apigatewayv2", region_name="us-east-1"))
+        secured.jwt_route("GET /me")
+        for _ in range(2):
+            assert requests.get(secured.endpoint + "/me", headers={"Authorization": keys.token()}).status_code == 200
+        assert len(idp.calls) == 2  # discovery and JWKS once; the keys are then cached
+
+
+# ---------------------------------------------------------------------------------------------- Lambda
+
+
+def test_simple_response_allows_and_passes_context(api: Secured) -> None:
+    api.lambda_route("GET /orders")
+    response = requests.get(api.endpoint + "/orders?x=1", headers={"X-Token": "t1"})
+    assert response.status_code == 200
+    call = api.auth_calls[0]
+    assert (call["version"], call["type"]) == ("2.0", "REQUEST")
+    assert call["identitySource"] == ["t1"]
+    assert call["routeArn"] == f"arn:aws:execute-api:us-east-1:123456789012:{api.api_id}/$default/GET/orders"
+    assert call["headers"]["x-token"] == "t1"
+    assert call["queryStringParameters"] == {"x": "1"}
+    assert api.events[0]["requestContext"]["authorizer"] == {"lambda": {"user": "u1", "n": 2}}
+
+
+def test_simple_response_deny_is_forbidden(api: Secured) -> None:
+    api.lambda_route("GET /orders")
+    api.auth_reply = {"isAuthorized": False}
+    response = requests.get(api.endpoint + "/orders", headers={"X-Token": "t1"})
+    assert (response.status_code, response.json()) == (403, {"message": "Forbidden"})
+    assert api.events == []
+
+
+def test_missing_identity_source_is_401_without_invoking(api: Secured) -> None:
+    api.lambda_route("GET /orders")
+    response = requests.get(api.endpoint + "/orders")
+    assert (response.status_code, response.json()) == (401, {"message": "Unauthorized"})
+    assert api.auth_calls == []
+
+
+def test_iam_policy_response(api: Secured) -> None:
+    api.lambda_route("GET /orders", EnableSimpleResponses=False)
+    api.lambda_route("DELETE /orders", EnableSimpleResponses=False)
+    api.auth_reply = lambda event: {
+        "principalId": "user-1",
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": "arn:aws:execute-api:*:*:*/*/GET/*"},
+            ],
+        },
+        "context": {"tier": "gold"},
+    }
+    assert requests.get(api.endpoint + "/orders", headers={"X-Token": "t"}).status_code == 200
+    assert api.events[0]["requestContext"]["authorizer"] == {"lambda": {"tier": "gold"}}
+    assert requests.delete(api.endpoint + "/orders", headers={"X-Token": "t"}).status_code == 403
+
+
+def test_explicit_deny_wins(api: Secured) -> None:
+    api.lambda_route("GET /orders", EnableSimpleResponses=False)
+    api.auth_reply = {
+        "principalId": "u",
+        "policyDocument": {
+            "Statement": [
+                {"Action": "execute-api:*", "Effect": "Allow", "Resource": "*"},
+                {"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": "*"},
+            ]
+        },
+    }
+    assert requests.get(api.endpoint + "/orders", headers={"X-Token": "t"}).status_code == 403
+
+
+@pytest.mark.parametrize("reply", [None, {"isAuthorized": "yes"}, "nonsense"])
+def test_malformed_authorizer_answers_are_500(api: Secured, reply: Any) -> None:
+    api.lambda_route("GET /orders")
+    api.auth_reply = reply
+    response = requests.get(api.endpoint + "/orders", headers={"X-Token": "t"})
+    assert (response.status_code, response.json()) == (500, {"message": "Internal Server Error"})
+
+
+def test_payload_1_0_authorizer(api: Secured) -> None:
+    api.lambda_route(
+        "GET /orders",
+        AuthorizerPayloadFormatVersion="1.0",
+        EnableSimpleResponses=False,
+        IdentitySource=["$request.header.Authorization"],
+    )
+    api.auth_reply = {
+        "principalId": "p1",
+        "policyDocument": {"Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": "*"}]},
+        "context": {"flag": True},
+    }
+    assert requests.get(api.endpoint + "/orders", headers={"Authorization": "tok"}).status_code == 200
+    call = api.auth_calls[0]
+    assert (call["version"], call["type"], call["identitySource"]) == ("1.0", "REQUEST", "tok")
+    assert call["methodArn"].endswith("/$default/GET/orders")
+    assert call["authorizationToken"] == "tok"
+    assert api.events[0]["requestContext"]["authorizer"] == {"lambda": {"flag": True}}
+
+
+def test_results_are_cached_per_identity_for_the_ttl(api: Secured) -> None:
+    api.lambda_route("GET /orders", AuthorizerResultTtlInSeconds=300)
+    with freeze_time("2026-01-01 00:00:00") as frozen:
+        for _ in range(3):
+            requests.get(api.endpoint + "/orders", headers={"X-Token": "same"})
+        assert len(api.auth_calls) == 1
+        requests.get(api.endpoint + "/orders", headers={"X-Token": "other"})
+        assert len(api.auth_calls) == 2
+        frozen.tick(dt.timedelta(seconds=301))
+        requests.get(api.endpoint + "/orders", headers={"X-Token": "same"})
+        assert len(api.auth_calls) == 3
+
+
+def test_reset_authorizers_cache_invalidates(api: Secured) -> None:
+    api.lambda_route("GET /orders", AuthorizerResultTtlInSeconds=300)
+    requests.get(api.endpoint + "/orders", headers={"X-Token": "t"})
+    requests.get(api.endpoint + "/orders", headers={"X-Token": "t"})
+    assert len(api.auth_calls) == 1
+    api.v2.reset_authorizers_cache(ApiId=api.api_id, StageName="$default")
+    requests.get(api.endpoint + "/orders", headers={"X-Token": "t"})
+    assert len(api.auth_calls) == 2
+
+
+def test_ttl_zero_calls_every_time(api: Secured) -> None:
+    api.lambda_route("GET /orders")
+    for _ in range(2):
+        requests.get(api.endpoint + "/orders", headers={"X-Token": "t"})
+    assert len(api.auth_calls) == 2
+
+
+# ---------------------------------------------------------------------------------------------- IAM
+
+
+def test_aws_iam_route_needs_a_sigv4_signature(api: Secured) -> None:
+    api.route("GET /admin", AuthorizationType="AWS_IAM")
+    unsigned = requests.get(api.endpoint + "/admin")
+    assert (unsigned.status_code, unsigned.json()) == (403, {"message": "Forbidden"})
+    request = AWSRequest(method="GET", url=api.endpoint + "/admin")
+    SigV4Auth(Credentials("AKIDEXAMPLE", "secret"), "execute-api", "us-east-1").add_auth(request)
+    signed = requests.get(api.endpoint + "/admin", headers=dict(request.headers.items()))
+    assert signed.status_code == 200
+    iam = api.events[0]["requestContext"]["authorizer"]["iam"]
+    assert (iam["accessKey"], iam["accountId"]) == ("AKIDEXAMPLE", "123456789012")
+    wrong_service = AWSRequest(method="GET", url=api.endpoint + "/admin")
+    SigV4Auth(Credentials("AKIDEXAMPLE", "secret"), "s3", "us-east-1").add_auth(wrong_service)
+    assert requests.get(api.endpoint + "/admin", headers=dict(wrong_service.headers.items())).status_code == 403
