@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.collection import Collection
 from .apis import Api
 from .exceptions import BadRequestException, ConflictException, NotFoundException, TooManyRequestsException
-from .records import HTTP, WEBSOCKET, Record, new_id
+from .records import HTTP, WEBSOCKET, Record, new_id, page_of
 
 if TYPE_CHECKING:
     from .domains import DomainName
@@ -120,8 +120,7 @@ class ApiMappingOperations:
 
     def get_api_mappings(self, params: dict[str, Any]) -> dict[str, Any]:
         domain = self.domain_name(params["DomainName"])
-        page, token = domain.api_mappings.page(params.get("MaxResults"), params.get("NextToken"))
-        return {"Items": [mapping.describe() for mapping in page], "NextToken": token}
+        return page_of(domain.api_mappings, params)
 
     def update_api_mapping(self, params: dict[str, Any]) -> dict[str, Any]:
         domain = self.domain_name(params["DomainName"])

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import clock
 from ..core.collection import Collection
 from .exceptions import BadRequestException, ConflictException, NotFoundException
-from .records import HTTP, WEBSOCKET, Record, new_id, pick, reject_other_protocol
+from .records import HTTP, WEBSOCKET, Record, new_id, page_of, pick, reject_other_protocol
 
 if TYPE_CHECKING:
     from .authorizers import Authorizer
@@ -247,8 +247,7 @@ class ApiOperations:
         return self.api(params["ApiId"]).describe()
 
     def get_apis(self, params: dict[str, Any]) -> dict[str, Any]:
-        page, token = self.apis.page(params.get("MaxResults"), params.get("NextToken"))
-        return {"Items": [api.describe() for api in page], "NextToken": token}
+        return page_of(self.apis, params)
 
     def update_api(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])

@@ -11,7 +11,7 @@ from typing import Any
 from ..core.collection import Collection
 from .apis import Api
 from .exceptions import BadRequestException, ConflictException
-from .records import HTTP, WEBSOCKET, Record, check_quota, new_id, not_found, pick, reject_other_protocol
+from .records import HTTP, WEBSOCKET, Record, check_quota, new_id, not_found, page_of, pick, reject_other_protocol
 
 REQUEST = "REQUEST"
 JWT = "JWT"
@@ -246,8 +246,7 @@ class AuthorizerOperations:
 
     def get_authorizers(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])
-        page, token = api.authorizers.page(params.get("MaxResults"), params.get("NextToken"))
-        return {"Items": [authorizer.describe() for authorizer in page], "NextToken": token}
+        return page_of(api.authorizers, params)
 
     def update_authorizer(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])

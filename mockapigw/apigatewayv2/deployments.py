@@ -10,7 +10,7 @@ from ..core import clock
 from ..core.collection import Collection
 from .apis import Api
 from .exceptions import BadRequestException
-from .records import WEBSOCKET, Record, new_id, not_found
+from .records import WEBSOCKET, Record, new_id, not_found, page_of
 
 AUTO_DEPLOY_DESCRIPTION = "Automatic deployment triggered by changes to the Api configuration"
 NO_ROUTES = "At least one route is required before deploying the Api."
@@ -104,9 +104,7 @@ class Snapshot:
             integrations=_copies(integrations, "IntegrationId"),
             authorizers=_copies(api.authorizers.values(), "AuthorizerId"),
             models=_copies(api.models.values(), "ModelId"),
-            route_responses={
-                str(route.get("RouteId")): _children(route, "RouteResponseId") for route in routes
-            },
+            route_responses={str(route.get("RouteId")): _children(route, "RouteResponseId") for route in routes},
             integration_responses={
                 str(integration.get("IntegrationId")): _children(integration, "IntegrationResponseId")
                 for integration in integrations
@@ -231,8 +229,7 @@ class DeploymentOperations:
 
     def get_deployments(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])
-        page, token = api.deployments.page(params.get("MaxResults"), params.get("NextToken"))
-        return {"Items": [deployment.describe() for deployment in page], "NextToken": token}
+        return page_of(api.deployments, params)
 
     def update_deployment(self, params: dict[str, Any]) -> dict[str, Any]:
         deployment = self.deployment(self.api(params["ApiId"]), params["DeploymentId"])

@@ -14,7 +14,7 @@ from ..core import ids
 from ..core.collection import Collection
 from .api_mappings import ApiMapping, ApiMappingOperations, is_multi_level
 from .exceptions import BadRequestException, ConflictException, NotFoundException, TooManyRequestsException
-from .records import HTTP, Record
+from .records import HTTP, Record, page_of
 
 __all__ = ["ApiMapping", "DomainName", "DomainOperations", "hosted_zone_id"]
 
@@ -235,8 +235,7 @@ class DomainOperations(ApiMappingOperations):
         return self.domain_name(params["DomainName"]).describe()
 
     def get_domain_names(self, params: dict[str, Any]) -> dict[str, Any]:
-        page, token = self.domain_names.page(params.get("MaxResults"), params.get("NextToken"))
-        return {"Items": [domain.describe() for domain in page], "NextToken": token}
+        return page_of(self.domain_names, params)
 
     def update_domain_name(self, params: dict[str, Any]) -> dict[str, Any]:
         domain = self.domain_name(params["DomainName"])

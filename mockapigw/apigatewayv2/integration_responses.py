@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.collection import Collection
 from .exceptions import BadRequestException, ConflictException
-from .records import HTTP, Record, new_id, not_found, pick
+from .records import HTTP, Record, new_id, not_found, page_of, pick
 
 if TYPE_CHECKING:
     from .apis import Api
@@ -127,8 +127,7 @@ class IntegrationResponseOperations:
 
     def get_integration_responses(self, params: dict[str, Any]) -> dict[str, Any]:
         integration = self._websocket_integration(params)[1]
-        page, token = integration.responses.page(params.get("MaxResults"), params.get("NextToken"))
-        return {"Items": [response.describe() for response in page], "NextToken": token}
+        return page_of(integration.responses, params)
 
     def update_integration_response(self, params: dict[str, Any]) -> dict[str, Any]:
         api, integration, response = self._integration_response(params)

@@ -18,6 +18,7 @@ from .records import (
     check_quota,
     new_id,
     not_found,
+    page_of,
     pick,
     refuse_managed,
     reject_other_protocol,
@@ -127,8 +128,7 @@ def _check_subtype(state: Mapping[str, Any]) -> None:
         raise BadRequestException("IntegrationSubtype is supported only for AWS_PROXY integrations.")
     if subtype not in _SUBTYPE_REQUIRED:
         raise BadRequestException(
-            f"Invalid IntegrationSubtype specified: {subtype}. Supported subtypes are "
-            f"{', '.join(_SUBTYPE_REQUIRED)}."
+            f"Invalid IntegrationSubtype specified: {subtype}. Supported subtypes are {', '.join(_SUBTYPE_REQUIRED)}."
         )
     if state.get("IntegrationUri") is not None:
         raise BadRequestException("IntegrationUri must not be specified for an integration with an IntegrationSubtype.")
@@ -300,8 +300,7 @@ class IntegrationOperations(IntegrationResponseOperations):
 
     def get_integrations(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])
-        page, token = api.integrations.page(params.get("MaxResults"), params.get("NextToken"))
-        return {"Items": [integration.describe() for integration in page], "NextToken": token}
+        return page_of(api.integrations, params)
 
     def update_integration(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])

@@ -10,7 +10,7 @@ from typing import Any
 from ..core.collection import Collection
 from .apis import Api
 from .exceptions import BadRequestException, ConflictException
-from .records import HTTP, Record, new_id, not_found, pick
+from .records import HTTP, Record, new_id, not_found, page_of, pick
 
 DEFAULT_CONTENT_TYPE = "application/json"
 _UPDATABLE = ("ContentType", "Description", "Name", "Schema")
@@ -219,8 +219,7 @@ class ModelOperations:
 
     def get_models(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])
-        page, token = api.models.page(params.get("MaxResults"), params.get("NextToken"))
-        return {"Items": [model.describe() for model in page], "NextToken": token}
+        return page_of(api.models, params)
 
     def update_model(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])
@@ -233,9 +232,7 @@ class ModelOperations:
             _check_unique_model_name(api, new_name, model.model_id)
             users = _users(api, model)
             if users:
-                raise ConflictException(
-                    f"Cannot rename model {model.name}: it is referenced by {', '.join(users)}."
-                )
+                raise ConflictException(f"Cannot rename model {model.name}: it is referenced by {', '.join(users)}.")
         model.apply(params, _UPDATABLE)
         self.api_changed(api)
         return model.describe()

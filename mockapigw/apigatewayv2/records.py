@@ -47,6 +47,12 @@ def pick(params: Mapping[str, Any], members: Iterable[str]) -> dict[str, Any]:
     return {name: params[name] for name in members if name in params}
 
 
+def page_of(collection: Collection[Any], params: Mapping[str, Any]) -> dict[str, Any]:
+    """The output of a Get* collection operation: one page of described items and the next page's token."""
+    page, token = collection.page(params.get("MaxResults"), params.get("NextToken"))
+    return {"Items": [item.describe() for item in page], "NextToken": token}
+
+
 def new_id(collection: Collection[Any], length: int) -> str:
     """A fresh lower-case alphanumeric id of *length* that *collection* does not use yet."""
     while True:
@@ -67,9 +73,7 @@ def reject_other_protocol(
     wrong, other = (websocket_only, WEBSOCKET) if protocol == HTTP else (http_only, HTTP)
     for name in wrong:
         if params.get(name) is not None:
-            raise BadRequestException(
-                f"{name} is supported only for {other} APIs, not for protocolType {protocol}."
-            )
+            raise BadRequestException(f"{name} is supported only for {other} APIs, not for protocolType {protocol}.")
 
 
 def refuse_managed(record: Record, kind: str, action: str = "delete") -> None:

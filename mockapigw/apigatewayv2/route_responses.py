@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.collection import Collection
 from .apis import Api
 from .exceptions import BadRequestException, ConflictException, NotFoundException
-from .records import WEBSOCKET, Record, new_id, not_found, pick
+from .records import WEBSOCKET, Record, new_id, not_found, page_of, pick
 
 if TYPE_CHECKING:
     from .routes import Route
@@ -93,8 +93,7 @@ class RouteResponseOperations:
 
     def get_route_responses(self, params: dict[str, Any]) -> dict[str, Any]:
         route = self.route(self.api(params["ApiId"]), params["RouteId"])
-        page, token = route.responses.page(params.get("MaxResults"), params.get("NextToken"))
-        return {"Items": [response.describe() for response in page], "NextToken": token}
+        return page_of(route.responses, params)
 
     def update_route_response(self, params: dict[str, Any]) -> dict[str, Any]:
         api = _websocket_api(self.api(params["ApiId"]))

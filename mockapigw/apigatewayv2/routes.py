@@ -15,6 +15,7 @@ from .records import (
     check_quota,
     new_id,
     not_found,
+    page_of,
     pick,
     refuse_managed,
     reject_other_protocol,
@@ -168,8 +169,7 @@ class RouteOperations(RouteResponseOperations):
 
     def get_routes(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])
-        page, token = api.routes.page(params.get("MaxResults"), params.get("NextToken"))
-        return {"Items": [route.describe() for route in page], "NextToken": token}
+        return page_of(api.routes, params)
 
     def update_route(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])

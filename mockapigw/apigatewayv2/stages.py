@@ -18,7 +18,17 @@ from .deployments import (
     undeployable_reason,
 )
 from .exceptions import BadRequestException, ConflictException, NotFoundException
-from .records import HTTP, WEBSOCKET, Record, check_quota, not_found, pick, refuse_managed, reject_other_protocol
+from .records import (
+    HTTP,
+    WEBSOCKET,
+    Record,
+    check_quota,
+    not_found,
+    page_of,
+    pick,
+    refuse_managed,
+    reject_other_protocol,
+)
 
 __all__ = [
     "AUTO_DEPLOY_DESCRIPTION",
@@ -152,8 +162,7 @@ def _check_stage_variables(variables: Mapping[str, str]) -> None:
             continue  # "" removes a variable on update (and sets nothing on create)
         if not _VARIABLE_VALUE.match(value):
             raise BadRequestException(
-                f"Invalid value for stage variable {name!r}: {value!r}. "
-                "Values must match [A-Za-z0-9-._~:/?#&=,]+."
+                f"Invalid value for stage variable {name!r}: {value!r}. Values must match [A-Za-z0-9-._~:/?#&=,]+."
             )
         if len(value) > 512:
             raise BadRequestException(f"The value of stage variable {name!r} is longer than 512 characters.")
@@ -255,8 +264,7 @@ class StageOperations(DeploymentOperations):
 
     def get_stages(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])
-        page, token = api.stages.page(params.get("MaxResults"), params.get("NextToken"))
-        return {"Items": [stage.describe() for stage in page], "NextToken": token}
+        return page_of(api.stages, params)
 
     def update_stage(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])
@@ -289,9 +297,7 @@ class StageOperations(DeploymentOperations):
         stage = self.stage(self.api(params["ApiId"]), params["StageName"])
         route_settings = stage.fields["RouteSettings"]
         if params["RouteKey"] not in route_settings:
-            raise NotFoundException(
-                f"Unable to find RouteSettings by key {params['RouteKey']} in stage {stage.name}"
-            )
+            raise NotFoundException(f"Unable to find RouteSettings by key {params['RouteKey']} in stage {stage.name}")
         del route_settings[params["RouteKey"]]
         stage.touch()
 

@@ -8,7 +8,7 @@ from ..core import clock
 from ..core.collection import Collection
 from .apis import Api
 from .exceptions import BadRequestException, ConflictException, TooManyRequestsException
-from .records import Record, new_id, not_found
+from .records import Record, new_id, not_found, page_of
 
 VPC_LINKS_PER_REGION = 10  # aws-facts §4: VPC links per account and Region
 SUBNETS_PER_VPC_LINK = 10  # aws-facts §4: subnets per VPC link
@@ -83,8 +83,7 @@ class VpcLinkOperations:
         return self.vpc_link(params["VpcLinkId"]).describe()
 
     def get_vpc_links(self, params: dict[str, Any]) -> dict[str, Any]:
-        page, token = self.vpc_links.page(params.get("MaxResults"), params.get("NextToken"))
-        return {"Items": [link.describe() for link in page], "NextToken": token}
+        return page_of(self.vpc_links, params)
 
     def update_vpc_link(self, params: dict[str, Any]) -> dict[str, Any]:
         link = self.vpc_link(params["VpcLinkId"])
