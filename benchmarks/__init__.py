@@ -7,6 +7,20 @@ CALL_CASES = ("get_api", "create_route", "post_to_connection")
 CASES = (*CALL_CASES, "start_stop")
 REGION = "us-east-1"
 
-# The targets from the performance issue: per call no slower than the floor, start+stop within 0.2 ms.
+# Scaling cases: how a cost grows with the number of resources. The floor has no state, so it is not a subject;
+# moto has no WebSocket runtime (nothing to connect to, no integration to run), so the round trip is mockapigw's.
+SCALE_CASES = ("paginate_routes", "broadcast", "round_trip")
+SCALE_SUBJECTS = {
+    "paginate_routes": ("moto", "mockapigw"),
+    "broadcast": ("moto", "mockapigw"),
+    "round_trip": ("mockapigw",),
+}
+# The scaling cases measured at two sizes; the round trip is per operation, at no particular size.
+SIZED_CASES = ("paginate_routes", "broadcast")
+PAGE_SIZE = 100
+
+# The targets from the performance issue: per call no slower than the floor, start+stop within 0.2 ms, and
+# linear scaling: the per-item cost at the larger size within 1.2x of that at the smaller one.
 TARGET_PER_CALL_RATIO = 1.00
 TARGET_START_STOP_US = 200.0
+TARGET_SCALING_RATIO = 1.20

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import REGION
-from .subjects import STAGE, Subject
+from .subjects import Subject
 
 Call = Callable[[int], object]
 
 # AWS allows 300 routes per API by default; stay below it so a faithful mock never has to refuse.
 ROUTES_PER_API = 250
-# Empty the connected client's inbox every this many posts; it happens inside the timed loop, but rarely.
+# Read the connected client's unread messages every this many posts; it happens inside the timed loop, but rarely.
 DRAIN_EVERY = 100
+# What every post sends.
+DATA = b"hello"
 
 
 def get_api(subject: Subject, total: int) -> Call:
@@ -41,17 +42,14 @@ def create_route(subject: Subject, total: int) -> Call:
 
 def post_to_connection(subject: Subject, total: int) -> Call:
     """``PostToConnection`` of a small payload to one connected WebSocket client."""
-    connection = subject.open_connection()
-    client = subject.client(
-        "apigatewaymanagementapi",
-        endpoint_url=f"https://{connection.api_id}.execute-api.{REGION}.amazonaws.com/{STAGE}",
-    )
-    connection_id, drain = connection.connection_id, connection.drain
+    connection = subject.open_connections(1)
+    client = subject.client("apigatewaymanagementapi", endpoint_url=connection.endpoint_url)
+    connection_id, drain = connection.connection_ids[0], connection.drain
 
     def call(i: int) -> object:
-        response = client.post_to_connection(ConnectionId=connection_id, Data=b"hello")
+        response = client.post_to_connection(ConnectionId=connection_id, Data=DATA)
         if drain is not None and i % DRAIN_EVERY == DRAIN_EVERY - 1:
-            drain(DRAIN_EVERY)
+            drain()
         return response
 
     return call

@@ -8,10 +8,31 @@ import os
 import platform
 from typing import Any
 
-from . import CALL_CASES, SUBJECTS, TARGET_PER_CALL_RATIO, TARGET_START_STOP_US
-from .runner import Results, Settings
+from . import (
+    CALL_CASES,
+    PAGE_SIZE,
+    SCALE_SUBJECTS,
+    SIZED_CASES,
+    SUBJECTS,
+    TARGET_PER_CALL_RATIO,
+    TARGET_SCALING_RATIO,
+    TARGET_START_STOP_US,
+)
+from .runner import Results, ScaleResults, ScaleSettings, Settings
 
 NOT_MEASURED = "n/a (not implemented yet)"
+# The sizes of a full run's scaling cases (--quick measures smaller ones, and says so).
+FULL_SIZES = (1000, 10000)
+SIZED_TITLES = {
+    "paginate_routes": f"Paginating routes: all pages of N routes (get_routes paginator, PageSize {PAGE_SIZE})",
+    "broadcast": "Broadcast: PostToConnection of b'hello' to each of N connected clients in turn",
+}
+SIZED_UNITS = {"paginate_routes": "item", "broadcast": "post"}
+ROUND_TRIP_ROWS = {
+    "connect": "gw.connect, stage without a $connect route",
+    "connect_lambda": "gw.connect, $connect route to the Lambda handler",
+    "send_receive": "client.send + Lambda handler (two-way $default route) + client.receive",
+}
 
 
 def _us(value: float | None) -> str:
@@ -20,6 +41,16 @@ def _us(value: float | None) -> str:
 
 def _ratio(value: float | None, base: float | None) -> str:
     return "-" if value is None or not base else f"{value / base:.2f}x"
+
+
+def _markdown(rows: list[list[str]]) -> str:
+    """*rows* (the first is the header) as a Markdown table with aligned columns."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = [
+        "| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |" for row in rows
+    ]
+    lines.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")
+    return "\n".join(lines)
 
 
 def table(results: Results) -> str:
@@ -37,16 +68,90 @@ def table(results: Results) -> str:
                 _ratio(mine, medians["moto"]),
             ]
         )
-    widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
-    lines = [
-        "| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |" for row in rows
-    ]
-    lines.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")
-    return "\n".join(lines)
+    return _markdown(rows)
 
 
-def verdict(results: Results) -> tuple[bool, str]:
+def per_item_us(scaling: ScaleResults, case: str, subject: str, size: int) -> float | None:
+    """Median microseconds per item (route listed, post made) of a sized scaling case."""
+    outcome = scaling.get((case, subject, size))
+    total = outcome.median_ns("pass") if outcome else None
+    return None if total is None else total / size / 1000
+
+
+def scaling_ratio(scaling: ScaleResults, case: str, subject: str, sizes: tuple[int, ...]) -> float | None:
+    """Per-item time at the largest size over that at the smallest: 1.00 is perfectly linear scaling."""
+    small, large = (per_item_us(scaling, case, subject, size) for size in (sizes[0], sizes[-1]))
+    return None if small is None or large is None or not small else large / small
+
+
+def scaling_tables(scaling: ScaleResults, settings: ScaleSettings) -> str:
+    """The scaling figures: a table per sized case, then the round trip's."""
+    sizes = settings.sizes
+    parts = [f"Scaling, N = {' and '.join(f'{size:,}' for size in sizes)}"]
+    if sizes != FULL_SIZES:
+        parts[0] += f" (a full run uses {' and '.join(f'{size:,}' for size in FULL_SIZES)})"
+    rounds = f"{settings.rounds} round{'s' if settings.rounds > 1 else ''}"
+    processes = "one process per subject (--quick)" if settings.shared else "one process per subject, case and N"
+    parts[0] += f"; medians of {rounds}, {processes}."
+    for case in SIZED_CASES:
+        unit = SIZED_UNITS[case]
+        header = ["subject", "N", "total (ms)", f"per {unit} (µs)", f"per {unit} / at N = {sizes[0]:,}"]
+        if case == "paginate_routes":
+            header.insert(2, "pages")
+        rows = [header]
+        for subject in SCALE_SUBJECTS[case]:
+            base = per_item_us(scaling, case, subject, sizes[0])
+            for size in sizes:
+                outcome = scaling[(case, subject, size)]
+                total = outcome.median_ns("pass")
+                item = per_item_us(scaling, case, subject, size)
+                row = [
+                    subject,
+                    f"{size:,}",
+                    NOT_MEASURED if total is None else f"{total / 1e6:,.1f}",
+                    _us(item),
+                    "-" if size == sizes[0] else _ratio(item, base),
+                ]
+                if case == "paginate_routes":
+                    row.insert(2, str(outcome.info.get("pages", "-")))
+                rows.append(row)
+        parts.append(f"{SIZED_TITLES[case]}:\n\n{_markdown(rows)}")
+    trip = scaling[("round_trip", "mockapigw", 0)]
+    rows = [["WebSocket round trip (mockapigw)", "µs per operation"]]
+    rows += [[label, _us(_ns_to_us(trip.median_ns(figure)))] for figure, label in ROUND_TRIP_ROWS.items()]
+    parts.append(_markdown(rows))
+    return "\n\n".join(parts)
+
+
+def _ns_to_us(value: float | None) -> float | None:
+    return None if value is None else value / 1000
+
+
+def verdict(
+    results: Results | None, scaling: ScaleResults | None = None, sizes: tuple[int, ...] = FULL_SIZES
+) -> tuple[bool, str]:
     """PASS when every measured target is met; cases mockapigw cannot run yet are listed, not failed."""
+    checks: list[str] = []
+    passed = True
+    if results is not None:
+        passed, checks = _per_call_checks(results)
+    if scaling is not None:
+        for case in SIZED_CASES:
+            ratio = scaling_ratio(scaling, case, "mockapigw", sizes)
+            if ratio is None:
+                passed = False
+                checks.append(f"{case} not measured")
+                continue
+            ok = ratio <= TARGET_SCALING_RATIO
+            passed &= ok
+            checks.append(
+                f"{case} per {SIZED_UNITS[case]} at N={sizes[-1]:,} {ratio:.2f}x that at N={sizes[0]:,} "
+                f"{'<=' if ok else '>'} {TARGET_SCALING_RATIO:.2f}x"
+            )
+    return passed, f"{'PASS' if passed else 'MISS'}: " + "; ".join(checks)
+
+
+def _per_call_checks(results: Results) -> tuple[bool, list[str]]:
     checks: list[str] = []
     passed = True
     for case in CALL_CASES:
@@ -65,7 +170,7 @@ def verdict(results: Results) -> tuple[bool, str]:
         ok = start_stop <= TARGET_START_STOP_US
         passed &= ok
         checks.append(f"start+stop {start_stop:.1f} µs {'<=' if ok else '>'} {TARGET_START_STOP_US:.0f} µs")
-    return passed, f"{'PASS' if passed else 'MISS'}: " + "; ".join(checks)
+    return passed, checks
 
 
 def environment() -> dict[str, str]:
@@ -81,18 +186,37 @@ def environment() -> dict[str, str]:
     }
 
 
-def as_json(results: Results, settings: Settings) -> dict[str, Any]:
-    """Everything measured, for ``--json``."""
-    passed, line = verdict(results)
+def as_json(
+    results: Results | None,
+    settings: Settings,
+    scaling: ScaleResults | None = None,
+    scale_settings: ScaleSettings | None = None,
+) -> dict[str, Any]:
+    """Everything measured, for ``--json``; scaling figures in nanoseconds (per pass, or per operation)."""
+    sizes = scale_settings.sizes if scale_settings else FULL_SIZES
+    passed, line = verdict(results, scaling, sizes)
     return {
         "environment": environment(),
         "settings": vars(settings),
+        "scale_settings": vars(scale_settings) if scale_settings else None,
         "results": {
             case: {
                 subject: {"median_us": outcome.median_us, "rounds_us": outcome.rounds_us, "missing": outcome.missing}
                 for subject, outcome in outcomes.items()
             }
-            for case, outcomes in results.items()
+            for case, outcomes in (results or {}).items()
         },
+        "scaling": [
+            {
+                "case": case,
+                "subject": subject,
+                "size": size or None,
+                "median_ns": {figure: outcome.median_ns(figure) for figure in outcome.rounds_ns},
+                "rounds_ns": outcome.rounds_ns,
+                "info": outcome.info,
+                "missing": outcome.missing,
+            }
+            for (case, subject, size), outcome in (scaling or {}).items()
+        ],
         "verdict": {"passed": passed, "line": line},
     }

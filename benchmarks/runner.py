@@ -10,8 +10,9 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from . import CASES, SUBJECTS
+from . import CASES, SCALE_CASES, SCALE_SUBJECTS, SIZED_CASES, SUBJECTS
 from .timing import median
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,49 @@ class Outcome:
 Results = dict[str, dict[str, Outcome]]  # case -> subject -> outcome
 
 
+@dataclass(frozen=True)
+class ScaleSettings:
+    """How much to measure for the scaling cases.
+
+    Each round runs one process per case, subject and size (with *shared*, one process per subject runs them
+    all in turn, each under a fresh subject: for ``--quick``). A process times as many full paginations (or
+    broadcasts) as fit in *paginated_items* routes (*broadcast_posts* posts), at least one; the round trip
+    times *batches* batches of *calls* operations. *warmup* untimed posts or operations come first.
+    """
+
+    rounds: int
+    sizes: tuple[int, ...]
+    paginated_items: int
+    broadcast_posts: int
+    calls: int
+    batches: int
+    warmup: int
+    shared: bool = False
+
+    def passes(self, case: str, size: int) -> int:
+        """Timed passes per process of a sized case at *size*."""
+        budget = self.paginated_items if case == "paginate_routes" else self.broadcast_posts
+        return max(1, budget // size)
+
+
+@dataclass
+class ScaleOutcome:
+    """What one subject did in one scaling case at one size: per figure, the per-round medians (ns)."""
+
+    rounds_ns: dict[str, list[float]] = field(default_factory=dict)
+    info: dict[str, int] = field(default_factory=dict)
+    missing: str = ""
+
+    def median_ns(self, figure: str) -> float | None:
+        """The median across rounds of *figure*, in nanoseconds (per pass, or per operation)."""
+        values = self.rounds_ns.get(figure)
+        return median(values) if values else None
+
+
+# (case, subject, size) -> outcome; the round trip has size 0.
+ScaleResults = dict[tuple[str, str, int], ScaleOutcome]
+
+
 def _python(module: str, *args: str) -> str:
     env = dict(os.environ, AWS_EC2_METADATA_DISABLED="true")
     # The repository root first, so the checkout is measured rather than some installed copy.
@@ -62,8 +106,56 @@ def schedule(round_index: int) -> list[tuple[str, str]]:
     return jobs[shift:] + jobs[:shift]
 
 
+def scale_jobs(settings: ScaleSettings) -> list[tuple[str, str, int]]:
+    """Every (case, subject, size) the scaling rounds run, in the order of the first round."""
+    return [
+        (case, subject, size)
+        for case in SCALE_CASES
+        for subject in SCALE_SUBJECTS[case]
+        for size in (settings.sizes if case in SIZED_CASES else (0,))
+    ]
+
+
+def run_scaling(settings: ScaleSettings, progress: Callable[[str], None]) -> ScaleResults:
+    """Measure the scaling cases in interleaved rounds, like the per-call ones; *progress* gets a line per process."""
+    jobs = scale_jobs(settings)
+    results: ScaleResults = {job: ScaleOutcome() for job in jobs}
+    for round_index in range(settings.rounds):
+        shift = round_index % len(jobs)
+        pending = [job for job in jobs[shift:] + jobs[:shift] if not results[job].missing]
+        if settings.shared:
+            groups = [[job for job in pending if job[1] == subject] for subject in dict.fromkeys(j[1] for j in pending)]
+        else:
+            groups = [[job] for job in pending]
+        for group in groups:
+            subject = group[0][1]
+            names = ", ".join(f"{case}{f' N={size:,}' if size else ''}" for case, _, size in group)
+            progress(f"scaling round {round_index + 1}/{settings.rounds}: {subject} {names}")
+            specs = [f"{case}:{size}:{settings.passes(case, size) if size else 1}" for case, _, size in group]
+            output = _python(
+                "benchmarks.worker",
+                subject,
+                *specs,
+                f"--calls={settings.calls}",
+                f"--batches={settings.batches}",
+                f"--warmup={settings.warmup}",
+            )
+            for job, line in zip(group, output.strip().splitlines()[-len(group) :], strict=True):
+                _record(results[job], json.loads(line))
+    return results
+
+
+def _record(outcome: ScaleOutcome, answer: dict[str, Any]) -> None:
+    if answer["status"] != "ok":
+        outcome.missing = answer["reason"]
+        return
+    for figure, values in answer["figures"].items():
+        outcome.rounds_ns.setdefault(figure, []).append(median(values))
+    outcome.info = answer["info"]
+
+
 def run(settings: Settings, progress: Callable[[str], None]) -> Results:
-    """Measure everything; *progress* gets a line per process."""
+    """Measure the per-call and start+stop cases; *progress* gets a line per process."""
     results: Results = {case: {subject: Outcome() for subject in SUBJECTS} for case in CASES}
     with tempfile.TemporaryDirectory() as tmp:
         recorded = str(Path(tmp) / "canned.json")
