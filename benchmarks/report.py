@@ -32,6 +32,8 @@ ROUND_TRIP_ROWS = {
     "connect": "gw.connect, stage without a $connect route",
     "connect_lambda": "gw.connect, $connect route to the Lambda handler",
     "send_receive": "client.send + Lambda handler (two-way $default route) + client.receive",
+    "http_requests": "requests.get to an HTTP API's invoke URL + Lambda handler (payload 2.0)",
+    "http_invoke": "gw.invoke to the same URL + Lambda handler, without requests",
 }
 
 

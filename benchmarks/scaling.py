@@ -17,6 +17,8 @@ from collections.abc import Callable
 from time import perf_counter_ns
 from typing import Any
 
+import requests
+
 from . import PAGE_SIZE
 from .cases import DATA
 from .subjects import FUNCTION_ARN, STAGE, Mockapigw, Subject
@@ -97,9 +99,29 @@ def round_trip(subject: Subject, calls: int, batches: int, warmup: int) -> tuple
 
     if exchange(0) != MESSAGE.encode():
         raise RuntimeError("the round trip's handler did not answer with the message it was sent")
+    url = _http_api(subject)
+
+    def through_requests(i: int) -> bytes:
+        return bytes(requests.get(url).content)
+
+    def through_invoke(i: int) -> bytes:
+        return gw.invoke("GET", url).body
+
+    if through_requests(0) != b"pong" or through_invoke(0) != b"pong":
+        raise RuntimeError("the HTTP API's handler did not answer")
     figures = {
         "connect": measure(lambda i: gw.connect(plain, STAGE), 0, warmup, batches, calls),
         "connect_lambda": measure(lambda i: gw.connect(guarded, STAGE), 0, warmup, batches, calls),
         "send_receive": measure(exchange, 1, warmup, batches, calls),
+        "http_requests": measure(through_requests, 1, warmup, batches, calls),
+        "http_invoke": measure(through_invoke, 1, warmup, batches, calls),
     }
     return figures, {}
+
+
+def _http_api(subject: Mockapigw) -> str:
+    """A quick-created HTTP API whose Lambda handler answers ``pong``; its invoke URL."""
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:pong"
+    subject.gw.register_lambda(arn, lambda event, context: "pong")
+    api = subject.client("apigatewayv2").create_api(Name="bench-http", ProtocolType="HTTP", Target=arn)
+    return f"{api['ApiEndpoint']}/ping"

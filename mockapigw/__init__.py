@@ -2,6 +2,7 @@
 
 from .core.errors import UnsupportedOperation
 from .mock import DEFAULT_ACCOUNT_ID, MockApiGateway, mock_apigateway
+from .runtime.http import InvokeResponse
 from .runtime.lambdas import LambdaContext
 from .runtime.websocket import ConnectionClosed, ConnectionRejected, MockApiGatewayWarning, WebSocketClient
 
@@ -11,6 +12,7 @@ __all__ = [
     "DEFAULT_ACCOUNT_ID",
     "ConnectionClosed",
     "ConnectionRejected",
+    "InvokeResponse",
     "LambdaContext",
     "MockApiGateway",
     "MockApiGatewayWarning",

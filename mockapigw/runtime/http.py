@@ -113,8 +113,15 @@ class HttpRuntime:
         if integration is None:
             _warn(f"route {route['RouteKey']} of HTTP API {target.api.api_id} has no integration")
             return HttpAnswer.message(500, "Internal Server Error")
-        if authorized is not None and "jwt" in authorized and integration.get("PayloadFormatVersion") == "1.0":
-            authorized = dict(authorized["jwt"])  # 1.0 events carry claims and scopes as REST APIs do
+        if authorized is not None and integration.get("PayloadFormatVersion") == "1.0":
+            if "jwt" in authorized:
+                authorized = dict(authorized["jwt"])  # 1.0 events carry claims and scopes as REST APIs do
+            elif "iam" in authorized:
+                iam = authorized["iam"]  # and the IAM caller in requestContext.identity
+                info.identity_extra = {
+                    "accessKey": iam["accessKey"], "accountId": iam["accountId"], "caller": iam["callerId"],
+                    "user": iam["userId"], "userArn": iam["userArn"],
+                }
         info.authorizer = authorized
         return self._integrate(integration, request, info, target.path)
 
@@ -144,7 +151,7 @@ class HttpRuntime:
             try:
                 return forward(integration, request, info, path)
             except requests.Timeout:
-                return HttpAnswer.message(504, "Service Unavailable")
+                return HttpAnswer.message(503, "Service Unavailable")  # as for a Lambda integration that times out
             except requests.RequestException as problem:
                 _warn(f"HTTP_PROXY integration to {integration.get('IntegrationUri')} failed: {problem}")
                 return HttpAnswer.message(500, "Internal Server Error")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -16,6 +17,7 @@ from ..apigatewayv2.authorizers import authorizer_cache_reset
 from .http_events import HttpAnswer, HttpRequest, RequestInfo, event_v1, event_v2
 from .lambdas import LambdaRegistry, invoke
 from .policies import policy_allows
+from .websocket import MockApiGatewayWarning
 
 JWKS_TIMEOUT_S = 1.5  # aws-facts §4: JWKS endpoint and OIDC discovery timeouts
 LAMBDA_AUTHORIZER_TIMEOUT_MS = 10000
@@ -94,8 +96,9 @@ class JwtKeys:
             if issuer in self._fetched:
                 return self._fetched[issuer]
         keys = _discover(issuer)
-        with self._lock:
-            self._fetched[issuer] = keys
+        if keys:  # a failed discovery is tried again on the next request, as the test may mock the issuer later
+            with self._lock:
+                self._fetched[issuer] = keys
         return keys
 
 
@@ -258,6 +261,16 @@ class LambdaAuthorizers:
         called = invoke(self._lambdas, str(authorizer.get("AuthorizerUri", "")), event, LAMBDA_AUTHORIZER_TIMEOUT_MS)
         result = called.result
         if not called.ok or not isinstance(result, dict):
+            reason = (
+                "timed out"
+                if called.timed_out
+                else repr(called.error)
+                if called.error
+                else f"returned {result!r}, which is not an authorizer response"
+            )
+            warnings.warn(
+                f"Lambda authorizer {authorizer.get('Name')} failed: {reason}", MockApiGatewayWarning, stacklevel=5
+            )
             raise _internal_error()
         context = dict(result.get("context") or {})
         if authorizer.get("EnableSimpleResponses"):

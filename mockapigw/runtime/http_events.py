@@ -184,7 +184,7 @@ def event_v1(request: HttpRequest, info: RequestInfo) -> dict[str, Any]:
             "requestId": info.request_id,
             "requestTime": clf_time(info.now_ms),
             "requestTimeEpoch": info.now_ms,
-            "resourceId": info.route_key,
+            "resourceId": None,
             "resourcePath": info.resource_path,
             "stage": info.stage,
         },

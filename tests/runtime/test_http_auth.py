@@ -272,9 +272,15 @@ def test_explicit_deny_wins(api: Secured) -> None:
 
 @pytest.mark.parametrize("reply", [None, {"isAuthorized": "yes"}, "nonsense"])
 def test_malformed_authorizer_answers_are_500(api: Secured, reply: Any) -> None:
+    from mockapigw import MockApiGatewayWarning
+
     api.lambda_route("GET /orders")
     api.auth_reply = reply
-    response = requests.get(api.endpoint + "/orders", headers={"X-Token": "t"})
+    if isinstance(reply, dict):  # a malformed simple response: a 500 without a warning about the set-up
+        response = requests.get(api.endpoint + "/orders", headers={"X-Token": "t"})
+    else:
+        with pytest.warns(MockApiGatewayWarning, match="not an authorizer response"):
+            response = requests.get(api.endpoint + "/orders", headers={"X-Token": "t"})
     assert (response.status_code, response.json()) == (500, {"message": "Internal Server Error"})
 
 
@@ -344,3 +350,58 @@ def test_aws_iam_route_needs_a_sigv4_signature(api: Secured) -> None:
     wrong_service = AWSRequest(method="GET", url=api.endpoint + "/admin")
     SigV4Auth(Credentials("AKIDEXAMPLE", "secret"), "s3", "us-east-1").add_auth(wrong_service)
     assert requests.get(api.endpoint + "/admin", headers=dict(wrong_service.headers.items())).status_code == 403
+
+
+def test_failing_lambda_authorizer_warns(api: Secured) -> None:
+    from mockapigw import MockApiGatewayWarning
+
+    api.lambda_route("GET /orders")
+
+    def crash(event: Any) -> Any:
+        raise RuntimeError("authorizer bug")
+
+    api.auth_reply = crash
+    with pytest.warns(MockApiGatewayWarning, match="authorizer bug"):
+        assert requests.get(api.endpoint + "/orders", headers={"X-Token": "t"}).status_code == 500
+
+
+def test_failed_discovery_is_retried(keys: Keys) -> None:
+    import boto3
+
+    from mockapigw import mock_apigateway
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as idp, mock_apigateway() as gw:
+        idp.get(f"{ISSUER}/.well-known/openid-configuration", status=500)
+        secured = Secured(gw, boto3.client("apigatewayv2", region_name="us-east-1"))
+        secured.jwt_route("GET /me")
+        assert requests.get(secured.endpoint + "/me", headers={"Authorization": keys.token()}).status_code == 401
+        idp.replace(responses.GET, f"{ISSUER}/.well-known/openid-configuration", json={"jwks_uri": f"{ISSUER}/k"})
+        idp.get(f"{ISSUER}/k", json={"keys": [keys.jwk]})
+        assert requests.get(secured.endpoint + "/me", headers={"Authorization": keys.token()}).status_code == 200
+
+
+def test_payload_1_0_events_carry_the_iam_caller(apigw: MockApiGateway, v2: Any) -> None:
+    api = v2.create_api(Name="iam", ProtocolType="HTTP")
+    integration = v2.create_integration(
+        ApiId=api["ApiId"], IntegrationType="AWS_PROXY", IntegrationUri=LAMBDA, PayloadFormatVersion="1.0"
+    )
+    v2.create_route(
+        ApiId=api["ApiId"],
+        RouteKey="GET /admin",
+        AuthorizationType="AWS_IAM",
+        Target=f"integrations/{integration['IntegrationId']}",
+    )
+    v2.create_stage(ApiId=api["ApiId"], StageName="$default")
+    v2.create_deployment(ApiId=api["ApiId"], StageName="$default")
+    seen: list[dict[str, Any]] = []
+    apigw.register_lambda(LAMBDA, lambda event, context: seen.append(event) or {"statusCode": 200})
+    request = AWSRequest(method="GET", url=api["ApiEndpoint"] + "/admin")
+    SigV4Auth(Credentials("AKIDEXAMPLE", "secret"), "execute-api", "us-east-1").add_auth(request)
+    assert requests.get(api["ApiEndpoint"] + "/admin", headers=dict(request.headers.items())).status_code == 200
+    identity = seen[0]["requestContext"]["identity"]
+    assert (identity["accessKey"], identity["accountId"], identity["caller"]) == (
+        "AKIDEXAMPLE",
+        "123456789012",
+        "AKIDEXAMPLE",
+    )
+    assert seen[0]["requestContext"]["resourceId"] is None
