@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..core.collection import Collection
 from .apis import Api
 from .exceptions import BadRequestException, ConflictException, NotFoundException, TooManyRequestsException
+from .part import BackendPart
 from .records import HTTP, WEBSOCKET, Record, new_id, page_of
 
 if TYPE_CHECKING:
@@ -51,14 +51,8 @@ def _check_key(key: str) -> None:
         )
 
 
-class ApiMappingOperations:
+class ApiMappingOperations(BackendPart):
     """The ApiMapping operations of the backend."""
-
-    apis: Collection[Api]
-    domain_names: Collection[DomainName]
-
-    def api(self, api_id: str) -> Api:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
 
     def domain_name(self, name: str) -> DomainName:
         raise NotImplementedError  # pragma: no cover - provided by DomainOperations

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import clock
 from ..core.collection import Collection
 from .exceptions import BadRequestException, ConflictException, NotFoundException
+from .part import BackendPart
 from .records import HTTP, WEBSOCKET, Record, new_id, page_of, pick, reject_other_protocol
 
 if TYPE_CHECKING:
@@ -141,25 +142,17 @@ def _api_key_selection(value: str | None) -> str:
     return value
 
 
-class ApiOperations:
+class ApiOperations(BackendPart):
     """The Api operations of the backend."""
-
-    account_id: str
-    region: str
-    apis: Collection[Api]
-
-    def api_changed(self, api: Api) -> None:
-        """Called after every change to an API's configuration (auto-deploy hangs off it)."""
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
-
-    def api_deleted(self, api: Api) -> None:
-        """Called after an API is deleted (API mappings to it go with it)."""
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
 
     create_integration: Callable[[dict[str, Any]], dict[str, Any]]
     update_integration: Callable[[dict[str, Any]], dict[str, Any]]
     create_route: Callable[[dict[str, Any]], dict[str, Any]]
     create_stage: Callable[[dict[str, Any]], dict[str, Any]]
+
+    def api_deleted(self, api: Api) -> None:
+        """Called after an API is deleted (API mappings to it go with it)."""
+        raise NotImplementedError  # pragma: no cover - provided by the backend class
 
     def api(self, api_id: str) -> Api:
         """The API with *api_id*, or AWS's ``NotFoundException``."""

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.collection import Collection
 from .apis import Api
 from .exceptions import BadRequestException, ConflictException
+from .part import BackendPart
 from .records import HTTP, WEBSOCKET, Record, check_quota, new_id, not_found, page_of, pick, reject_other_protocol
 
 REQUEST = "REQUEST"
@@ -215,18 +215,8 @@ def _complete(protocol: str, fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-class AuthorizerOperations:
+class AuthorizerOperations(BackendPart):
     """The Authorizer operations of the backend."""
-
-    account_id: str
-    region: str
-    apis: Collection[Api]
-
-    def api(self, api_id: str) -> Api:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
-
-    def api_changed(self, api: Api) -> None:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
 
     def create_authorizer(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..core import clock
-from ..core.collection import Collection
 from .apis import Api
 from .exceptions import BadRequestException
+from .part import BackendPart
 from .records import WEBSOCKET, Record, new_id, not_found, page_of
 
 AUTO_DEPLOY_DESCRIPTION = "Automatic deployment triggered by changes to the Api configuration"
@@ -177,15 +177,8 @@ def undeployable_reason(api: Api) -> str | None:
     return None
 
 
-class DeploymentOperations:
+class DeploymentOperations(BackendPart):
     """The Deployment operations of the backend."""
-
-    account_id: str
-    region: str
-    apis: Collection[Api]
-
-    def api(self, api_id: str) -> Api:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
 
     def deployment(self, api: Api, deployment_id: str) -> Deployment:
         """The deployment *deployment_id* of *api*, or ``NotFoundException``."""

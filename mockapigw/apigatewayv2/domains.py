@@ -192,10 +192,6 @@ def _mutual_tls(value: dict[str, Any], security_policy: str) -> dict[str, Any] |
 class DomainOperations(ApiMappingOperations):
     """The DomainName and ApiMapping operations of the backend."""
 
-    account_id: str
-    region: str
-    domain_names: Collection[DomainName]
-
     def domain_name(self, name: str) -> DomainName:
         """The domain name *name*, or a ``NotFoundException``."""
         domain = self.domain_names.get(name)

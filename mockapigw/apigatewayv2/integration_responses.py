@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.collection import Collection
 from .exceptions import BadRequestException, ConflictException
+from .part import BackendPart
 from .records import HTTP, Record, new_id, not_found, page_of, pick
 
 if TYPE_CHECKING:
@@ -82,14 +83,8 @@ def _check_response_parameters(parameters: Mapping[str, str] | None) -> None:
             )
 
 
-class IntegrationResponseOperations:
+class IntegrationResponseOperations(BackendPart):
     """The IntegrationResponse operations of the backend (a mixin of :class:`IntegrationOperations`)."""
-
-    def api(self, api_id: str) -> Api:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
-
-    def api_changed(self, api: Api) -> None:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
 
     def _websocket_integration(self, params: Mapping[str, Any]) -> tuple[Api, Integration]:
         """The API and integration named in *params*; integration responses exist only for WebSocket APIs."""

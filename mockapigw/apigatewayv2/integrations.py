@@ -25,7 +25,7 @@ from .records import (
 )
 
 if TYPE_CHECKING:
-    from .vpc_links import VpcLink
+    pass
 
 INTEGRATIONS_PER_API = 300  # aws-facts §4, both protocols
 
@@ -228,17 +228,6 @@ def _check_websocket_parameters(state: Mapping[str, Any]) -> None:
 
 class IntegrationOperations(IntegrationResponseOperations):
     """The Integration (and, through the mixin, IntegrationResponse) operations of the backend."""
-
-    account_id: str
-    region: str
-    apis: Collection[Api]
-    vpc_links: Collection[VpcLink]
-
-    def api(self, api_id: str) -> Api:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
-
-    def api_changed(self, api: Api) -> None:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
 
     def _integration(self, api: Api, integration_id: str) -> Integration:
         integration = api.integrations.get(integration_id)

@@ -10,6 +10,7 @@ from typing import Any
 from ..core.collection import Collection
 from .apis import Api
 from .exceptions import BadRequestException, ConflictException
+from .part import BackendPart
 from .records import HTTP, Record, new_id, not_found, page_of, pick
 
 DEFAULT_CONTENT_TYPE = "application/json"
@@ -181,18 +182,8 @@ def model_template(api: Api, model: Model) -> str:
     return _TemplateWriter(api).write(model.schema())
 
 
-class ModelOperations:
+class ModelOperations(BackendPart):
     """The Model operations of the backend."""
-
-    account_id: str
-    region: str
-    apis: Collection[Api]
-
-    def api(self, api_id: str) -> Api:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
-
-    def api_changed(self, api: Api) -> None:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
 
     def create_model(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])

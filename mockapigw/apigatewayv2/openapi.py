@@ -18,6 +18,7 @@ from ..core.errors import ServiceError
 from ..core.validation import InvalidInput
 from .apis import Api
 from .exceptions import BadRequestException, NotFoundException
+from .part import BackendPart
 from .records import HTTP
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
@@ -355,13 +356,9 @@ def _checked(operation: str, params: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-class OpenApiOperations:
+class OpenApiOperations(BackendPart):
     """ImportApi, ReimportApi and ExportApi."""
 
-    region: str
-    apis: Collection[Api]
-    api: Callable[[str], Api]
-    api_changed: Callable[[Api], None]
     create_api: Callable[[dict[str, Any]], dict[str, Any]]
     create_authorizer: Callable[[dict[str, Any]], dict[str, Any]]
     create_integration: Callable[[dict[str, Any]], dict[str, Any]]

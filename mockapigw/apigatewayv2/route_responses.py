@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..core.collection import Collection
 from .apis import Api
 from .exceptions import BadRequestException, ConflictException, NotFoundException
+from .part import BackendPart
 from .records import WEBSOCKET, Record, new_id, not_found, page_of, pick
 
 if TYPE_CHECKING:
@@ -51,18 +51,8 @@ def _check_key(key: str) -> None:
         raise BadRequestException("You can only define the $default route response for WebSocket APIs")
 
 
-class RouteResponseOperations:
+class RouteResponseOperations(BackendPart):
     """The RouteResponse operations of the backend; route responses live on their route."""
-
-    account_id: str
-    region: str
-    apis: Collection[Api]
-
-    def api(self, api_id: str) -> Api:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
-
-    def api_changed(self, api: Api) -> None:
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
 
     def route(self, api: Api, route_id: str) -> Route:
         raise NotImplementedError  # pragma: no cover - provided by RouteOperations

@@ -110,10 +110,6 @@ def check_route_key(protocol: str, key: str) -> None:
 class RouteOperations(RouteResponseOperations):
     """The Route and RouteResponse operations of the backend."""
 
-    account_id: str
-    region: str
-    apis: Collection[Api]
-
     def route(self, api: Api, route_id: str) -> Route:
         """The route *route_id* of *api*, or ``NotFoundException``."""
         route = api.routes.get(route_id)

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..core import clock
-from ..core.collection import Collection
 from .apis import Api
 from .deployments import (
     AUTO_DEPLOY_DESCRIPTION,
@@ -205,10 +204,6 @@ def _check_tags(tags: Mapping[str, str]) -> None:
 
 class StageOperations(DeploymentOperations):
     """The Stage operations of the backend (and, through the mixin, the Deployment ones)."""
-
-    account_id: str
-    region: str
-    apis: Collection[Api]
 
     def stage(self, api: Api, stage_name: str) -> Stage:
         """The stage *stage_name* of *api*, or ``NotFoundException``."""

@@ -6,15 +6,14 @@ import re
 from typing import Any
 
 from .exceptions import BadRequestException, NotFoundException
+from .part import BackendPart
 from .records import Record
 
 _ARN = re.compile(r"^arn:(aws[a-z-]*):apigateway:([a-z0-9-]+)::(/.+)$")
 
 
-class TagOperations:
+class TagOperations(BackendPart):
     """The tagging operations of the backend; resources keep their tags in their ``Tags`` member."""
-
-    region: str
 
     def tagged(self, path: str) -> Record | None:
         """The taggable resource at an ARN's resource path (``/apis/{id}``...), or ``None``."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..core import clock
-from ..core.collection import Collection
-from .apis import Api
 from .exceptions import BadRequestException, ConflictException, TooManyRequestsException
+from .part import BackendPart
 from .records import Record, new_id, not_found, page_of
 
 VPC_LINKS_PER_REGION = 10  # aws-facts §4: VPC links per account and Region
@@ -33,13 +32,8 @@ class VpcLink(Record):
         return out
 
 
-class VpcLinkOperations:
+class VpcLinkOperations(BackendPart):
     """The VpcLink operations of the backend."""
-
-    account_id: str
-    region: str
-    apis: Collection[Api]
-    vpc_links: Collection[VpcLink]
 
     def vpc_link(self, vpc_link_id: str) -> VpcLink:
         """The VPC link *vpc_link_id*, or ``NotFoundException: Invalid VpcLink identifier specified {id}``."""
