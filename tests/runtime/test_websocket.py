@@ -449,3 +449,70 @@ def test_disabled_execute_api_endpoint_refuses_connections(ws: WsApi) -> None:
     mgmt = ws.management()
     with pytest.raises(mgmt.exceptions.ForbiddenException):
         mgmt.post_to_connection(ConnectionId=client.connection_id, Data=b"x")
+
+
+def test_aws_integration_invokes_lambda_with_the_rendered_template(apigw: Any, v2: Any) -> None:
+    api = v2.create_api(Name="a", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
+    uri = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{FUNCTION_ARN}/invocations"
+    integration = v2.create_integration(
+        ApiId=api["ApiId"],
+        IntegrationType="AWS",
+        IntegrationUri=uri,
+        RequestTemplates={"$default": '{"who": "$context.connectionId", "raw": $input.body}'},
+        TemplateSelectionExpression="\\$default",
+    )
+    route = v2.create_route(
+        ApiId=api["ApiId"],
+        RouteKey="$default",
+        Target=f"integrations/{integration['IntegrationId']}",
+        RouteResponseSelectionExpression="$default",
+    )
+    v2.create_route_response(ApiId=api["ApiId"], RouteId=route["RouteId"], RouteResponseKey="$default")
+    v2.create_stage(ApiId=api["ApiId"], StageName="s")
+    v2.create_deployment(ApiId=api["ApiId"], StageName="s")
+    seen: list[Any] = []
+    apigw.register_lambda("chat", lambda event, context: seen.append(event) or {"ok": True})
+    client = apigw.connect(api["ApiId"], "s")
+    client.send({"n": 1})
+    assert seen == [{"who": client.connection_id, "raw": {"n": 1}}]
+    assert client.receive_json() == {"ok": True}
+
+
+def test_http_integration_uses_templates_and_integration_responses(apigw: Any, v2: Any) -> None:
+    import responses
+
+    api = v2.create_api(Name="h", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
+    integration = v2.create_integration(
+        ApiId=api["ApiId"],
+        IntegrationType="HTTP",
+        IntegrationUri="https://backend.example/in",
+        IntegrationMethod="PUT",
+        RequestTemplates={"$default": '{"wrapped": $input.body}'},
+        TemplateSelectionExpression="\\$default",
+    )
+    v2.create_integration_response(
+        ApiId=api["ApiId"],
+        IntegrationId=integration["IntegrationId"],
+        IntegrationResponseKey="/2\\d\\d/",
+        ResponseTemplates={"$default": "accepted"},
+        TemplateSelectionExpression="\\$default",
+    )
+    route = v2.create_route(
+        ApiId=api["ApiId"],
+        RouteKey="$default",
+        Target=f"integrations/{integration['IntegrationId']}",
+        RouteResponseSelectionExpression="$default",
+    )
+    v2.create_route_response(ApiId=api["ApiId"], RouteId=route["RouteId"], RouteResponseKey="$default")
+    v2.create_stage(ApiId=api["ApiId"], StageName="s")
+    v2.create_deployment(ApiId=api["ApiId"], StageName="s")
+    client = apigw.connect(api["ApiId"], "s")
+    with responses.RequestsMock() as backend:
+        backend.put("https://backend.example/in", status=202, body="ignored")
+        client.send('{"x": 1}')
+        assert backend.calls[0].request.body == b'{"wrapped": {"x": 1}}'
+        backend.replace(responses.PUT, "https://backend.example/in", body=responses.ConnectionError("down"))
+        with pytest.warns(MockApiGatewayWarning, match="HTTP integration failed"):
+            client.send('{"x": 2}')
+    assert client.receive_text() == "accepted"
+    assert client.receive_json()["message"] == "Internal server error"
