@@ -1,4 +1,4 @@
-"""pytest plugin: the ``apigw`` fixture (registered under the ``pytest11`` entry point)."""
+"""pytest plugin: the ``apigw`` fixture and the ``apigw`` marker (registered under the ``pytest11`` entry point)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,20 @@ import pytest
 from .mock import MockApiGateway
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker so ``--strict-markers`` accepts it."""
+    config.addinivalue_line(
+        "markers", "apigw(account_id=None): settings for the apigw fixture's MockApiGateway (e.g. the account id)"
+    )
+
+
 @pytest.fixture
-def apigw() -> Iterator[MockApiGateway]:
-    """A started :class:`~mockapigw.MockApiGateway`, stopped after the test."""
-    with MockApiGateway() as gw:
+def apigw(request: pytest.FixtureRequest) -> Iterator[MockApiGateway]:
+    """A started :class:`~mockapigw.MockApiGateway`, stopped after the test.
+
+    ``@pytest.mark.apigw(account_id="111122223333")`` on the test (or its class or module) configures it.
+    """
+    marker = request.node.get_closest_marker("apigw")
+    settings = dict(marker.kwargs) if marker is not None else {}
+    with MockApiGateway(**settings) as gw:
         yield gw

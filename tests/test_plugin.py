@@ -54,3 +54,24 @@ def test_plugin_is_registered_under_pytest11() -> None:
 
     names = {ep.value for ep in entry_points(group="pytest11")}
     assert "mockapigw.plugin" in names
+
+
+def test_marker_configures_the_fixture(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+
+        @pytest.mark.apigw(account_id="111122223333")
+        def test_account(apigw):
+            assert apigw.account_id == "111122223333"
+            client = boto3.client("apigatewayv2", region_name="us-east-1")
+            with pytest.raises(client.exceptions.NotFoundException, match="111122223333:abcdefghij"):
+                client.get_api(ApiId="abcdefghij")
+
+        def test_default(apigw):
+            assert apigw.account_id == "123456789012"
+        """
+    )
+    result = pytester.runpytest_inprocess("--strict-markers")
+    result.assert_outcomes(passed=2)
