@@ -2,9 +2,10 @@
 
 from .core.errors import UnsupportedOperation
 from .mock import DEFAULT_ACCOUNT_ID, MockApiGateway, mock_apigateway
+from .runtime.alerts import MockApiGatewayWarning
 from .runtime.http import InvokeResponse
 from .runtime.lambdas import LambdaContext
-from .runtime.websocket import ConnectionClosed, ConnectionRejected, MockApiGatewayWarning, WebSocketClient
+from .runtime.websocket import ConnectionClosed, ConnectionRejected, WebSocketClient
 
 __version__ = "0.1.0"
 

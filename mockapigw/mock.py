@@ -18,6 +18,7 @@ from .apigatewayv2.service import ApiGatewayV2Service
 from .core.dispatch import Dispatcher
 from .core.interception import Interceptor
 from .management.backend import ManagementBackend
+from .management.connections import ConnectionRegistry
 from .management.service import ManagementService
 from .runtime.http import HttpRuntime, InvokeResponse
 from .runtime.lambdas import Handler, LambdaRegistry
@@ -56,9 +57,10 @@ class MockApiGateway:
     def _reset(self) -> None:
         self.apigatewayv2 = ApiGatewayV2Service()
         self.lambdas = LambdaRegistry()
-        self.websockets = WebSocketRuntime(self.apigatewayv2, self.lambdas, self.account_id)
+        connections = ConnectionRegistry()
+        self.websockets = WebSocketRuntime(self.apigatewayv2, self.lambdas, self.account_id, connections)
         self.http = HttpRuntime(self.apigatewayv2, self.lambdas, self.account_id)
-        self.management = ManagementService(ManagementBackend(self.apigatewayv2, self.websockets, self.account_id))
+        self.management = ManagementService(ManagementBackend(self.apigatewayv2, connections, self.account_id))
         self._dispatcher = Dispatcher(
             {"apigatewayv2": self.apigatewayv2, "apigatewaymanagementapi": self.management}, self.account_id
         )
@@ -67,13 +69,13 @@ class MockApiGateway:
 
     def start(self) -> MockApiGateway:
         """Activate the mock (state starts empty unless it is already active)."""
-        with self._lock:
+        with self._lock:  # held while hooking, so a concurrent start() never returns before the hooks are in
             self._depth += 1
             if self._depth > 1:
                 return self
             self._reset()
-        _interceptor.push(self)
-        _requests_router.push(self.http)
+            _interceptor.push(self)
+            _requests_router.push(self.http)
         return self
 
     def stop(self) -> None:
@@ -84,10 +86,10 @@ class MockApiGateway:
             self._depth -= 1
             if self._depth:
                 return
-        try:
-            _requests_router.pop(self.http)
-        finally:
-            _interceptor.pop(self)
+            try:
+                _requests_router.pop(self.http)
+            finally:
+                _interceptor.pop(self)
 
     @property
     def active(self) -> bool:
@@ -213,9 +215,14 @@ class MockApiGateway:
 
             cls.setUp = setUp  # type: ignore[method-assign,assignment]
             return cls
-        for name, value in list(vars(cls).items()):
-            if name.startswith("test") and callable(value):
-                setattr(cls, name, self(value))
+        for name in dir(cls):
+            if not name.startswith("test"):
+                continue
+            raw = inspect.getattr_static(cls, name)
+            if isinstance(raw, (staticmethod, classmethod)):
+                setattr(cls, name, type(raw)(self(raw.__func__)))
+            elif callable(raw):
+                setattr(cls, name, self(raw))  # inherited tests too: set on this class, the base is untouched
         return cls
 
 

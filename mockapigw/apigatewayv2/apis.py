@@ -219,6 +219,13 @@ class ApiOperations(BackendPart):
         if managed_route is None:
             raise BadRequestException("Target, RouteKey and CredentialsArn can be updated only on a quick-created API.")
         integration_id = str(managed_route.fields["Target"]).removeprefix("integrations/")
+        if "RouteKey" in params:  # checked before anything changes, so a refused update changes nothing
+            from .routes import check_route_key  # routes.py imports this module: import when needed
+
+            key = params["RouteKey"]
+            check_route_key(api.protocol, key)
+            if any(r.fields["RouteKey"] == key and r is not managed_route for r in api.routes):
+                raise ConflictException(f"Route with key {key} already exists for this API")
         if "Target" in params or "CredentialsArn" in params:
             current = api.integrations.get(integration_id)
             assert current is not None
@@ -228,13 +235,7 @@ class ApiOperations(BackendPart):
             changes = _quick_integration(merged)
             self.update_integration({"ApiId": api.api_id, "IntegrationId": integration_id, **changes})
         if "RouteKey" in params:
-            from .routes import check_route_key  # routes.py imports this module: import when needed
-
-            key = params["RouteKey"]
-            check_route_key(api.protocol, key)
-            if any(r.fields["RouteKey"] == key and r is not managed_route for r in api.routes):
-                raise ConflictException(f"Route with key {key} already exists for this API")
-            managed_route.fields["RouteKey"] = key
+            managed_route.fields["RouteKey"] = params["RouteKey"]
 
     def get_api(self, params: dict[str, Any]) -> dict[str, Any]:
         return self.api(params["ApiId"]).describe()

@@ -150,6 +150,8 @@ class _TemplateWriter:
         pad = _INDENT * depth
         if kind == "object":
             properties: Mapping[str, Any] = schema.get("properties") or {}
+            if not isinstance(properties, dict):
+                properties = {}  # a malformed "properties" gives an empty object, not a crash
             if not properties:
                 return ["{}"]
             lines = ["{"]

@@ -14,8 +14,7 @@ from typing import Any
 import yaml
 
 from ..core.collection import Collection
-from ..core.errors import ServiceError
-from ..core.validation import InvalidInput
+from ..core.validation import InvalidInput, operation_validator
 from .apis import Api
 from .exceptions import BadRequestException, NotFoundException
 from .part import BackendPart
@@ -114,7 +113,11 @@ def _base_path(document: Mapping[str, Any]) -> str:
     if not servers or not isinstance(servers[0], dict):
         return ""
     server = servers[0]
-    default = ((server.get("variables") or {}).get("basePath") or {}).get("default")
+    variables = server.get("variables") or {}
+    base = variables.get("basePath") if isinstance(variables, dict) else None
+    if (variables and not isinstance(variables, dict)) or (base is not None and not isinstance(base, dict)):
+        raise BadRequestException("servers[0].variables and its basePath must be objects.")
+    default = (base or {}).get("default")
     if default is not None:
         path = str(default)
     else:
@@ -224,7 +227,11 @@ def plan_import(document: Mapping[str, Any], basepath: str | None) -> ImportPlan
             extension = operation.get(_INTEGRATION)
             integration = _integration_params(extension) if isinstance(extension, dict) else None
             security = operation.get("security", document.get("security"))
-            plan.routes.append(_Route(route_key, integration, security if isinstance(security, list) else None))
+            if security is not None and (
+                not isinstance(security, list) or not all(isinstance(r, dict) for r in security)
+            ):
+                raise BadRequestException(f"security of {key} {path} must be a list of security requirement objects.")
+            plan.routes.append(_Route(route_key, integration, security))
     return plan
 
 
@@ -347,10 +354,8 @@ def render(document: Mapping[str, Any], output_type: str) -> bytes:
 
 def _checked(operation: str, params: dict[str, Any]) -> dict[str, Any]:
     """Validate what a document asks for exactly as a call of *operation* would be validated."""
-    from ..core.dispatch import compiled
-
     try:
-        compiled("apigatewayv2", operation).validate(params)
+        operation_validator("apigatewayv2", operation)(params)
     except InvalidInput as problem:
         raise BadRequestException(f"Invalid OpenAPI definition: {problem}") from None
     return params
@@ -408,7 +413,7 @@ class OpenApiOperations(BackendPart):
         try:
             self._apply_plan(api, plan)
             self._check_warnings(plan, params.get("FailOnWarnings"))
-        except ServiceError:
+        except Exception:
             self.apis.remove(api.api_id)  # roll back: an import either happens whole or not at all
             raise
         return self._imported(api, plan)
@@ -429,7 +434,7 @@ class OpenApiOperations(BackendPart):
             api.fields.update({k: v for k, v in plan.api.items() if k != "ProtocolType"})
             self._apply_plan(api, plan)
             self._check_warnings(plan, params.get("FailOnWarnings"))
-        except ServiceError:
+        except Exception:
             api.routes, api.integrations, api.authorizers, api.fields = saved
             raise
         finally:

@@ -8,4 +8,3 @@ import datetime as _dt
 def now() -> _dt.datetime:
     """The current UTC time, to the second (the precision of control-plane timestamps)."""
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
-

@@ -289,10 +289,6 @@ class Operation:
             self._body_in = _compile_from_wire(shape, memo)
         self._validate = compile_validator(shape)
 
-    def validate(self, params: Params) -> None:
-        """Check model-named params as the service does; ``InvalidInput`` listing every problem."""
-        self._validate(params)
-
     def parse(self, request: WireRequest) -> tuple[Params, str, str]:
         """Decode *request* into ``(params, host, base_path)``; raise ``InvalidInput`` for bad input."""
         host, path, query = split_url(request.url)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from botocore.model import Shape, StructureShape
@@ -17,6 +18,15 @@ Check = Callable[[Any, str, list[str]], None]
 
 class InvalidInput(Exception):
     """The request is malformed; the service answers with its bad-request error and this message."""
+
+
+@cache
+def operation_validator(service_name: str, operation: str) -> Callable[[dict[str, Any]], None]:
+    """The validator of an operation's input, compiled once (for callers that build params without the wire)."""
+    from .model import service_model
+
+    shape = service_model(service_name).operation_model(operation).input_shape
+    return compile_validator(shape) if shape is not None else (lambda params: None)
 
 
 def compile_validator(shape: StructureShape) -> Callable[[dict[str, Any]], None]:

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..apigatewayv2.records import WEBSOCKET
 from ..core.errors import ServiceError
-from ..runtime.connections import OPEN, Connection
+from .connections import OPEN, Connection, ConnectionRegistry
 
 if TYPE_CHECKING:
     from ..apigatewayv2.service import ApiGatewayV2Service
-    from ..runtime.websocket import WebSocketRuntime
 
 MAX_DATA_BYTES = 131072  # the model's PostToConnection.Data max (128 KiB)
 _EXECUTE_API_HOST = re.compile(r"^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
@@ -50,9 +49,9 @@ def _timestamp(epoch_ms: int) -> _dt.datetime:
 class ManagementBackend:
     """The @connections API: the endpoint names the API and stage, the path names the connection."""
 
-    def __init__(self, control_plane: ApiGatewayV2Service, runtime: WebSocketRuntime, account_id: str) -> None:
+    def __init__(self, control_plane: ApiGatewayV2Service, connections: ConnectionRegistry, account_id: str) -> None:
         self._control_plane = control_plane
-        self._runtime = runtime
+        self._connections = connections
         self._account_id = account_id
 
     def target(self, host: str, base_path: str, client_region: str) -> tuple[str, str]:
@@ -86,9 +85,9 @@ class ManagementBackend:
         connection_id = params["ConnectionId"]
         if not _CONNECTION_ID.match(connection_id):
             raise BadRequestException(f"Invalid connectionId: {connection_id}", status=400)
-        connection = self._runtime.connections.get(connection_id)
+        connection = self._connections.get(connection_id)
         if connection is not None:
-            self._runtime.refresh(connection)
+            self._connections.refresh(connection)
         if connection is None or connection.state != OPEN or (connection.api_id, connection.stage) != target:
             raise GoneException(None)
         return connection
@@ -120,4 +119,4 @@ class ManagementBackend:
 
     def delete_connection(self, params: dict[str, Any], target: tuple[str, str]) -> None:
         connection = self._connection(params, target)
-        self._runtime.close(connection, 1000, "")
+        self._connections.close(connection, 1000, "")

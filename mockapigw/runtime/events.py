@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .connections import Connection
+from ..management.connections import Connection
 
 
 def clf_time(epoch_ms: int) -> str:

@@ -13,13 +13,13 @@ import requests
 
 from ..core import ids
 from ..core.codec import split_url
-from .connections import now_ms
+from ..management.connections import now_ms
+from .alerts import MockApiGatewayWarning
 from .http_auth import Denied, JwtKeys, LambdaAuthorizers, check_iam, check_jwt
 from .http_events import HttpAnswer, HttpRequest, MalformedResponse, RequestInfo, event_v1, event_v2, read_v1, read_v2
-from .http_proxy import forward
+from .http_proxy import MappingError, forward
 from .http_routing import Target, match_route, resolve
 from .lambdas import LambdaRegistry, invoke
-from .websocket import MockApiGatewayWarning
 
 if TYPE_CHECKING:
     from ..apigatewayv2.service import ApiGatewayV2Service
@@ -119,8 +119,11 @@ class HttpRuntime:
             elif "iam" in authorized:
                 iam = authorized["iam"]  # and the IAM caller in requestContext.identity
                 info.identity_extra = {
-                    "accessKey": iam["accessKey"], "accountId": iam["accountId"], "caller": iam["callerId"],
-                    "user": iam["userId"], "userArn": iam["userArn"],
+                    "accessKey": iam["accessKey"],
+                    "accountId": iam["accountId"],
+                    "caller": iam["callerId"],
+                    "user": iam["userId"],
+                    "userArn": iam["userArn"],
                 }
         info.authorizer = authorized
         return self._integrate(integration, request, info, target.path)
@@ -150,6 +153,9 @@ class HttpRuntime:
         if kind == "HTTP_PROXY" and integration.get("ConnectionType", "INTERNET") == "INTERNET":
             try:
                 return forward(integration, request, info, path)
+            except MappingError as problem:
+                _warn(f"HTTP_PROXY integration {integration['IntegrationId']}: {problem}")
+                return HttpAnswer.message(500, "Internal Server Error")
             except requests.Timeout:
                 return HttpAnswer.message(503, "Service Unavailable")  # as for a Lambda integration that times out
             except requests.RequestException as problem:

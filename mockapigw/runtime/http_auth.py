@@ -14,10 +14,10 @@ import requests
 
 from ..apigatewayv2.apis import Api
 from ..apigatewayv2.authorizers import authorizer_cache_reset
+from .alerts import MockApiGatewayWarning
 from .http_events import HttpAnswer, HttpRequest, RequestInfo, event_v1, event_v2
 from .lambdas import LambdaRegistry, invoke
 from .policies import policy_allows
-from .websocket import MockApiGatewayWarning
 
 JWKS_TIMEOUT_S = 1.5  # aws-facts §4: JWKS endpoint and OIDC discovery timeouts
 LAMBDA_AUTHORIZER_TIMEOUT_MS = 10000
@@ -154,6 +154,13 @@ def check_jwt(
             continue
     if claims is None:
         raise _unauthorized("the token's signature is invalid")
+    try:
+        return _check_claims(claims, config, issuer, route)
+    except (TypeError, ValueError):
+        raise _unauthorized("the token's claims are malformed") from None
+
+
+def _check_claims(claims: dict[str, Any], config: dict[str, Any], issuer: str, route: dict[str, Any]) -> dict[str, Any]:
     if str(claims.get("iss", "")).rstrip("/") != issuer:
         raise _unauthorized("the token does not have a valid issuer")
     audiences = set(config.get("Audience") or [])

@@ -255,7 +255,10 @@ def read_v2(result: Any) -> HttpAnswer:
     """Read a 2.0 answer: the full form with ``statusCode``, or any JSON value meaning 200 and that body."""
     if isinstance(result, dict) and "statusCode" in result:
         headers = _headers(result)
-        for cookie in result.get("cookies") or []:
+        cookies = result.get("cookies") or []
+        if not isinstance(cookies, list):
+            raise MalformedResponse("cookies must be a list of strings")
+        for cookie in cookies:
             headers.append(("set-cookie", str(cookie)))
         return HttpAnswer(_status(result), headers, _body_bytes(result.get("body"), result.get("isBase64Encoded")))
     if result is None:

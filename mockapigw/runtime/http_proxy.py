@@ -96,6 +96,10 @@ def forward(integration: dict[str, Any], request: HttpRequest, info: RequestInfo
     return _map_response(integration, answer, request, info, path)
 
 
+class MappingError(ValueError):
+    """A parameter mapping produced something API Gateway cannot use."""
+
+
 def _merge(pairs: list[tuple[str, str]]) -> dict[str, str]:
     merged: dict[str, str] = {}
     for key, value in pairs:
@@ -112,6 +116,8 @@ def _map_response(
         value = _value(str(expression), request, info, path)
         value = value.replace("$response.statuscode", str(answer.status))
         if location == "statuscode":
+            if not value.isdigit() or not 100 <= int(value) <= 599:
+                raise MappingError(f"response mapping {key} gave {value!r}, which is not an HTTP status code")
             answer.status = int(value)
             continue
         name = location.removeprefix("header.").lower()

@@ -36,14 +36,28 @@ class _ApiResponse(responses.CallbackResponse):
         return False, "not an invoke URL of a mockapigw API"
 
     def _answer(self, request: PreparedRequest) -> tuple[int, list[tuple[str, str]], bytes]:
-        body = request.body
-        raw = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
+        raw = _body_bytes(request.body)
         headers = [(str(k), str(v)) for k, v in request.headers.items()]
         runtime = self._router.runtime_for(str(request.url))
         answer = runtime.handle(str(request.method), str(request.url), headers, raw) if runtime else None
         if answer is None:  # the API went away between matching and answering
             raise requests.ConnectionError(f"mockapigw: no API serves {request.url}")
         return answer.status, answer.headers, answer.body
+
+
+def _body_bytes(body: Any) -> bytes:
+    """A prepared request's body as bytes, whether text, bytes, a file or a generator of chunks."""
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    read = getattr(body, "read", None)
+    if read is not None:
+        data = read()
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    return b"".join(chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk) for chunk in body)
 
 
 class RequestsRouter:
@@ -57,6 +71,7 @@ class RequestsRouter:
         self._lock = threading.Lock()
         self._mock: responses.RequestsMock | None = None
         self._previous: Any = None
+        self._installed: Any = None
 
     def runtime_for(self, url: str) -> HttpRuntime | None:
         """The innermost active runtime that serves *url*."""
@@ -76,8 +91,9 @@ class RequestsRouter:
                 mock.add_passthru(_EVERYTHING)
                 # Install the mock's send ourselves: RequestsMock.start() goes through unittest.mock.patch, which
                 # resolves the dotted target on every start (20x the cost of this one attribute swap).
-                requests.adapters.HTTPAdapter.send = mock.unbound_on_send()  # type: ignore[method-assign,assignment]
-                self._mock, self._previous = mock, previous
+                installed = mock.unbound_on_send()
+                requests.adapters.HTTPAdapter.send = installed  # type: ignore[method-assign,assignment]
+                self._mock, self._previous, self._installed = mock, previous, installed
 
     def pop(self, runtime: HttpRuntime) -> None:
         """Stop routing to *runtime*; unpatch ``requests`` when no runtime is left."""
@@ -87,5 +103,9 @@ class RequestsRouter:
                     del self._runtimes[index]
                     break
             if not self._runtimes and self._mock is not None:
-                requests.adapters.HTTPAdapter.send = self._previous  # type: ignore[method-assign]
+                # Put back what was there only if ours is still the outermost patch. When another library
+                # patched requests on top of ours and is still active, ours stays in its chain as a pure
+                # pass-through (no runtime is left to claim a URL) so that its mock keeps working.
+                if requests.adapters.HTTPAdapter.send is self._installed:
+                    requests.adapters.HTTPAdapter.send = self._previous  # type: ignore[method-assign]
                 self._mock = None

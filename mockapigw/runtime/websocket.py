@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 import os
-import warnings
 from typing import TYPE_CHECKING, Any
 
 from ..apigatewayv2.apis import Api
 from ..apigatewayv2.deployments import Snapshot, served_snapshot
 from ..apigatewayv2.records import WEBSOCKET
 from ..core import ids
+from ..management.connections import CLOSED, CONNECTING, OPEN, Connection, ConnectionRegistry, now_ms
 from . import ws_integrations
-from .connections import CLOSED, CONNECTING, GOING_AWAY, OPEN, Connection, ConnectionRegistry, now_ms
+from .alerts import warn
 from .events import connect_event, disconnect_event, message_event
+from .http_auth import Denied, check_iam
+from .http_events import HttpRequest
 from .lambdas import LambdaRegistry, invoke
 from .policies import policy_allows, stringify_context
 from .selection import compile_expression, request_context
@@ -26,7 +27,6 @@ from .selection import compile_expression, request_context
 if TYPE_CHECKING:
     from ..apigatewayv2.service import ApiGatewayV2Service
 
-logger = logging.getLogger("mockapigw")
 
 MAX_MESSAGE_BYTES = 128 * 1024  # aws-facts §4
 UNSUPPORTED_DATA = 1003
@@ -34,10 +34,6 @@ MESSAGE_TOO_BIG = 1009
 DEFAULT_SOURCE_IP = "192.0.2.1"
 DEFAULT_USER_AGENT = "mockapigw-websocket-client"
 _AUTHORIZER_TIMEOUT_MS = 10000
-
-
-class MockApiGatewayWarning(UserWarning):
-    """Something in the user's set-up makes an integration fail the way it would on AWS."""
 
 
 class ConnectionRejected(Exception):
@@ -66,19 +62,21 @@ def _error_frame(message: str, connection: Connection, request_id: str) -> bytes
     return text.encode()
 
 
-def _warn(message: str) -> None:
-    logger.warning(message)
-    warnings.warn(message, MockApiGatewayWarning, stacklevel=4)
-
-
 class WebSocketRuntime:
     """The data plane of WebSocket APIs for one mock."""
 
-    def __init__(self, control_plane: ApiGatewayV2Service, lambdas: LambdaRegistry, account_id: str) -> None:
+    def __init__(
+        self,
+        control_plane: ApiGatewayV2Service,
+        lambdas: LambdaRegistry,
+        account_id: str,
+        connections: ConnectionRegistry,
+    ) -> None:
         self._control_plane = control_plane
         self._lambdas = lambdas
         self._account_id = account_id
-        self.connections = ConnectionRegistry()
+        self.connections = connections
+        connections.on_closed = self._run_disconnect
 
     # --- lookups
 
@@ -175,12 +173,18 @@ class WebSocketRuntime:
         if route.get("AuthorizationType") == "CUSTOM":
             self._authorize(connection, snapshot, route, event)
             event = connect_event(connection, request_id, now_ms())  # now with requestContext.authorizer
+        elif route.get("AuthorizationType") == "AWS_IAM":
+            handshake = HttpRequest("GET", f"/{connection.stage}", "", list(connection.headers.items()), b"")
+            try:
+                check_iam(handshake, connection.region, connection.account_id)
+            except Denied:
+                raise ConnectionRejected(403, '{"message":"Forbidden"}') from None
         integration = self._integration(snapshot, route)
         if integration is None:
             return
         outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "")
         if not outcome.ok:
-            _warn(f"$connect integration of {connection.api_id}/{connection.stage} failed: {outcome.error}")
+            warn(f"$connect integration of {connection.api_id}/{connection.stage} failed: {outcome.error}")
             raise ConnectionRejected(500, '{"message": "Internal server error"}')
         if not 200 <= outcome.status < 300:
             raise ConnectionRejected(outcome.status, outcome.body or "")
@@ -221,7 +225,7 @@ class WebSocketRuntime:
         called = invoke(self._lambdas, authorizer.get("AuthorizerUri", ""), request, _AUTHORIZER_TIMEOUT_MS)
         if not called.ok or not isinstance(called.result, dict):
             reason = "timed out" if called.timed_out else repr(called.error or called.result)
-            _warn(f"authorizer {authorizer.get('Name')} of {connection.api_id} failed: {reason}")
+            warn(f"authorizer {authorizer.get('Name')} of {connection.api_id} failed: {reason}")
             raise ConnectionRejected(500, '{"message": "Internal server error"}')
         if not policy_allows(called.result.get("policyDocument"), method_arn):
             raise ConnectionRejected(403, '{"message":"Forbidden"}')
@@ -237,8 +241,7 @@ class WebSocketRuntime:
 
     def refresh(self, connection: Connection) -> None:
         """Close the connection if its idle timeout or lifetime has passed (time is read now)."""
-        if connection.due_to_expire(now_ms()):
-            self.close(connection, GOING_AWAY, "Going away")
+        self.connections.refresh(connection)
 
     def send(self, connection: Connection, data: str | bytes | bytearray | dict[str, Any] | list[Any]) -> None:
         """A frame from the client: route it, run the integration, send back what a two-way route returns."""
@@ -263,12 +266,12 @@ class WebSocketRuntime:
         integration = self._integration(snapshot, route)
         event = message_event(connection, route["RouteKey"], text, request_id, ids.connection_style(), now_ms())
         if integration is None:
-            _warn(f"route {route['RouteKey']} of {connection.api_id} has no integration")
+            warn(f"route {route['RouteKey']} of {connection.api_id} has no integration")
             connection.deliver(_error_frame("Internal server error", connection, request_id))
             return
         outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, text)
         if not outcome.ok:
-            _warn(f"integration of route {route['RouteKey']} of {connection.api_id} failed: {outcome.error}")
+            warn(f"integration of route {route['RouteKey']} of {connection.api_id} failed: {outcome.error}")
             connection.deliver(_error_frame("Internal server error", connection, request_id))
             return
         if outcome.body is not None and self._two_way(snapshot, route) and connection.state == OPEN:
@@ -298,16 +301,11 @@ class WebSocketRuntime:
     # --- closing
 
     def close(self, connection: Connection, code: int, reason: str) -> None:
-        """Close the connection and run ``$disconnect`` (best effort, as on AWS)."""
-        with connection.lock:
-            if connection.state == CLOSED:
-                return
-            was_open = connection.state == OPEN
-            connection.state = CLOSED
-            connection.close_code = code
-            connection.close_reason = reason
-        if not was_open:
-            return
+        """Close the connection; ``$disconnect`` runs through the registry's hook."""
+        self.connections.close(connection, code, reason)
+
+    def _run_disconnect(self, connection: Connection) -> None:
+        """Run ``$disconnect`` after an open connection closed (best effort, as on AWS)."""
         snapshot = self.snapshot_of(connection)
         route = snapshot.route_by_key("$disconnect") if snapshot is not None else None
         integration = self._integration(snapshot, route) if snapshot is not None and route is not None else None
@@ -316,7 +314,7 @@ class WebSocketRuntime:
         event = disconnect_event(connection, ids.connection_style(), now_ms())
         outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "")
         if not outcome.ok:
-            _warn(f"$disconnect integration of {connection.api_id} failed: {outcome.error}")
+            warn(f"$disconnect integration of {connection.api_id} failed: {outcome.error}")
 
     def is_connecting(self, connection: Connection) -> bool:
         """Whether ``$connect`` is still running for this connection."""

@@ -1,10 +1,15 @@
-"""WebSocket connections: their state, and the registry the @connections API reads."""
+"""WebSocket connections: their state and lifecycle, and the registry the @connections API reads.
+
+The runtime plugs in what happens after a close (``$disconnect``) through :attr:`ConnectionRegistry.on_closed`,
+so this backend never calls the runtime.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from ..core import ids
@@ -99,6 +104,7 @@ class ConnectionRegistry:
     def __init__(self) -> None:
         self._connections: dict[str, Connection] = {}
         self._lock = threading.Lock()
+        self.on_closed: Callable[[Connection], None] = lambda connection: None
 
     def add(self, connection: Connection) -> None:
         """Register a new connection."""
@@ -108,6 +114,23 @@ class ConnectionRegistry:
     def get(self, connection_id: str) -> Connection | None:
         """The connection with this id, whatever its state, or ``None``."""
         return self._connections.get(connection_id)
+
+    def close(self, connection: Connection, code: int, reason: str) -> None:
+        """Close *connection* once; an open one then gets ``on_closed`` (the runtime's ``$disconnect``)."""
+        with connection.lock:
+            if connection.state == CLOSED:
+                return
+            was_open = connection.state == OPEN
+            connection.state = CLOSED
+            connection.close_code = code
+            connection.close_reason = reason
+        if was_open:
+            self.on_closed(connection)
+
+    def refresh(self, connection: Connection) -> None:
+        """Close *connection* if its idle timeout or lifetime has passed (time is read now)."""
+        if connection.due_to_expire(now_ms()):
+            self.close(connection, GOING_AWAY, "Going away")
 
     def open_connections(self) -> list[Connection]:
         """Every connection currently open."""
