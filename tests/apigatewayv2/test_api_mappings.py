@@ -5,30 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
+from helpers import CERT
+from helpers import create_domain as _domain
+from helpers import no_retry_v2 as _no_retry_client
+from helpers import with_stages as _staged
 
 from mockapigw import MockApiGateway
 from mockapigw.apigatewayv2.domains import ApiMapping, DomainName
-
-CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
-
-
-def _domain(v2: Any, name: str = "api.example.com", **config: Any) -> dict[str, Any]:
-    return dict(v2.create_domain_name(DomainName=name, DomainNameConfigurations=[{"CertificateArn": CERT, **config}]))
-
-
-def _staged(v2: Any, api: dict[str, Any], *stages: str) -> str:
-    for stage in stages:
-        v2.create_stage(ApiId=api["ApiId"], StageName=stage)
-    return str(api["ApiId"])
-
-
-def _no_retry_client() -> Any:
-    # botocore retries 429s; one attempt keeps quota tests fast.
-    return boto3.client("apigatewayv2", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1}))
-
 
 # --- CreateApiMapping / GetApiMapping
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ParamValidationError
 from freezegun import freeze_time
+from helpers import no_retry_v2 as _no_retry_client
 
 from mockapigw import MockApiGateway
 
@@ -19,11 +19,6 @@ SUBNETS = ["subnet-aaaa", "subnet-bbbb"]
 
 def _link(v2: Any, name: str = "MyVpcLink", **kwargs: Any) -> dict[str, Any]:
     return dict(v2.create_vpc_link(Name=name, SubnetIds=SUBNETS, **kwargs))
-
-
-def _no_retry_client() -> Any:
-    # botocore retries 429s; one attempt keeps quota tests fast.
-    return boto3.client("apigatewayv2", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1}))
 
 
 def _private_integration(v2: Any, api: dict[str, Any], vpc_link_id: str) -> dict[str, Any]:

@@ -321,30 +321,7 @@ def test_receive_helpers(ws: WsApi) -> None:
 
 
 def test_mock_integration_with_static_templates(apigw: Any, v2: Any) -> None:
-    api = v2.create_api(Name="m", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
-    integration = v2.create_integration(
-        ApiId=api["ApiId"],
-        IntegrationType="MOCK",
-        RequestTemplates={"$default": '{"statusCode": 200}'},
-        TemplateSelectionExpression="\\$default",
-    )
-    v2.create_integration_response(
-        ApiId=api["ApiId"],
-        IntegrationId=integration["IntegrationId"],
-        IntegrationResponseKey="$default",
-        ResponseTemplates={"$default": '{"pong": "$context.connectionId"}'},
-        TemplateSelectionExpression="\\$default",
-    )
-    route = v2.create_route(
-        ApiId=api["ApiId"],
-        RouteKey="ping",
-        Target=f"integrations/{integration['IntegrationId']}",
-        RouteResponseSelectionExpression="$default",
-    )
-    v2.create_route_response(ApiId=api["ApiId"], RouteId=route["RouteId"], RouteResponseKey="$default")
-    v2.create_stage(ApiId=api["ApiId"], StageName="s")
-    v2.create_deployment(ApiId=api["ApiId"], StageName="s")
-    client = apigw.connect(api["ApiId"], "s")
+    client = _mock_api(apigw, v2, '{"statusCode": 200}', {"$default": '{"pong": "$context.connectionId"}'})
     client.send({"action": "ping"})
     assert client.receive_json() == {"pong": client.connection_id}
 

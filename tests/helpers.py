@@ -1,0 +1,27 @@
+"""Small helpers shared by several test modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+
+
+def no_retry_v2() -> Any:
+    """An apigatewayv2 client that makes one attempt: botocore retries 429s, which slows quota tests down."""
+    return boto3.client("apigatewayv2", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1}))
+
+
+def create_domain(v2: Any, name: str = "api.example.com", **config: Any) -> dict[str, Any]:
+    """A custom domain name with one configuration using :data:`CERT`."""
+    return dict(v2.create_domain_name(DomainName=name, DomainNameConfigurations=[{"CertificateArn": CERT, **config}]))
+
+
+def with_stages(v2: Any, api: dict[str, Any], *stages: str) -> str:
+    """Create *stages* on *api*; return its id."""
+    for stage in stages:
+        v2.create_stage(ApiId=api["ApiId"], StageName=stage)
+    return str(api["ApiId"])
