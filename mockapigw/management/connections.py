@@ -131,8 +131,3 @@ class ConnectionRegistry:
         """Close *connection* if its idle timeout or lifetime has passed (time is read now)."""
         if connection.due_to_expire(now_ms()):
             self.close(connection, GOING_AWAY, "Going away")
-
-    def open_connections(self) -> list[Connection]:
-        """Every connection currently open."""
-        with self._lock:
-            return [c for c in self._connections.values() if c.state == OPEN]

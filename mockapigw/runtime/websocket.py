@@ -14,7 +14,7 @@ from ..apigatewayv2.apis import Api
 from ..apigatewayv2.deployments import Snapshot, served_snapshot
 from ..apigatewayv2.records import WEBSOCKET
 from ..core import ids
-from ..management.connections import CLOSED, CONNECTING, OPEN, Connection, ConnectionRegistry, now_ms
+from ..management.connections import CLOSED, OPEN, Connection, ConnectionRegistry, now_ms
 from . import ws_integrations
 from .alerts import warn
 from .events import connect_event, disconnect_event, message_event
@@ -315,10 +315,6 @@ class WebSocketRuntime:
         outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "")
         if not outcome.ok:
             warn(f"$disconnect integration of {connection.api_id} failed: {outcome.error}")
-
-    def is_connecting(self, connection: Connection) -> bool:
-        """Whether ``$connect`` is still running for this connection."""
-        return connection.state == CONNECTING
 
 
 class WebSocketClient:

@@ -336,21 +336,26 @@ def test_http_proxy_integration_posts_the_message(apigw: Any, v2: Any) -> None:
         IntegrationUri="https://backend.example/ws",
         IntegrationMethod="POST",
     )
-    route = v2.create_route(
-        ApiId=api["ApiId"],
-        RouteKey="$default",
-        Target=f"integrations/{integration['IntegrationId']}",
-        RouteResponseSelectionExpression="$default",
-    )
-    v2.create_route_response(ApiId=api["ApiId"], RouteId=route["RouteId"], RouteResponseKey="$default")
-    v2.create_stage(ApiId=api["ApiId"], StageName="s")
-    v2.create_deployment(ApiId=api["ApiId"], StageName="s")
+    _deploy_two_way_default(v2, api["ApiId"], integration["IntegrationId"])
     client = apigw.connect(api["ApiId"], "s")
     with responses.RequestsMock() as backend:
         backend.post("https://backend.example/ws", body="from backend")
         client.send("hello backend")
         assert backend.calls[0].request.body == b"hello backend"
     assert client.receive_text() == "from backend"
+
+
+def _deploy_two_way_default(v2: Any, api_id: str, integration_id: str) -> None:
+    """A two-way ``$default`` route on *integration_id*, deployed to stage ``s``."""
+    route = v2.create_route(
+        ApiId=api_id,
+        RouteKey="$default",
+        Target=f"integrations/{integration_id}",
+        RouteResponseSelectionExpression="$default",
+    )
+    v2.create_route_response(ApiId=api_id, RouteId=route["RouteId"], RouteResponseKey="$default")
+    v2.create_stage(ApiId=api_id, StageName="s")
+    v2.create_deployment(ApiId=api_id, StageName="s")
 
 
 def _mock_api(apigw: Any, v2: Any, request_template: str, responses: dict[str, str] | None) -> Any:
@@ -369,15 +374,7 @@ def _mock_api(apigw: Any, v2: Any, request_template: str, responses: dict[str, s
             ResponseTemplates=responses,
             TemplateSelectionExpression="\\$default",
         )
-    route = v2.create_route(
-        ApiId=api["ApiId"],
-        RouteKey="$default",
-        Target=f"integrations/{integration['IntegrationId']}",
-        RouteResponseSelectionExpression="$default",
-    )
-    v2.create_route_response(ApiId=api["ApiId"], RouteId=route["RouteId"], RouteResponseKey="$default")
-    v2.create_stage(ApiId=api["ApiId"], StageName="s")
-    v2.create_deployment(ApiId=api["ApiId"], StageName="s")
+    _deploy_two_way_default(v2, api["ApiId"], integration["IntegrationId"])
     return apigw.connect(api["ApiId"], "s", source_ip="198.51.100.1")
 
 
@@ -438,15 +435,7 @@ def test_aws_integration_invokes_lambda_with_the_rendered_template(apigw: Any, v
         RequestTemplates={"$default": '{"who": "$context.connectionId", "raw": $input.body}'},
         TemplateSelectionExpression="\\$default",
     )
-    route = v2.create_route(
-        ApiId=api["ApiId"],
-        RouteKey="$default",
-        Target=f"integrations/{integration['IntegrationId']}",
-        RouteResponseSelectionExpression="$default",
-    )
-    v2.create_route_response(ApiId=api["ApiId"], RouteId=route["RouteId"], RouteResponseKey="$default")
-    v2.create_stage(ApiId=api["ApiId"], StageName="s")
-    v2.create_deployment(ApiId=api["ApiId"], StageName="s")
+    _deploy_two_way_default(v2, api["ApiId"], integration["IntegrationId"])
     seen: list[Any] = []
     apigw.register_lambda("chat", lambda event, context: seen.append(event) or {"ok": True})
     client = apigw.connect(api["ApiId"], "s")
@@ -474,15 +463,7 @@ def test_http_integration_uses_templates_and_integration_responses(apigw: Any, v
         ResponseTemplates={"$default": "accepted"},
         TemplateSelectionExpression="\\$default",
     )
-    route = v2.create_route(
-        ApiId=api["ApiId"],
-        RouteKey="$default",
-        Target=f"integrations/{integration['IntegrationId']}",
-        RouteResponseSelectionExpression="$default",
-    )
-    v2.create_route_response(ApiId=api["ApiId"], RouteId=route["RouteId"], RouteResponseKey="$default")
-    v2.create_stage(ApiId=api["ApiId"], StageName="s")
-    v2.create_deployment(ApiId=api["ApiId"], StageName="s")
+    _deploy_two_way_default(v2, api["ApiId"], integration["IntegrationId"])
     client = apigw.connect(api["ApiId"], "s")
     with responses.RequestsMock() as backend:
         backend.put("https://backend.example/in", status=202, body="ignored")
