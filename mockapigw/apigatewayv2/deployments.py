@@ -8,9 +8,9 @@ from typing import Any
 
 from ..core import clock
 from .apis import Api
-from .exceptions import BadRequestException
+from .exceptions import BadRequestException, NotFoundException
 from .part import BackendPart
-from .records import WEBSOCKET, Record, new_id, not_found, page_of
+from .records import STAGE_NOT_FOUND, WEBSOCKET, Record, new_id, not_found, page_of
 
 AUTO_DEPLOY_DESCRIPTION = "Automatic deployment triggered by changes to the Api configuration"
 NO_ROUTES = "At least one route is required before deploying the Api."
@@ -208,7 +208,7 @@ class DeploymentOperations(BackendPart):
         if params.get("StageName") is not None:
             stage = api.stages.get(params["StageName"])
             if stage is None:
-                raise not_found("Stage", params["StageName"])
+                raise NotFoundException(STAGE_NOT_FOUND)
         reason = undeployable_reason(api)
         if reason is not None:
             raise BadRequestException(reason)

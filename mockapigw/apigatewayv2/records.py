@@ -61,19 +61,25 @@ def new_id(collection: Collection[Any], length: int) -> str:
             return candidate
 
 
+# AWS's text for a stage that does not exist (CreateApiMapping, aws-facts §9.6), used wherever a stage is named.
+STAGE_NOT_FOUND = "Invalid stage identifier specified"
+
+
 def not_found(kind: str, identifier: str) -> NotFoundException:
     """AWS-style 404 for a sub-resource id: ``Invalid Route identifier specified abc1234``."""
     return NotFoundException(f"Invalid {kind} identifier specified {identifier}")
 
 
-def reject_other_protocol(
+def drop_other_protocol(
     protocol: str, params: Mapping[str, Any], *, http_only: Iterable[str] = (), websocket_only: Iterable[str] = ()
-) -> None:
-    """Reject members the model documents as "Supported only for HTTP/WebSocket APIs" on the other protocol."""
-    wrong, other = (websocket_only, WEBSOCKET) if protocol == HTTP else (http_only, HTTP)
-    for name in wrong:
-        if params.get(name) is not None:
-            raise BadRequestException(f"{name} is supported only for {other} APIs, not for protocolType {protocol}.")
+) -> dict[str, Any]:
+    """*params* without the members the model documents as "Supported only for" the other protocol.
+
+    AWS accepts such a member and does not return it (``PassthroughBehavior`` on an HTTP integration, aws-facts
+    §9.3), so the mock accepts and ignores them wherever no rejection by AWS is known.
+    """
+    wrong = frozenset(websocket_only if protocol == HTTP else http_only)
+    return {name: value for name, value in params.items() if name not in wrong}
 
 
 def refuse_managed(record: Record, kind: str, action: str = "delete") -> None:

@@ -13,12 +13,12 @@ from .records import (
     WEBSOCKET,
     Record,
     check_quota,
+    drop_other_protocol,
     new_id,
     not_found,
     page_of,
     pick,
     refuse_managed,
-    reject_other_protocol,
 )
 from .route_responses import RouteResponse, RouteResponseOperations, check_model_names
 
@@ -28,7 +28,8 @@ CONNECT_ROUTE_KEY = "$connect"
 WEBSOCKET_PREDEFINED_KEYS = (CONNECT_ROUTE_KEY, "$disconnect", DEFAULT_ROUTE_KEY)
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
 
-# Members the model documents as "Supported only for WebSocket APIs".
+# Members the model documents as "Supported only for WebSocket APIs": accepted and ignored on HTTP APIs (no
+# rejection by AWS is known, aws-facts §9.3).
 _WEBSOCKET_ONLY = (
     "ApiKeyRequired",
     "ModelSelectionExpression",
@@ -49,9 +50,10 @@ _UPDATABLE = (
     "RouteResponseSelectionExpression",
     "Target",
 )
-# An empty string removes these members (Terraform sends "" to unset them). Target and OperationName have a
-# minimum length of 1 in the model, so the service-side validation refuses "" for them.
-_CLEARABLE = ("AuthorizerId", "ModelSelectionExpression", "RouteResponseSelectionExpression")
+# An empty string removes these members (Terraform sends "" to unset them; the model sets no minimum length).
+_CLEARABLE = ("AuthorizerId", "ModelSelectionExpression", "OperationName", "RouteResponseSelectionExpression", "Target")
+# Scopes per route (HTTP API quotas, aws-facts §4 and §9.10).
+MAX_AUTHORIZATION_SCOPES = 10
 _DEFAULTS = {"ApiKeyRequired": False, "AuthorizationType": "NONE"}
 _AUTHORIZATION_TYPES = {WEBSOCKET: ("NONE", "AWS_IAM", "CUSTOM"), HTTP: ("NONE", "AWS_IAM", "CUSTOM", "JWT")}
 # The AuthorizerType an authorizer must have to serve a route's AuthorizationType.
@@ -119,8 +121,7 @@ class RouteOperations(RouteResponseOperations):
 
     def _settled(self, api: Api, params: dict[str, Any], route: Route | None) -> dict[str, Any]:
         """The members of *route* (a new one when ``None``) with *params* applied, checked against *api*."""
-        # false / {} / "" carry no WebSocket-only meaning (AWS itself returns ApiKeyRequired: false on HTTP routes).
-        reject_other_protocol(api.protocol, {k: v for k, v in params.items() if v}, websocket_only=_WEBSOCKET_ONLY)
+        params = drop_other_protocol(api.protocol, params, websocket_only=_WEBSOCKET_ONLY)
         fields = {**(route.fields if route else _DEFAULTS), **pick(params, _UPDATABLE)}
         for name in _CLEARABLE:
             if fields.get(name) == "":
@@ -223,6 +224,11 @@ def _check_authorization(api: Api, fields: dict[str, Any], params: dict[str, Any
                 f"authorizer {authorizer_id} is of type {authorizer.get('AuthorizerType')}."
             )
 
+    scopes = fields.get("AuthorizationScopes") or []
+    if len(scopes) > MAX_AUTHORIZATION_SCOPES:
+        raise BadRequestException(
+            f"A route can have at most {MAX_AUTHORIZATION_SCOPES} authorization scopes, got {len(scopes)}."
+        )
     if kind != "JWT":
         if params.get("AuthorizationScopes"):
             raise BadRequestException(
