@@ -42,6 +42,8 @@ __all__ = [
 DEFAULT_STAGE = "$default"
 MAX_STAGES = 10
 MAX_STAGE_VARIABLES = 100
+# Access log template size, HTTP and WebSocket quotas alike (aws-facts §4).
+MAX_ACCESS_LOG_FORMAT_BYTES = 3 * 1024
 # Context variables WebSocket access logs cannot use (aws-facts §1.3; AWS lists the offending ones).
 _WEBSOCKET_UNSUPPORTED_LOG_VARIABLES = ("$context.status",)
 
@@ -187,6 +189,10 @@ def _check_access_log_settings(protocol: str, settings: Mapping[str, Any] | None
     log_format = settings.get("Format")
     if log_format is not None and "$context.requestId" not in log_format:
         raise BadRequestException("Access log format must include at least $context.requestId.")
+    if log_format is not None and len(log_format.encode()) > MAX_ACCESS_LOG_FORMAT_BYTES:
+        raise BadRequestException(
+            f"Access log format is larger than the {MAX_ACCESS_LOG_FORMAT_BYTES} bytes (3 KB) a template can have."
+        )
     if log_format is not None and protocol == WEBSOCKET:
         unsupported = [name for name in _WEBSOCKET_UNSUPPORTED_LOG_VARIABLES if _uses_variable(log_format, name)]
         if unsupported:
