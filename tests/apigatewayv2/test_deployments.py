@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+import requests
 import time_machine
 
 from mockapigw import MockApiGateway
@@ -227,6 +228,43 @@ def test_auto_deploy_stage_is_deployed_when_created(v2: Any, http_api: dict[str,
     assert stage["LastDeploymentStatusMessage"] == message
     # The mock deploys synchronously, so the CreateStage response already shows it (AWS's may not yet).
     assert (created["DeploymentId"], created["LastDeploymentStatusMessage"]) == (deployment["DeploymentId"], message)
+
+
+def test_auto_deploy_stage_created_after_the_routes_serves_http_requests(
+    apigw: MockApiGateway, v2: Any, http_api: dict[str, Any]
+) -> None:
+    # A Serverless-style HTTP API whose $default AutoDeploy stage is created last (aws-facts §9.1).
+    api_id = http_api["ApiId"]
+    apigw.register_lambda(LAMBDA_ARN, lambda event, context: {"statusCode": 200, "body": event["rawPath"]})
+    v2.create_route(ApiId=api_id, RouteKey="GET /pets", Target=f"integrations/{_http_integration(v2, api_id)}")
+    v2.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
+    response = requests.get(f"https://{api_id}.execute-api.us-east-1.amazonaws.com/pets")
+    assert (response.status_code, response.text) == (200, "/pets")
+
+
+def test_switching_auto_deploy_on_serves_http_requests(
+    apigw: MockApiGateway, v2: Any, http_api: dict[str, Any]
+) -> None:
+    api_id = http_api["ApiId"]
+    apigw.register_lambda(LAMBDA_ARN, lambda event, context: {"statusCode": 200, "body": "ok"})
+    v2.create_route(ApiId=api_id, RouteKey="GET /pets", Target=f"integrations/{_http_integration(v2, api_id)}")
+    v2.create_stage(ApiId=api_id, StageName="dev")
+    url = f"https://{api_id}.execute-api.us-east-1.amazonaws.com/dev/pets"
+    assert requests.get(url).status_code == 404  # nothing deployed yet
+    v2.update_stage(ApiId=api_id, StageName="dev", AutoDeploy=True)
+    assert requests.get(url).status_code == 200
+
+
+def test_websocket_auto_deploy_stage_created_after_the_routes_accepts_connections(
+    apigw: MockApiGateway, v2: Any, ws_api: dict[str, Any]
+) -> None:
+    # AWS's Python WebSocket chat example: routes, then create_stage(AutoDeploy=True), then clients connect.
+    api_id = ws_api["ApiId"]
+    apigw.register_lambda(LAMBDA_ARN, lambda event, context: {"statusCode": 200})
+    integration = v2.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=LAMBDA_ARN)
+    v2.create_route(ApiId=api_id, RouteKey="$connect", Target=f"integrations/{integration['IntegrationId']}")
+    v2.create_stage(ApiId=api_id, StageName="prod", AutoDeploy=True)
+    assert apigw.connect(api_id, "prod").connected
 
 
 def test_auto_deploy_stage_of_an_http_api_without_routes_is_deployed(v2: Any, http_api: dict[str, Any]) -> None:
