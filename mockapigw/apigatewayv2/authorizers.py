@@ -195,7 +195,7 @@ def _check_request(protocol: str, fields: Mapping[str, Any]) -> None:
         raise BadRequestException("EnableSimpleResponses is supported only with AuthorizerPayloadFormatVersion 2.0.")
 
 
-def _websocket_members(protocol: str, params: Mapping[str, Any]) -> dict[str, Any]:
+def _websocket_members(protocol: str, params: dict[str, Any]) -> dict[str, Any]:
     """*params* as a WebSocket API takes them: AWS's refusals first, then the ignored HTTP-only members."""
     if protocol == WEBSOCKET:
         for name in _REFUSED_ON_WEBSOCKET:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..core import ids
@@ -71,14 +71,17 @@ def not_found(kind: str, identifier: str) -> NotFoundException:
 
 
 def drop_other_protocol(
-    protocol: str, params: Mapping[str, Any], *, http_only: Iterable[str] = (), websocket_only: Iterable[str] = ()
+    protocol: str, params: dict[str, Any], *, http_only: Sequence[str] = (), websocket_only: Sequence[str] = ()
 ) -> dict[str, Any]:
     """*params* without the members the model documents as "Supported only for" the other protocol.
 
     AWS accepts such a member and does not return it (``PassthroughBehavior`` on an HTTP integration, aws-facts
-    §9.3), so the mock accepts and ignores them wherever no rejection by AWS is known.
+    §9.3), so the mock accepts and ignores them wherever no rejection by AWS is known. *params* itself comes
+    back when it has none of them (the usual case costs no copy).
     """
-    wrong = frozenset(websocket_only if protocol == HTTP else http_only)
+    wrong = websocket_only if protocol == HTTP else http_only
+    if not any(name in params for name in wrong):
+        return params
     return {name: value for name, value in params.items() if name not in wrong}
 
 

@@ -226,7 +226,7 @@ class StageOperations(DeploymentOperations):
         if params.get("DeploymentId") is not None:
             self.deployment(api, params["DeploymentId"])
 
-    def add_stage(self, api: Api, params: Mapping[str, Any], *, managed: bool = False) -> Stage:
+    def add_stage(self, api: Api, params: dict[str, Any], *, managed: bool = False) -> Stage:
         """Validate and create a stage from CreateStage *params* (quick create passes ``managed=True``)."""
         params = drop_other_protocol(api.protocol, params, websocket_only=_WEBSOCKET_ONLY)
         name = params["StageName"]

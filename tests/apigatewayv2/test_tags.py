@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 
 def _arn(api: dict[str, Any], region: str = "us-east-1") -> str:
@@ -117,3 +119,25 @@ def test_tag_count_counts_the_tags_a_resource_already_has(v2: Any) -> None:
         ResourceArn=_arn(api), Tags={**{f"a{i}": "w" for i in range(30)}, **{f"b{i}": "v" for i in range(20)}}
     )
     assert len(v2.get_tags(ResourceArn=_arn(api))["Tags"]) == 50
+
+
+_KEYS = st.text(alphabet="abcdefghij:-_", min_size=1, max_size=140)
+_VALUES = st.text(alphabet="xyz ", max_size=270)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tags=st.dictionaries(_KEYS, _VALUES, max_size=55))
+def test_tag_resource_keeps_exactly_the_tags_the_restrictions_allow(v2: Any, tags: dict[str, str]) -> None:
+    api = v2.create_api(Name="x", ProtocolType="HTTP")
+    allowed = (
+        len(tags) <= 50
+        and all(len(key) <= 128 and not key.startswith("aws:") for key in tags)
+        and all(len(value) <= 256 for value in tags.values())
+    )
+    if allowed:
+        v2.tag_resource(ResourceArn=_arn(api), Tags=tags)
+        assert v2.get_tags(ResourceArn=_arn(api))["Tags"] == tags
+    else:
+        with pytest.raises(v2.exceptions.BadRequestException):
+            v2.tag_resource(ResourceArn=_arn(api), Tags=tags)
+        assert v2.get_tags(ResourceArn=_arn(api))["Tags"] == {}
