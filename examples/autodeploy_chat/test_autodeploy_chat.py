@@ -17,7 +17,8 @@ from .app import STAGE, create_table, deploy_chat
 def chat() -> Iterator[tuple[MockApiGateway, str]]:
     with mock_aws(), mock_apigateway() as gw:
         create_table()
-        api_id, _ = deploy_chat(gw)
+        api_id, url = deploy_chat(gw)
+        assert url == f"wss://{api_id}.execute-api.us-east-1.amazonaws.com/{STAGE}"
         yield gw, api_id
 
 
