@@ -267,6 +267,19 @@ def test_websocket_auto_deploy_stage_created_after_the_routes_accepts_connection
     assert apigw.connect(api_id, "prod").connected
 
 
+def test_websocket_default_auto_deploy_stage_accepts_connections(
+    apigw: MockApiGateway, v2: Any, ws_api: dict[str, Any]
+) -> None:
+    # SST's WebSocket stage: named $default, AutoDeploy, created after the routes (aws-facts §9.1, §9.2).
+    api_id = ws_api["ApiId"]
+    apigw.register_lambda(LAMBDA_ARN, lambda event, context: {"statusCode": 200})
+    integration = v2.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=LAMBDA_ARN)
+    v2.create_route(ApiId=api_id, RouteKey="$connect", Target=f"integrations/{integration['IntegrationId']}")
+    stage = v2.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
+    assert stage["DeploymentId"] == _ids(v2, api_id)[0]
+    assert apigw.connect(api_id, "$default").connected
+
+
 def test_auto_deploy_stage_of_an_http_api_without_routes_is_deployed(v2: Any, http_api: dict[str, Any]) -> None:
     # An HTTP API can be deployed without routes (every request is then 404), so its stage is deployed at once.
     stage = v2.create_stage(ApiId=http_api["ApiId"], StageName="$default", AutoDeploy=True)
