@@ -265,8 +265,9 @@ class LambdaAuthorizers:
             event.update(type="REQUEST", routeArn=route_arn, identitySource=values)
             event.pop("isBase64Encoded", None)
             event.pop("body", None)
-        called = invoke(self._lambdas, str(authorizer.get("AuthorizerUri", "")), event, LAMBDA_AUTHORIZER_TIMEOUT_MS)
-        result = called.result
+        uri = str(authorizer.get("AuthorizerUri", ""))
+        called = invoke(self._lambdas, uri, event, LAMBDA_AUTHORIZER_TIMEOUT_MS, info.site("authorizer"))
+        result = called.payload
         if not called.ok or not isinstance(result, dict):
             reason = (
                 "timed out"

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from .events import clf_time
+from .lambdas import CallSite, Kind
 
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript", "+json", "+xml")
 _TEXT_TYPES_EXTRA = ("application/x-www-form-urlencoded", "application/graphql")
@@ -58,6 +59,11 @@ class RequestInfo:
     now_ms: int
     authorizer: dict[str, Any] | None = None
     identity_extra: dict[str, Any] = field(default_factory=dict)
+    region: str = ""
+
+    def site(self, kind: Kind) -> CallSite:
+        """Who invokes a Lambda function for this request: the route's integration or its authorizer."""
+        return CallSite(kind, "HTTP", self.api_id, self.route_key, self.region, self.account_id)
 
 
 def _is_text(content_type: str | None) -> bool:
@@ -248,6 +254,8 @@ def _status(result: dict[str, Any]) -> int:
     status = result.get("statusCode")
     if isinstance(status, bool) or not isinstance(status, (int, str)) or not str(status).isdigit():
         raise MalformedResponse(f"statusCode must be an integer, got {status!r}")
+    if not 100 <= int(status) <= 599:
+        raise MalformedResponse(f"statusCode {status!r} is not an HTTP status code (100-599)")
     return int(status)
 
 

@@ -243,6 +243,7 @@ def test_malformed_1_0_response_is_a_500(apigw: MockApiGateway, v2: Any, reply: 
     assert (response.status_code, response.json()) == (500, {"message": "Internal Server Error"})
 
 
+@pytest.mark.apigw(raise_handler_errors=False)
 def test_handler_error_is_a_500(app: App) -> None:
     app.route("GET /boom")
 
@@ -270,6 +271,7 @@ def test_timeout_is_a_503(app: App) -> None:
     assert (response.status_code, response.json()) == (503, {"message": "Service Unavailable"})
 
 
+@pytest.mark.apigw(raise_handler_errors=False)
 def test_unregistered_function_names_the_arn(apigw: MockApiGateway, v2: Any) -> None:
     api = v2.create_api(Name="q", ProtocolType="HTTP", Target="arn:aws:lambda:us-east-1:123456789012:function:nobody")
     with pytest.warns(MockApiGatewayWarning, match="register_lambda"):

@@ -352,6 +352,7 @@ def test_aws_iam_route_needs_a_sigv4_signature(api: Secured) -> None:
     assert requests.get(api.endpoint + "/admin", headers=dict(wrong_service.headers.items())).status_code == 403
 
 
+@pytest.mark.apigw(raise_handler_errors=False)
 def test_failing_lambda_authorizer_warns(api: Secured) -> None:
     from mockapigw import MockApiGatewayWarning
 

@@ -1,0 +1,72 @@
+"""The environment variables Lambda sets for a function, in ``os.environ`` while a handler runs.
+
+``os.environ`` is one mapping for the whole process, so handlers that run at the same time in several threads
+share it. The rule: while at least one handler runs, ``os.environ`` holds the variables of the most recently
+started handler that is still running; when the last one returns, every variable is back to what it was
+before the first one started (removed if it was unset). A handler that needs its own identity reliably under
+concurrency reads it from ``context``, which is per call. Nothing is held locked while a handler runs, so a
+handler may call other handlers (nested, or from other threads) without deadlock.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+_lock = threading.Lock()
+_running: dict[int, Mapping[str, str]] = {}  # token -> variables, in start order (dicts keep insertion order)
+_saved: dict[str, str | None] = {}  # each variable's value before the first running handler set it
+_tokens = itertools.count()
+
+
+def lambda_variables(
+    *, region: str, function_name: str, version: str, memory_mb: int, log_group: str, log_stream: str
+) -> dict[str, str]:
+    """The variables Lambda's Python runtime sees for a function (those a handler's code reads)."""
+    return {
+        "AWS_REGION": region,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+        "AWS_LAMBDA_FUNCTION_NAME": function_name,
+        "AWS_LAMBDA_FUNCTION_VERSION": version,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb),
+        "AWS_LAMBDA_LOG_GROUP_NAME": log_group,
+        "AWS_LAMBDA_LOG_STREAM_NAME": log_stream,
+    }
+
+
+def _apply(variables: Mapping[str, str]) -> None:
+    for name, value in variables.items():
+        if name not in _saved:
+            _saved[name] = os.environ.get(name)
+        os.environ[name] = value
+
+
+def _restore() -> None:
+    for name, value in _saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    _saved.clear()
+
+
+@contextmanager
+def lambda_environment(variables: Mapping[str, str]) -> Iterator[None]:
+    """Set *variables* in ``os.environ`` for the duration of one handler call (see the module's rule)."""
+    with _lock:
+        token = next(_tokens)
+        _running[token] = variables
+        _apply(variables)
+    try:
+        yield
+    finally:
+        with _lock:
+            del _running[token]
+            if _running:
+                _apply(next(reversed(_running.values())))
+            else:
+                _restore()
