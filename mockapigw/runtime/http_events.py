@@ -1,8 +1,8 @@
 """Lambda proxy events of HTTP APIs (payload formats 1.0 and 2.0) and how AWS reads the function's answer.
 
-Shapes follow aws-facts §6: 2.0 lower-cases header names, joins repeated headers and query values with commas,
-moves cookies to ``cookies`` and leaves out empty optional fields; 1.0 keeps multi-value maps and sends
-``null`` for what is missing.
+Shapes follow aws-facts §6 and §9.7: 2.0 lower-cases header names, joins repeated headers and query values with
+commas, moves cookies to ``cookies`` and leaves out empty optional fields; 1.0 keeps the client's header case
+(capitalising those API Gateway adds), keeps multi-value maps and sends ``null`` for what is missing.
 """
 
 from __future__ import annotations
@@ -148,13 +148,35 @@ def event_v2(request: HttpRequest, info: RequestInfo) -> dict[str, Any]:
     return event
 
 
+# Payload 1.0 capitalises the headers API Gateway adds (or rewrites); the client's own keep its case (§9.7).
+_GATEWAY_HEADERS = {
+    name.lower(): name
+    for name in (
+        "Content-Length",
+        "Host",
+        "User-Agent",
+        "X-Amzn-Trace-Id",
+        "X-Forwarded-For",
+        "X-Forwarded-Port",
+        "X-Forwarded-Proto",
+    )
+}
+
+
+def _v1_headers(request: HttpRequest) -> list[tuple[str, str]]:
+    pairs = [(_GATEWAY_HEADERS.get(name.lower(), name), value) for name, value in request.headers]
+    return sorted(pairs, key=lambda pair: pair[0])  # the captures list names in code-point order (stable)
+
+
 def event_v1(request: HttpRequest, info: RequestInfo) -> dict[str, Any]:
-    """A payload format 1.0 event (REST-API compatible shape)."""
+    """A payload format 1.0 event (REST-API compatible shape), member by member as AWS's captures show it."""
     query = request.query_pairs
+    headers = _v1_headers(request)
     identity = {
         "accessKey": None,
         "accountId": None,
         "caller": None,
+        "cognitoAmr": None,
         "cognitoAuthenticationProvider": None,
         "cognitoAuthenticationType": None,
         "cognitoIdentityId": None,
@@ -172,8 +194,8 @@ def event_v1(request: HttpRequest, info: RequestInfo) -> dict[str, Any]:
         "resource": info.resource_path,
         "path": request.raw_path,
         "httpMethod": request.method,
-        "headers": _joined(request.headers, lower=True),
-        "multiValueHeaders": _multi(request.headers, lower=True),
+        "headers": _joined(headers, lower=False),
+        "multiValueHeaders": _multi(headers, lower=False),
         "queryStringParameters": _joined(query, lower=False) or None,
         "multiValueQueryStringParameters": _multi(query, lower=False) or None,
         "requestContext": {
@@ -190,7 +212,7 @@ def event_v1(request: HttpRequest, info: RequestInfo) -> dict[str, Any]:
             "requestId": info.request_id,
             "requestTime": clf_time(info.now_ms),
             "requestTimeEpoch": info.now_ms,
-            "resourceId": None,
+            "resourceId": info.route_key,
             "resourcePath": info.resource_path,
             "stage": info.stage,
         },

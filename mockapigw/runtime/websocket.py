@@ -17,7 +17,7 @@ from ..core import ids
 from ..management.connections import CLOSED, OPEN, Connection, ConnectionRegistry, now_ms
 from . import ws_integrations
 from .alerts import warn
-from .events import connect_event, disconnect_event, message_event
+from .events import connect_authorizer_event, connect_event, disconnect_event, message_event
 from .http_auth import Denied, check_iam
 from .http_events import HttpRequest
 from .lambdas import CallSite, Kind, LambdaRegistry, invoke
@@ -216,16 +216,7 @@ class WebSocketRuntime:
             f"arn:aws:execute-api:{connection.region}:{connection.account_id}:"
             f"{connection.api_id}/{connection.stage}/$connect"
         )
-        request = {
-            "type": "REQUEST",
-            "methodArn": method_arn,
-            "headers": event["headers"],
-            "multiValueHeaders": event["multiValueHeaders"],
-            "queryStringParameters": event.get("queryStringParameters", {}),
-            "multiValueQueryStringParameters": event.get("multiValueQueryStringParameters", {}),
-            "stageVariables": dict(connection.stage_variables),
-            "requestContext": event["requestContext"],
-        }
+        request = connect_authorizer_event(connection, event, method_arn)
         site = _site(connection, "$connect", "authorizer")
         called = invoke(self._lambdas, authorizer.get("AuthorizerUri", ""), request, _AUTHORIZER_TIMEOUT_MS, site)
         if not called.ok or not isinstance(called.payload, dict):

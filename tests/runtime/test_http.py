@@ -188,8 +188,8 @@ def test_payload_1_0_event(apigw: MockApiGateway, v2: Any) -> None:
     event, bare = app.events
     assert event["version"] == "1.0"
     assert (event["resource"], event["path"], event["httpMethod"]) == ("/pets/{id}", "/pets/3", "GET")
-    assert event["headers"]["x-one"] == "1"
-    assert event["multiValueHeaders"]["x-one"] == ["1"]
+    assert event["headers"]["X-One"] == "1"  # the client's case (aws-facts §9.7)
+    assert event["multiValueHeaders"]["X-One"] == ["1"]
     assert event["queryStringParameters"] == {"a": "1,2"}
     assert event["multiValueQueryStringParameters"] == {"a": ["1", "2"]}
     assert event["pathParameters"] == {"id": "3"}

@@ -405,4 +405,4 @@ def test_payload_1_0_events_carry_the_iam_caller(apigw: MockApiGateway, v2: Any)
         "123456789012",
         "AKIDEXAMPLE",
     )
-    assert seen[0]["requestContext"]["resourceId"] is None
+    assert seen[0]["requestContext"]["resourceId"] == "GET /admin"  # the route key (aws-facts §9.7)
