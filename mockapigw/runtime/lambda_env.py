@@ -25,11 +25,14 @@ _tokens = itertools.count()
 def lambda_variables(
     *, region: str, function_name: str, version: str, memory_mb: int, log_group: str, log_stream: str
 ) -> dict[str, str]:
-    """The variables Lambda's Python runtime sees for a function (those a handler's code reads)."""
+    """The variables Lambda sets for a function that handler code reads.
+
+    Left out on purpose: credentials (the test's own stay in force), and ``AWS_EXECUTION_ENV`` and
+    ``LAMBDA_TASK_ROOT``, which libraries read to switch to their in-Lambda behaviour (X-Ray tracing...).
+    """
     return {
         "AWS_REGION": region,
         "AWS_DEFAULT_REGION": region,
-        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
         "AWS_LAMBDA_FUNCTION_NAME": function_name,
         "AWS_LAMBDA_FUNCTION_VERSION": version,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb),
@@ -54,19 +57,30 @@ def _restore() -> None:
     _saved.clear()
 
 
-@contextmanager
-def lambda_environment(variables: Mapping[str, str]) -> Iterator[None]:
-    """Set *variables* in ``os.environ`` for the duration of one handler call (see the module's rule)."""
+def enter(variables: Mapping[str, str]) -> int:
+    """Set *variables* in ``os.environ`` for one handler call; give the token to :func:`leave` afterwards."""
     with _lock:
         token = next(_tokens)
         _running[token] = variables
         _apply(variables)
+    return token
+
+
+def leave(token: int) -> None:
+    """End the handler call *token*: the environment of the latest call still running, or the original."""
+    with _lock:
+        del _running[token]
+        if _running:
+            _apply(next(reversed(_running.values())))
+        else:
+            _restore()
+
+
+@contextmanager
+def lambda_environment(variables: Mapping[str, str]) -> Iterator[None]:
+    """Set *variables* in ``os.environ`` for the duration of one handler call (see the module's rule)."""
+    token = enter(variables)
     try:
         yield
     finally:
-        with _lock:
-            del _running[token]
-            if _running:
-                _apply(next(reversed(_running.values())))
-            else:
-                _restore()
+        leave(token)

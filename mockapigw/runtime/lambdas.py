@@ -18,7 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .lambda_env import lambda_environment, lambda_variables
+from . import lambda_env
+from .lambda_env import lambda_variables
 
 Handler = Callable[[Any, "LambdaContext"], Any]
 Kind = Literal["integration", "authorizer"]
@@ -51,6 +52,11 @@ def _function_name(name_or_arn: str) -> str:
     return match.group(4) if match else name_or_arn
 
 
+def new_log_stream() -> str:
+    """A log stream name as Lambda gives each execution environment: ``2026/01/31/[$LATEST]{32 hex digits}``."""
+    return f"{time.strftime('%Y/%m/%d', time.gmtime())}/[$LATEST]{uuid.uuid4().hex}"
+
+
 class CognitoIdentity:
     """``context.identity``: the Amazon Cognito identity of the caller (none for API Gateway invocations)."""
 
@@ -71,7 +77,14 @@ class LambdaContext:
     ``identity`` a :class:`CognitoIdentity` whose members are ``None``, and ``client_context`` ``None``.
     """
 
-    def __init__(self, arn: str, timeout_ms: int, memory_limit_in_mb: int = MEMORY_LIMIT_MB) -> None:
+    def __init__(
+        self,
+        arn: str,
+        timeout_ms: int,
+        memory_limit_in_mb: int = MEMORY_LIMIT_MB,
+        *,
+        log_stream_name: str | None = None,
+    ) -> None:
         name = _function_name(arn)
         self.function_name = name
         self.function_version = "$LATEST"
@@ -79,8 +92,7 @@ class LambdaContext:
         self.memory_limit_in_mb = str(memory_limit_in_mb)
         self.aws_request_id = str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{name}"
-        day = time.strftime("%Y/%m/%d", time.gmtime())
-        self.log_stream_name = f"{day}/[$LATEST]{uuid.uuid4().hex}"
+        self.log_stream_name = log_stream_name or new_log_stream()
         self.identity = CognitoIdentity()
         self.client_context: Any = None
         self._deadline = time.monotonic() + timeout_ms / 1000
@@ -173,6 +185,14 @@ class LambdaRegistry:
         self._lock = threading.Lock()
         self.raise_errors = raise_errors
         self.invocations: list[Invocation] = []  # list.append is atomic: threads record without a lock
+        self._log_streams: dict[str, str] = {}
+
+    def log_stream(self, arn: str) -> str:
+        """The function's log stream: one per function for the mock's life, like one warm execution environment."""
+        stream = self._log_streams.get(arn)
+        if stream is None:
+            stream = self._log_streams.setdefault(arn, new_log_stream())
+        return stream
 
     def register(self, name_or_arn: str, handler: Handler) -> None:
         """Make *handler* answer for a function name, a function ARN or an invocation URI."""
@@ -248,11 +268,14 @@ def invoke(registry: LambdaRegistry, uri: str, event: Any, timeout_ms: int, site
         return _finish(registry, Invocation(site, function_arn(uri), event, None, error=missing))
     if not _FUNCTION_ARN.match(arn):  # a bare name: the ARN Lambda would report for it
         arn = f"arn:aws:lambda:{site.region}:{site.account_id}:function:{arn}"
-    context = LambdaContext(arn, timeout_ms)
+    context = LambdaContext(arn, timeout_ms, log_stream_name=registry.log_stream(arn))
     started = time.perf_counter()
     try:
-        with lambda_environment(_environment(arn, site, context)):
+        token = lambda_env.enter(_environment(arn, site, context))  # a plain call: cheaper than a with block
+        try:
             result = handler(event, context)
+        finally:
+            lambda_env.leave(token)
         marshalled = _marshal(result)
     except Exception as error:  # noqa: BLE001 - a failing function is an integration failure, not a mock crash
         return _finish(registry, Invocation(site, arn, event, context, error=error))

@@ -23,7 +23,6 @@ VARIABLES = (
     "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
     "AWS_LAMBDA_LOG_GROUP_NAME",
     "AWS_LAMBDA_LOG_STREAM_NAME",
-    "AWS_EXECUTION_ENV",
 )
 
 
@@ -79,7 +78,6 @@ def test_the_environment_and_context_match_the_runtime(
     assert seen["AWS_LAMBDA_LOG_GROUP_NAME"] == context.log_group_name == "/aws/lambda/orders"
     assert seen["AWS_LAMBDA_LOG_STREAM_NAME"] == context.log_stream_name
     assert re.fullmatch(r"\d{4}/\d\d/\d\d/\[\$LATEST\][0-9a-f]{32}", context.log_stream_name)
-    assert seen["AWS_EXECUTION_ENV"].startswith("AWS_Lambda_python")
     assert context.invoked_function_arn == FUNCTION
     assert re.fullmatch(r"[0-9a-f-]{36}", context.aws_request_id)
     assert context.identity.cognito_identity_id is None and context.identity.cognito_identity_pool_id is None
