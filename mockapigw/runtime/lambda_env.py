@@ -51,7 +51,10 @@ def _apply(variables: Mapping[str, str]) -> None:
 def _restore() -> None:
     for name, value in _saved.items():
         if value is None:
-            os.environ.pop(name, None)
+            try:  # cheaper than os.environ.pop, which reads the value first
+                del os.environ[name]
+            except KeyError:  # the handler removed it itself
+                pass
         else:
             os.environ[name] = value
     _saved.clear()
