@@ -14,7 +14,7 @@ import itertools
 import os
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 _lock = threading.Lock()
 _running: dict[int, Mapping[str, str]] = {}  # token -> variables, in start order (dicts keep insertion order)
@@ -51,10 +51,8 @@ def _apply(variables: Mapping[str, str]) -> None:
 def _restore() -> None:
     for name, value in _saved.items():
         if value is None:
-            try:  # cheaper than os.environ.pop, which reads the value first
+            with suppress(KeyError):  # del, not os.environ.pop, which reads the value first; KeyError: gone already
                 del os.environ[name]
-            except KeyError:  # the handler removed it itself
-                pass
         else:
             os.environ[name] = value
     _saved.clear()
