@@ -279,6 +279,9 @@ def invoke(registry: LambdaRegistry, uri: str, event: Any, timeout_ms: int, site
         marshalled = _marshal(result)
     except Exception as error:  # noqa: BLE001 - a failing function is an integration failure, not a mock crash
         return _finish(registry, Invocation(site, arn, event, context, error=error))
+    except BaseException as stop:  # KeyboardInterrupt, SystemExit, pytest.fail/skip: recorded, never swallowed
+        registry.invocations.append(Invocation(site, arn, event, context, error=stop))
+        raise
     if (time.perf_counter() - started) * 1000 > timeout_ms:
         return _finish(registry, Invocation(site, arn, event, context, timed_out=True))
     return _finish(registry, Invocation(site, arn, event, context, result=result, payload=marshalled))

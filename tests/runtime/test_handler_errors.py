@@ -18,6 +18,7 @@ import boto3
 import pytest
 import requests
 import time_machine
+from botocore.exceptions import ClientError
 
 from mockapigw import (
     ConnectionRejected,
@@ -143,6 +144,26 @@ def _expired(call: Callable[[], Any]) -> None:
     assert call().close_code == 1001
 
 
+def _post_after_lifetime(gw: MockApiGateway, v2: Any) -> Callable[[], Any]:
+    start = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
+    api_id = _ws_api(v2, "$disconnect")
+    endpoint = f"https://{api_id}.execute-api.us-east-1.amazonaws.com/prod"
+    management = boto3.client("apigatewaymanagementapi", region_name="us-east-1", endpoint_url=endpoint)
+    with time_machine.travel(start, tick=False):
+        client = gw.connect(api_id, "prod")
+
+    def later() -> Any:
+        with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
+            return management.post_to_connection(ConnectionId=client.connection_id, Data=b"late")
+
+    return later
+
+
+def _gone(call: Callable[[], Any]) -> None:
+    with pytest.raises(ClientError, match="GoneException"):
+        call()
+
+
 def _http_api(v2: Any, *, authorizer: bool = False, version: str = "2.0") -> str:
     api = v2.create_api(Name="http", ProtocolType="HTTP")
     integration = v2.create_integration(
@@ -202,6 +223,7 @@ SITES = [
     Site("ws.close", _close, _closed),
     Site("delete_connection", _delete_connection, _closed),
     Site("expiry", _expiry, _expired),
+    Site("post_to_connection after the lifetime", _post_after_lifetime, _gone),
     Site("requests.get", _requests_get, _status_500),
     Site("requests.post 1.0", _requests_post_v1, _status_500),
     Site("requests authorizer", _requests_authorizer, _status_500),
@@ -420,3 +442,12 @@ def test_a_failed_connect_leaves_no_open_connection() -> None:
         )
         with pytest.raises(management.exceptions.GoneException):
             management.get_connection(ConnectionId=connection_id)
+
+
+def test_a_handler_that_stops_the_test_is_recorded_and_never_swallowed() -> None:
+    with mock_apigateway(raise_handler_errors=False) as gw:
+        endpoint = _http_api(boto3.client("apigatewayv2", region_name="us-east-1")) + "/orders"
+        gw.register_lambda(FAILING, lambda event, context: pytest.skip("stop here"))
+        with pytest.raises(pytest.skip.Exception):
+            requests.get(endpoint)
+    assert isinstance(gw.invocations[0].error, pytest.skip.Exception)
