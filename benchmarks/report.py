@@ -34,6 +34,7 @@ ROUND_TRIP_ROWS = {
     "send_receive": "client.send + Lambda handler (two-way $default route) + client.receive",
     "http_requests": "requests.get to an HTTP API's invoke URL + Lambda handler (payload 2.0)",
     "http_invoke": "gw.invoke to the same URL + Lambda handler, without requests",
+    "lambda_invocation": "one Lambda invocation alone: context, environment, serialization, gw.invocations record",
 }
 
 

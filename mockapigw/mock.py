@@ -21,7 +21,7 @@ from .management.backend import ManagementBackend
 from .management.connections import ConnectionRegistry
 from .management.service import ManagementService
 from .runtime.http import HttpRuntime, InvokeResponse
-from .runtime.lambdas import Handler, LambdaRegistry
+from .runtime.lambdas import Handler, Invocation, LambdaRegistry
 from .runtime.requests_hook import RequestsRouter
 from .runtime.websocket import DEFAULT_SOURCE_IP, DEFAULT_USER_AGENT, WebSocketClient, WebSocketRuntime
 
@@ -45,18 +45,20 @@ class MockApiGateway:
     object) only counts; the matching stop counts down.
     """
 
-    def __init__(self, *, account_id: str | None = None) -> None:
+    def __init__(self, *, account_id: str | None = None, raise_handler_errors: bool = True) -> None:
         account = account_id or os.environ.get(ACCOUNT_ENV) or DEFAULT_ACCOUNT_ID
         if not _ACCOUNT.match(account):
             raise ValueError(f"account_id must be 12 digits, got {account!r}")
         self.account_id = account
+        # True: a handler's exception propagates to the test from the call that ran it; False: AWS's answer.
+        self.raise_handler_errors = raise_handler_errors
         self._depth = 0
         self._lock = threading.Lock()
         self._reset()
 
     def _reset(self) -> None:
         self.apigatewayv2 = ApiGatewayV2Service()
-        self.lambdas = LambdaRegistry()
+        self.lambdas = LambdaRegistry(raise_errors=self.raise_handler_errors)
         connections = ConnectionRegistry()
         self.websockets = WebSocketRuntime(self.apigatewayv2, self.lambdas, self.account_id, connections)
         self.http = HttpRuntime(self.apigatewayv2, self.lambdas, self.account_id)
@@ -109,6 +111,11 @@ class MockApiGateway:
         ``arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations`` form) call it.
         """
         self.lambdas.register(name_or_arn, handler)
+
+    @property
+    def invocations(self) -> list[Invocation]:
+        """Every Lambda invocation (integrations and authorizers, both runtimes) since the start, oldest first."""
+        return list(self.lambdas.invocations)
 
     def connect(
         self,
@@ -235,16 +242,16 @@ def mock_apigateway(target: F, /) -> F: ...
 
 
 @overload
-def mock_apigateway(*, account_id: str | None = None) -> MockApiGateway: ...
+def mock_apigateway(*, account_id: str | None = None, raise_handler_errors: bool = True) -> MockApiGateway: ...
 
 
-def mock_apigateway(target: Any = None, /, *, account_id: str | None = None) -> Any:
+def mock_apigateway(target: Any = None, /, *, account_id: str | None = None, raise_handler_errors: bool = True) -> Any:
     """Mock API Gateway V2 and the @connections API.
 
     Use as ``@mock_apigateway``, ``@mock_apigateway()``, ``with mock_apigateway() as gw``,
     ``async with mock_apigateway() as gw`` or ``gw = mock_apigateway(); gw.start() ... gw.stop()``.
     """
-    mock = MockApiGateway(account_id=account_id)
+    mock = MockApiGateway(account_id=account_id, raise_handler_errors=raise_handler_errors)
     if target is None:
         return mock
     return mock(target)

@@ -103,6 +103,7 @@ class HttpRuntime:
             domain_prefix=target.domain_prefix,
             request_id=request_id,
             now_ms=now_ms(),
+            region=target.region,
         )
         try:
             authorized = self._authorize(target, route, request, info)
@@ -167,14 +168,15 @@ class HttpRuntime:
         version = integration.get("PayloadFormatVersion", "2.0")
         event = event_v1(request, info) if version == "1.0" else event_v2(request, info)
         timeout = int(integration.get("TimeoutInMillis") or DEFAULT_TIMEOUT_MS)
-        called = invoke(self._lambdas, str(integration.get("IntegrationUri", "")), event, timeout)
+        uri = str(integration.get("IntegrationUri", ""))
+        called = invoke(self._lambdas, uri, event, timeout, info.site("integration"))
         if called.timed_out:
             return HttpAnswer.message(503, "Service Unavailable")
         if not called.ok:
             _warn(f"Lambda integration of {info.route_key} failed: {called.error!r}")
             return HttpAnswer.message(500, "Internal Server Error")
         try:
-            return read_v1(called.result) if version == "1.0" else read_v2(called.result)
+            return read_v1(called.payload) if version == "1.0" else read_v2(called.payload)
         except MalformedResponse as problem:
             _warn(f"Lambda integration of {info.route_key} returned a malformed response: {problem}")
             return HttpAnswer.message(500, "Internal Server Error")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 import warnings
@@ -137,7 +138,9 @@ def check_jwt(
         raise _unauthorized("the token is malformed") from None
     if header.get("alg") not in _RSA_ALGORITHMS:
         raise _unauthorized("the token's signing algorithm is not supported")
-    candidates = [k for k in keys.keys_for(issuer) if header.get("kid") in (None, k.key_id)]
+    if not isinstance(header.get("kid"), str):  # "must have a header claim that matches the key" (§9.9)
+        raise _unauthorized("the token does not have a kid header")
+    candidates = [k for k in keys.keys_for(issuer) if header["kid"] == k.key_id]
     if not candidates:
         raise _unauthorized("the token's kid does not match any key of the issuer")
     claims: dict[str, Any] | None = None
@@ -160,6 +163,14 @@ def check_jwt(
         raise _unauthorized("the token's claims are malformed") from None
 
 
+def _timestamp(claims: dict[str, Any], name: str) -> float:
+    """A NumericDate claim: a JSON number (not a string, a boolean, NaN or infinity), else 401."""
+    value = claims[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _unauthorized(f"the token's {name} claim is not a number")
+    return float(value)
+
+
 def _check_claims(claims: dict[str, Any], config: dict[str, Any], issuer: str, route: dict[str, Any]) -> dict[str, Any]:
     if str(claims.get("iss", "")).rstrip("/") != issuer:
         raise _unauthorized("the token does not have a valid issuer")
@@ -169,11 +180,13 @@ def _check_claims(claims: dict[str, Any], config: dict[str, Any], issuer: str, r
     if not audiences & presented:
         raise _unauthorized("the token does not have a valid audience")
     now = time.time()
-    if "exp" in claims and float(claims["exp"]) <= now:
+    if "exp" not in claims:
+        raise _unauthorized("the token does not have an exp claim")
+    if _timestamp(claims, "exp") <= now:
         raise _unauthorized("the token has expired")
-    if "nbf" in claims and float(claims["nbf"]) > now:
+    if "nbf" in claims and _timestamp(claims, "nbf") > now:
         raise _unauthorized("the token is not valid yet")
-    if "iat" in claims and float(claims["iat"]) > now:
+    if "iat" in claims and _timestamp(claims, "iat") > now:
         raise _unauthorized("the token was issued in the future")
     granted = claims.get("scope", claims.get("scp", []))
     scopes = granted.split() if isinstance(granted, str) else [str(s) for s in granted or []]
@@ -265,8 +278,9 @@ class LambdaAuthorizers:
             event.update(type="REQUEST", routeArn=route_arn, identitySource=values)
             event.pop("isBase64Encoded", None)
             event.pop("body", None)
-        called = invoke(self._lambdas, str(authorizer.get("AuthorizerUri", "")), event, LAMBDA_AUTHORIZER_TIMEOUT_MS)
-        result = called.result
+        uri = str(authorizer.get("AuthorizerUri", ""))
+        called = invoke(self._lambdas, uri, event, LAMBDA_AUTHORIZER_TIMEOUT_MS, info.site("authorizer"))
+        result = called.payload
         if not called.ok or not isinstance(result, dict):
             reason = (
                 "timed out"

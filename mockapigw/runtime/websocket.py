@@ -17,10 +17,10 @@ from ..core import ids
 from ..management.connections import CLOSED, OPEN, Connection, ConnectionRegistry, now_ms
 from . import ws_integrations
 from .alerts import warn
-from .events import connect_event, disconnect_event, message_event
+from .events import connect_authorizer_event, connect_event, disconnect_event, message_event
 from .http_auth import Denied, check_iam
 from .http_events import HttpRequest
-from .lambdas import LambdaRegistry, invoke
+from .lambdas import CallSite, Kind, LambdaRegistry, invoke
 from .policies import policy_allows, stringify_context
 from .selection import compile_expression, request_context
 
@@ -60,6 +60,10 @@ def _error_frame(message: str, connection: Connection, request_id: str) -> bytes
     # AWS's exact spacing (aws-facts §5.1): a space after "message": and none after the other colons.
     text = f'{{"message": "{message}", "connectionId":"{connection.connection_id}", "requestId":"{request_id}"}}'
     return text.encode()
+
+
+def _site(connection: Connection, route_key: str, kind: Kind = "integration") -> CallSite:
+    return CallSite(kind, "WEBSOCKET", connection.api_id, route_key, connection.region, connection.account_id)
 
 
 class WebSocketRuntime:
@@ -139,7 +143,7 @@ class WebSocketRuntime:
         self.connections.add(connection)
         try:
             self._run_connect(connection, snapshot)
-        except ConnectionRejected:
+        except BaseException:  # a rejection, or a handler's exception on its way to the test
             connection.state = CLOSED
             raise
         connection.state = OPEN
@@ -182,7 +186,7 @@ class WebSocketRuntime:
         integration = self._integration(snapshot, route)
         if integration is None:
             return
-        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "")
+        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "", _site(connection, "$connect"))
         if not outcome.ok:
             warn(f"$connect integration of {connection.api_id}/{connection.stage} failed: {outcome.error}")
             raise ConnectionRejected(500, '{"message": "Internal server error"}')
@@ -212,25 +216,17 @@ class WebSocketRuntime:
             f"arn:aws:execute-api:{connection.region}:{connection.account_id}:"
             f"{connection.api_id}/{connection.stage}/$connect"
         )
-        request = {
-            "type": "REQUEST",
-            "methodArn": method_arn,
-            "headers": event["headers"],
-            "multiValueHeaders": event["multiValueHeaders"],
-            "queryStringParameters": event.get("queryStringParameters", {}),
-            "multiValueQueryStringParameters": event.get("multiValueQueryStringParameters", {}),
-            "stageVariables": dict(connection.stage_variables),
-            "requestContext": event["requestContext"],
-        }
-        called = invoke(self._lambdas, authorizer.get("AuthorizerUri", ""), request, _AUTHORIZER_TIMEOUT_MS)
-        if not called.ok or not isinstance(called.result, dict):
+        request = connect_authorizer_event(connection, event, method_arn)
+        site = _site(connection, "$connect", "authorizer")
+        called = invoke(self._lambdas, authorizer.get("AuthorizerUri", ""), request, _AUTHORIZER_TIMEOUT_MS, site)
+        if not called.ok or not isinstance(called.payload, dict):
             reason = "timed out" if called.timed_out else repr(called.error or called.result)
             warn(f"authorizer {authorizer.get('Name')} of {connection.api_id} failed: {reason}")
             raise ConnectionRejected(500, '{"message": "Internal server error"}')
-        if not policy_allows(called.result.get("policyDocument"), method_arn):
+        if not policy_allows(called.payload.get("policyDocument"), method_arn):
             raise ConnectionRejected(403, '{"message":"Forbidden"}')
-        context = stringify_context(called.result.get("context"))
-        connection.authorizer = {"principalId": str(called.result.get("principalId", "")), **context}
+        context = stringify_context(called.payload.get("context"))
+        connection.authorizer = {"principalId": str(called.payload.get("principalId", "")), **context}
 
     @staticmethod
     def _integration(snapshot: Snapshot, route: dict[str, Any]) -> dict[str, Any] | None:
@@ -269,7 +265,8 @@ class WebSocketRuntime:
             warn(f"route {route['RouteKey']} of {connection.api_id} has no integration")
             connection.deliver(_error_frame("Internal server error", connection, request_id))
             return
-        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, text)
+        site = _site(connection, str(route["RouteKey"]))
+        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, text, site)
         if not outcome.ok:
             warn(f"integration of route {route['RouteKey']} of {connection.api_id} failed: {outcome.error}")
             connection.deliver(_error_frame("Internal server error", connection, request_id))
@@ -312,7 +309,8 @@ class WebSocketRuntime:
         if snapshot is None or integration is None:
             return
         event = disconnect_event(connection, ids.connection_style(), now_ms())
-        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "")
+        site = _site(connection, "$disconnect")
+        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "", site)
         if not outcome.ok:
             warn(f"$disconnect integration of {connection.api_id} failed: {outcome.error}")
 
