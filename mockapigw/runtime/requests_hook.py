@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .http_events import HttpAnswer
 
 GetAdapter = Callable[[requests.Session, str], requests.adapters.BaseAdapter]
+_GET_ADAPTER_AT_IMPORT: GetAdapter = requests.Session.get_adapter
 
 
 class Claim(enum.IntEnum):
@@ -134,7 +135,11 @@ class RequestsRouter:
             if adapter is not None:
                 return adapter
             wrapped = router._wrapped
-            assert wrapped is not None  # set before this function is installed, and kept while it is reachable
+            if wrapped is None:
+                # Ours was removed after this call began (another thread stopped the last mock), or a reference
+                # to it outlived its removal (requests-mock keeps one on sessions): do what requests does now.
+                current = requests.Session.get_adapter
+                wrapped = current if current is not get_adapter else _GET_ADAPTER_AT_IMPORT
             return wrapped(session, url)
 
         get_adapter.__doc__ = requests.Session.get_adapter.__doc__
@@ -150,7 +155,7 @@ class RequestsRouter:
 
         So nested mocks each serve their own APIs, and an execute-api host that none has is refused, never sent.
         """
-        if not url.startswith(("https://", "http://", "HTTPS://", "HTTP://")):
+        if not url[:8].lower().startswith(("https://", "http://")):
             return None  # requests refuses other schemes (InvalidSchema): let it, exactly as without the mock
         runtimes = self._runtimes
         refusing = -1

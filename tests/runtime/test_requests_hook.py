@@ -236,6 +236,17 @@ def test_the_send_chain_is_as_deep_after_interleavings_as_before() -> None:
     assert _send_depth() == depth
 
 
+def test_a_reference_to_the_hook_kept_past_stop_does_what_requests_does() -> None:
+    session = requests.Session()
+    url = "HTTPS://abcdef1234.execute-api.us-east-1.amazonaws.com/prod"
+    with mock_apigateway():
+        kept = requests.Session.get_adapter  # as requests-mock keeps it on sessions, or a call in flight has it
+        assert type(kept(session, url)) is not requests.adapters.HTTPAdapter  # the mock's transport
+    assert kept is not ORIGINAL_GET_ADAPTER
+    assert kept(session, url) is session.adapters["https://"]  # the session's own, as without the mock
+    _assert_untouched()
+
+
 # ---------------------------------------------------------------------------------------------- start order
 
 
