@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import requests
 import requests.adapters
-from urllib3 import HTTPHeaderDict, HTTPResponse
+from urllib3._collections import HTTPHeaderDict  # where urllib3 1.26 (allowed by botocore) has it too
+from urllib3.response import HTTPResponse
 
 if TYPE_CHECKING:
     from requests import PreparedRequest, Response

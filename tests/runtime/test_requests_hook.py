@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
@@ -289,6 +289,25 @@ def test_invoke_urls_reach_the_mock_under_responses_activate(no_network: list[An
     assert mockapigw_inside() == "inside"
     assert mockapigw_outside() == "outside"
     _assert_untouched()
+    assert no_network == []
+
+
+@pytest.fixture
+def backend() -> Iterator[responses.RequestsMock]:
+    """A ``responses`` mock started by a fixture."""
+    with _responses_mock() as mock:
+        yield mock
+
+
+def test_fixtures_apigw_then_responses(apigw: MockApiGateway, backend: Any, no_network: list[Any]) -> None:
+    assert requests.get(_http_api(apigw, "mock")).text == "mock"
+    assert requests.get("https://example.com/").text == "from responses"
+    assert no_network == []
+
+
+def test_fixtures_responses_then_apigw(backend: Any, apigw: MockApiGateway, no_network: list[Any]) -> None:
+    assert requests.get(_http_api(apigw, "mock")).text == "mock"
+    assert requests.get("https://example.com/").text == "from responses"
     assert no_network == []
 
 
