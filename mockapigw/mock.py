@@ -187,7 +187,10 @@ class MockApiGateway:
     def __call__(self, target: F) -> F: ...
 
     def __call__(self, target: Any) -> Any:
-        """Decorate a function, coroutine function, class or ``unittest.TestCase``."""
+        """Decorate a function, coroutine function, class or ``unittest.TestCase``.
+
+        A decorated class gets the attribute ``apigw``: this mock, so its tests can call ``self.apigw.connect``.
+        """
         if isinstance(target, type):
             return self._decorate_class(target)
         if inspect.iscoroutinefunction(target):
@@ -209,6 +212,8 @@ class MockApiGateway:
         return wrapper
 
     def _decorate_class(self, cls: C) -> C:
+        # The tests reach their mock as ``self.apigw``, the fixture's name (also in setUp and in inherited tests).
+        setattr(cls, "apigw", self)  # noqa: B010 - C has no such attribute for mypy
         if issubclass(cls, unittest.TestCase):
             # setUp, the test and tearDown all run inside the mock; the cleanup stops it even if setUp fails.
             original_setup = cls.setUp

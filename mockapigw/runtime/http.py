@@ -18,8 +18,9 @@ from .alerts import MockApiGatewayWarning
 from .http_auth import Denied, JwtKeys, LambdaAuthorizers, check_iam, check_jwt
 from .http_events import HttpAnswer, HttpRequest, MalformedResponse, RequestInfo, event_v1, event_v2, read_v1, read_v2
 from .http_proxy import MappingError, forward
-from .http_routing import Target, match_route, resolve
+from .http_routing import FORBIDDEN, Target, claims, match_route, resolve
 from .lambdas import LambdaRegistry, invoke
+from .requests_hook import Claim
 
 if TYPE_CHECKING:
     from ..apigatewayv2.service import ApiGatewayV2Service
@@ -59,17 +60,21 @@ class HttpRuntime:
         self.jwt_keys = JwtKeys()
         self._authorizers = LambdaAuthorizers(lambdas)
 
-    def serves(self, url: str) -> bool:
-        """Whether *url* belongs to an HTTP API (or mapped custom domain) of this mock."""
-        host, path, _ = split_url(url)
-        return resolve(self._control_plane, self._account_id, host, path) is not None
+    def claims(self, url: str) -> Claim:
+        """Whether a request to *url* is this mock's to answer (any execute-api host, or a custom domain it knows).
+
+        Reads only the host: the request is resolved once, by :meth:`handle`.
+        """
+        return claims(self._control_plane, self._account_id, split_url(url)[0])
 
     def handle(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> HttpAnswer | None:
         """Answer a request to an invoke URL; ``None`` when the URL is not one of this mock's APIs."""
         host, path, query = split_url(url)
         target = resolve(self._control_plane, self._account_id, host, path)
         if target is None:
-            return None
+            if not claims(self._control_plane, self._account_id, host):
+                return None
+            target = FORBIDDEN  # an execute-api host of no HTTP API of this mock (unknown id, region or protocol)
         request = HttpRequest(method.upper(), path, query, _with_gateway_headers(headers, host, body), body)
         request_id = ids.connection_style()
         if isinstance(target, Target):

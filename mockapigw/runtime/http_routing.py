@@ -11,6 +11,7 @@ from urllib.parse import unquote
 from ..apigatewayv2.apis import Api
 from ..apigatewayv2.deployments import Snapshot, served_snapshot
 from ..apigatewayv2.records import HTTP
+from .requests_hook import Claim
 
 if TYPE_CHECKING:
     from ..apigatewayv2.service import ApiGatewayV2Service
@@ -34,6 +35,22 @@ class Target:
 
 NOT_FOUND = 404
 FORBIDDEN = 403
+
+
+def claims(control_plane: ApiGatewayV2Service, account_id: str, host: str) -> Claim:
+    """How *host* is the mock's: an API or custom domain it has, or another execute-api host (any region or id)."""
+    host = host.lower()
+    match = EXECUTE_API_HOST.match(host)
+    name = host.split(":")[0]
+    for backend in control_plane.backends:  # not backends(account, region): a claim must create nothing
+        if backend.account_id != account_id:
+            continue
+        if match is None:
+            if backend.domain_names.get(name) is not None:
+                return Claim.SERVE
+        elif backend.region == match.group(2) and backend.apis.get(match.group(1)) is not None:
+            return Claim.SERVE
+    return Claim.NONE if match is None else Claim.REFUSE
 
 
 def resolve(control_plane: ApiGatewayV2Service, account_id: str, host: str, path: str) -> Target | int | None:

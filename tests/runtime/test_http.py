@@ -399,22 +399,6 @@ def test_other_urls_and_real_local_servers_are_left_alone(apigw: MockApiGateway,
     assert requests.get(endpoint + "/via/api").text == "local /via/api"
 
 
-def test_requests_is_restored_after_stop() -> None:
-    import requests.adapters
-
-    original = requests.adapters.HTTPAdapter.send
-    with mock_apigateway(), mock_apigateway():
-        assert requests.adapters.HTTPAdapter.send is not original
-    assert requests.adapters.HTTPAdapter.send is original
-    first, second = mock_apigateway(), mock_apigateway()
-    first.start()
-    second.start()
-    first.stop()
-    assert requests.adapters.HTTPAdapter.send is not original
-    second.stop()
-    assert requests.adapters.HTTPAdapter.send is original
-
-
 def test_each_mock_serves_its_own_apis_when_nested(v2: Any) -> None:
     with mock_apigateway() as outer:
         client = boto3.client("apigatewayv2", region_name="us-east-1")
