@@ -7,17 +7,82 @@ from typing import Any
 
 from ..core import ids
 from ..core.collection import Collection
+from ..core.versions import History
 from .exceptions import BadRequestException, NotFoundException, TooManyRequestsException
 
 HTTP = "HTTP"
 WEBSOCKET = "WEBSOCKET"
 
 
+class _Fields(dict[str, Any]):
+    """A record's members: saves the previous state before a change, for deployed snapshots (core/versions.py)."""
+
+    __slots__ = ("_history",)
+
+    def __init__(self, items: Mapping[str, Any], history: History[dict[str, Any]]) -> None:
+        super().__init__(items)
+        self._history = history
+
+    def _changing(self) -> None:
+        self._history.before_change(lambda: dict(self))
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._changing()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self._changing()
+        super().__delitem__(key)
+
+    def pop(self, *args: Any) -> Any:
+        self._changing()
+        return super().pop(*args)
+
+    def popitem(self) -> tuple[str, Any]:
+        self._changing()
+        return super().popitem()
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._changing()
+        return super().setdefault(key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._changing()
+        super().update(*args, **kwargs)
+
+    def clear(self) -> None:
+        self._changing()
+        super().clear()
+
+    def __ior__(self, other: Any) -> _Fields:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+
 class Record:
-    """A resource whose state is a dict keyed by the model's member names."""
+    """A resource whose state is a dict keyed by the model's member names.
+
+    ``fields`` keeps its history for deployed snapshots: change members through it (or replace it), and replace
+    nested values instead of mutating them in place.
+    """
 
     def __init__(self, fields: Mapping[str, Any]) -> None:
-        self.fields: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
+        self._history: History[dict[str, Any]] = History()
+        self._fields = _Fields({k: v for k, v in fields.items() if v is not None}, self._history)
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The members by model name."""
+        return self._fields
+
+    @fields.setter
+    def fields(self, value: Mapping[str, Any]) -> None:
+        self._history.before_change(lambda: dict(self._fields))
+        self._fields = _Fields(value, self._history)
+
+    def fields_at(self, time: int) -> dict[str, Any]:
+        """The members as they were at snapshot *time* (:mod:`mockapigw.core.versions`); do not mutate."""
+        return self._history.at(time, self._fields)
 
     def __getitem__(self, name: str) -> Any:
         return self.fields[name]

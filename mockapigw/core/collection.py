@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Generic, TypeVar
 
 from .validation import InvalidInput
+from .versions import History
 
 T = TypeVar("T")
 
@@ -22,6 +23,7 @@ class Collection(Generic[T]):
     def __init__(self) -> None:
         self._items: dict[str, T] = {}
         self._snapshot: list[T] | None = None
+        self._history: History[dict[str, T]] = History()  # for deployed snapshots (core/versions.py)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -38,12 +40,15 @@ class Collection(Generic[T]):
 
     def add(self, key: str, item: T) -> T:
         """Store *item* under *key* (replacing any item there) and return it."""
+        self._history.before_change(self._items.copy)
         self._items[key] = item
         self._snapshot = None
         return item
 
     def remove(self, key: str) -> T | None:
         """Remove and return the item with *key*, or ``None`` when there is none."""
+        if key in self._items:
+            self._history.before_change(self._items.copy)
         item = self._items.pop(key, None)
         if item is not None:
             self._snapshot = None
@@ -54,6 +59,10 @@ class Collection(Generic[T]):
         if self._snapshot is None:
             self._snapshot = list(self._items.values())
         return self._snapshot
+
+    def items_at(self, time: int) -> dict[str, T]:
+        """The items by key as they were at snapshot *time* (:mod:`mockapigw.core.versions`); do not mutate."""
+        return self._history.at(time, self._items)
 
     def page(self, max_results: str | int | None, next_token: str | None) -> tuple[list[T], str | None]:
         """One page of items and the token of the next page (``None`` on the last page)."""

@@ -74,11 +74,12 @@ class RequestsRouter:
         self._installed: Any = None
 
     def runtime_for(self, url: str) -> HttpRuntime | None:
-        """The innermost active runtime that serves *url*."""
-        for runtime in reversed(self._runtimes):
+        """The innermost active runtime that has *url*'s API; else the innermost that claims its host."""
+        runtimes = list(reversed(self._runtimes))
+        for runtime in runtimes:
             if runtime.serves(url):
                 return runtime
-        return None
+        return next((runtime for runtime in runtimes if runtime.claims(url)), None)
 
     def push(self, runtime: HttpRuntime) -> None:
         """Route to *runtime*; patch ``requests`` (chaining to the ``send`` in place now) for the first one."""
