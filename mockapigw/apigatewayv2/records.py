@@ -85,11 +85,11 @@ class Record:
         return self._history.at(time, self._fields)
 
     def __getitem__(self, name: str) -> Any:
-        return self.fields[name]
+        return self._fields[name]
 
     def get(self, name: str, default: Any = None) -> Any:
         """A member's value, or *default* when unset."""
-        return self.fields.get(name, default)
+        return self._fields.get(name, default)
 
     def describe(self) -> dict[str, Any]:
         """The members as an output dict (a shallow copy)."""
