@@ -114,9 +114,7 @@ class Stage(Record):
 
 
 def _check_stage_name(name: str, protocol: str) -> None:
-    if name == DEFAULT_STAGE:
-        if protocol != HTTP:
-            raise BadRequestException("The $default stage is supported only for HTTP APIs.")
+    if name == DEFAULT_STAGE:  # for WebSocket APIs too (aws-facts §9.2)
         return
     if not _STAGE_NAME.match(name):
         raise BadRequestException(

@@ -137,10 +137,10 @@ def test_stage_name_length(v2: Any, http_api: dict[str, Any]) -> None:
     )
 
 
-def test_websocket_apis_have_no_default_stage(v2: Any, ws_api: dict[str, Any]) -> None:
-    with pytest.raises(v2.exceptions.BadRequestException) as info:
-        v2.create_stage(ApiId=ws_api["ApiId"], StageName="$default")
-    assert _error(info) == (400, "The $default stage is supported only for HTTP APIs.")
+def test_websocket_apis_accept_a_default_stage(v2: Any, ws_api: dict[str, Any]) -> None:
+    """SST and stelvio create a `$default` WebSocket stage (aws-facts §9.2); it is served (tests/runtime)."""
+    stage = v2.create_stage(ApiId=ws_api["ApiId"], StageName="$default")
+    assert stage["StageName"] == "$default"
 
 
 def test_duplicate_stage_name_is_a_conflict(v2: Any, http_api: dict[str, Any]) -> None:
