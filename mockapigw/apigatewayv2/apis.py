@@ -13,7 +13,7 @@ from .part import BackendPart
 from .records import HTTP, WEBSOCKET, Record, new_id, page_of, pick, reject_other_protocol
 
 if TYPE_CHECKING:
-    from .authorizers import Authorizer
+    from .authorizers import Authorizer, CacheReset
     from .integrations import Integration
     from .models import Model
     from .routes import Route
@@ -73,6 +73,9 @@ class Api(Record):
         self.models: Collection[Model] = Collection()
         # Set while ReimportApi applies a document, so stages auto-deploy once, after it has all succeeded.
         self.importing = False
+        # ResetAuthorizersCache per stage name: state the runtime's authorizer cache reads (not configuration, so
+        # not in deployments); it goes with the Api when the API is deleted.
+        self.authorizer_cache_resets: dict[str, CacheReset] = {}
 
     @property
     def api_id(self) -> str:

@@ -14,8 +14,9 @@ import requests
 
 from ..apigatewayv2.apis import Api
 from ..apigatewayv2.authorizers import authorizer_cache_reset
-from .alerts import MockApiGatewayWarning
+from .alerts import MockApiGatewayWarning, warn
 from .http_events import HttpAnswer, HttpRequest, RequestInfo, event_v1, event_v2
+from .in_process import NothingAnswered, get_json
 from .lambdas import LambdaRegistry, invoke
 from .policies import policy_allows
 
@@ -103,10 +104,19 @@ class JwtKeys:
 
 
 def _discover(issuer: str) -> list[jwt.PyJWK]:
+    """The issuer's keys through OIDC discovery, answered in process (never the network); [] fails closed."""
     try:
-        config = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=JWKS_TIMEOUT_S).json()
-        jwks = requests.get(config["jwks_uri"], timeout=JWKS_TIMEOUT_S).json()
+        config = get_json(f"{issuer}/.well-known/openid-configuration", JWKS_TIMEOUT_S)
+        jwks = get_json(config["jwks_uri"], JWKS_TIMEOUT_S)
         return [jwt.PyJWK(entry) for entry in jwks["keys"] if entry.get("use", "sig") == "sig"]
+    except NothingAnswered:
+        warn(
+            f"no JWT keys are registered for issuer {issuer} and nothing in the process answers its OIDC discovery "
+            f"(mockapigw never goes online), so the JWT authorizer answers 401. Call "
+            f"gw.register_jwt_keys({issuer!r}, jwks), or mock {issuer}/.well-known/openid-configuration and its "
+            "jwks_uri with responses."
+        )
+        return []
     except (requests.RequestException, ValueError, KeyError, TypeError, jwt.PyJWTError):
         return []
 

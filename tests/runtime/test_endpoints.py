@@ -286,3 +286,50 @@ def test_one_resolution_per_request(apigw: MockApiGateway, v2: Any, monkeypatch:
     assert calls == ["http"]
     assert apigw.invoke("GET", _url(api_id, "/pets")).text == "ok"
     assert calls == ["http", "http"]
+
+
+# --- JWT discovery never goes online
+
+
+def _jwt_api(gw: MockApiGateway, v2: Any, issuer: str) -> str:
+    api_id = _http_api(gw, v2)
+    authorizer = v2.create_authorizer(
+        ApiId=api_id,
+        AuthorizerType="JWT",
+        Name="jwt",
+        IdentitySource=["$request.header.Authorization"],
+        JwtConfiguration={"Issuer": issuer, "Audience": ["shop"]},
+    )["AuthorizerId"]
+    route_id = v2.get_routes(ApiId=api_id)["Items"][0]["RouteId"]
+    v2.update_route(ApiId=api_id, RouteId=route_id, AuthorizationType="JWT", AuthorizerId=authorizer)
+    return api_id
+
+
+_TOKEN = (  # any RS256-looking token: the keys are never found, so its signature is never checked
+    "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIiwidHlwIjoiSldUIn0.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlLmNvbSJ9.c2ln"
+)
+
+
+def test_jwt_without_registered_keys_fails_closed_offline(
+    apigw: MockApiGateway, v2: Any, no_network: list[Any]
+) -> None:
+    api_id = _jwt_api(apigw, v2, "https://idp.example.com")
+    with hint_here("no JWT keys are registered for issuer https://idp.example.com", "gw.register_jwt_keys("):
+        response = requests.get(_url(api_id, "/pets"), headers={"Authorization": _TOKEN})
+    assert (response.status_code, response.text) == (401, '{"message":"Unauthorized"}')
+    assert no_network == []
+
+
+def test_jwt_discovery_passing_through_an_earlier_responses_mock_stays_offline(no_network: list[Any]) -> None:
+    """A responses mock started first, passing everything through, still never lets discovery go online."""
+    import responses
+
+    with responses.RequestsMock() as outer, mock_apigateway() as gw:
+        outer.add_passthru("https://")
+        api_id = _jwt_api(gw, boto3.client("apigatewayv2", region_name="us-east-1"), "https://idp.example.com")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            response = requests.get(_url(api_id, "/pets"), headers={"Authorization": _TOKEN})
+    assert response.status_code == 401
+    assert any("gw.register_jwt_keys(" in str(w.message) for w in caught)
+    assert no_network == []
