@@ -42,7 +42,7 @@ class Settings:
     calls: int
 
 
-DEFAULT = Settings(rounds=41, calls=10)  # 290 + 10 routes: the 300-route quota
+DEFAULT = Settings(rounds=61, calls=10)  # 290 + 10 routes: the 300-route quota
 QUICK = Settings(rounds=2, calls=5)
 
 

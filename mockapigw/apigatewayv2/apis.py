@@ -67,8 +67,8 @@ class Api(Record):
         super().__init__(fields)
         self.routes: Collection[Route] = Collection()
         self.integrations: Collection[Integration] = Collection()
-        self.stages: Collection[Stage] = Collection()
-        self.deployments: Collection[Deployment] = Collection()
+        self.stages: Collection[Stage] = Collection(versioned=False)  # not part of any deployment
+        self.deployments: Collection[Deployment] = Collection(versioned=False)
         self.authorizers: Collection[Authorizer] = Collection()
         self.models: Collection[Model] = Collection()
         # Set while ReimportApi applies a document, so stages auto-deploy once, after it has all succeeded.

@@ -31,6 +31,8 @@ _DESCRIBED = (
 class Deployment(Record):
     """One deployment of an API: its output members plus the snapshot that stages pointing at it serve."""
 
+    versioned = False  # no snapshot holds a deployment
+
     def __init__(self, fields: Mapping[str, Any], snapshot: Snapshot) -> None:
         super().__init__(fields)
         self.snapshot = snapshot

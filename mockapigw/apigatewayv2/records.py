@@ -63,12 +63,15 @@ class Record:
     """A resource whose state is a dict keyed by the model's member names.
 
     ``fields`` keeps its history for deployed snapshots: change members through it (or replace it), and replace
-    nested values instead of mutating them in place.
+    nested values instead of mutating them in place. Kinds that no snapshot holds set ``versioned = False``.
     """
 
+    versioned = True
+
     def __init__(self, fields: Mapping[str, Any]) -> None:
-        self._history: History[dict[str, Any]] = History()
-        self._fields = _Fields({k: v for k, v in fields.items() if v is not None}, self._history)
+        values = {k: v for k, v in fields.items() if v is not None}
+        self._history: History[dict[str, Any]] | None = History() if self.versioned else None
+        self._fields: dict[str, Any] = _Fields(values, self._history) if self._history is not None else values
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -77,12 +80,15 @@ class Record:
 
     @fields.setter
     def fields(self, value: Mapping[str, Any]) -> None:
+        if self._history is None:
+            self._fields = dict(value)
+            return
         self._history.before_change(lambda: dict(self._fields))
         self._fields = _Fields(value, self._history)
 
     def fields_at(self, time: int) -> dict[str, Any]:
         """The members as they were at snapshot *time* (:mod:`mockapigw.core.versions`); do not mutate."""
-        return self._history.at(time, self._fields)
+        return self._history.at(time, self._fields) if self._history is not None else self._fields
 
     def __getitem__(self, name: str) -> Any:
         return self._fields[name]

@@ -66,7 +66,7 @@ _BAD_PATH = "One or more path parts appear to be invalid"
 def _key_taken(api: Api, key: str, route: Route | None) -> bool:
     """Whether another route of *api* has *key*; CreateRoute's scan runs in C (it runs on every call)."""
     if route is None:
-        return key in map(itemgetter("RouteKey"), map(attrgetter("fields"), api.routes.values()))
+        return key in map(itemgetter("RouteKey"), map(attrgetter("_fields"), api.routes.values()))
     return any(other.get("RouteKey") == key and other is not route for other in api.routes.values())
 
 

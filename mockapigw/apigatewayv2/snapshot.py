@@ -38,7 +38,7 @@ def _described_at(record: Record, time: int) -> Described:
     if fields is record.fields:
         return copy.deepcopy(record.describe())
     clone = copy.copy(record)
-    clone._fields = fields  # type: ignore[assignment]  # read-only clone for describe()
+    clone._fields = fields  # a read-only clone for describe()
     return copy.deepcopy(clone.describe())
 
 

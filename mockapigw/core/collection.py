@@ -20,10 +20,11 @@ class Collection(Generic[T]):
     items costs O(N) in total.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, versioned: bool = True) -> None:
         self._items: dict[str, T] = {}
         self._snapshot: list[T] | None = None
-        self._history: History[dict[str, T]] = History()  # for deployed snapshots (core/versions.py)
+        # Earlier memberships, for deployed snapshots (core/versions.py); off for what no snapshot holds.
+        self._history: History[dict[str, T]] | None = History() if versioned else None
 
     def __len__(self) -> int:
         return len(self._items)
@@ -40,14 +41,15 @@ class Collection(Generic[T]):
 
     def add(self, key: str, item: T) -> T:
         """Store *item* under *key* (replacing any item there) and return it."""
-        self._history.before_change(self._items.copy)
+        if self._history is not None:
+            self._history.before_change(self._items.copy)
         self._items[key] = item
         self._snapshot = None
         return item
 
     def remove(self, key: str) -> T | None:
         """Remove and return the item with *key*, or ``None`` when there is none."""
-        if key in self._items:
+        if self._history is not None and key in self._items:
             self._history.before_change(self._items.copy)
         item = self._items.pop(key, None)
         if item is not None:
@@ -62,7 +64,7 @@ class Collection(Generic[T]):
 
     def items_at(self, time: int) -> dict[str, T]:
         """The items by key as they were at snapshot *time* (:mod:`mockapigw.core.versions`); do not mutate."""
-        return self._history.at(time, self._items)
+        return self._history.at(time, self._items) if self._history is not None else self._items
 
     def page(self, max_results: str | int | None, next_token: str | None) -> tuple[list[T], str | None]:
         """One page of items and the token of the next page (``None`` on the last page)."""

@@ -93,6 +93,15 @@ class Refusal:
 
 Resolved = Resolution | Refusal
 
+
+@dataclass(frozen=True)
+class ConnectionsTarget:
+    """The stage a @connections endpoint addresses (it need not be deployed: its connection ids are then gone)."""
+
+    api_id: str
+    region: str
+    stage: str
+
 _HOW_TO_DEPLOY = (
     "Deploy it: create_deployment(ApiId='{api}', StageName='{stage}'), or create the stage with AutoDeploy=True."
 )
@@ -227,7 +236,7 @@ class Endpoints:
 
     # --- the @connections endpoint (apigatewaymanagementapi)
 
-    def management(self, address: Address, client_region: str) -> Resolved:
+    def management(self, address: Address, client_region: str) -> ConnectionsTarget | Refusal:
         """The WebSocket API stage a management client's endpoint names, or AWS's 403."""
         path = address.path.strip("/")
         if _SERVICE_HOST.match(address.host) is not None:
@@ -253,7 +262,7 @@ class Endpoints:
                 return Refusal.forbidden(
                     f"WebSocket API {api_id} has DisableExecuteApiEndpoint=true; use its custom domain name."
                 )
-            return self._management_stage(api, region, unquote(path), address, api_id)
+            return self._management_stage(api, region, unquote(path))
         found = self._domain(address.host)
         if found is None:
             return Refusal.forbidden(
@@ -274,27 +283,21 @@ class Endpoints:
                 f"custom domain {domain.name} maps {mapping.api_id}, which is not a WebSocket API."
             )
         stage = str(mapping["Stage"])
-        return self._management_stage(mapped_api, backend.region, stage, address, domain.name.split(".")[0])
+        return self._management_stage(mapped_api, backend.region, stage)
 
     def connections_target(self, host: str, base_path: str, client_region: str) -> tuple[str, str] | str:
         """For the @connections adapter: ``(api_id, stage)`` the endpoint addresses, or the reason it is refused."""
         resolved = self.management(Address.of(host, base_path), client_region)
         return resolved.reason if isinstance(resolved, Refusal) else (resolved.api_id, resolved.stage)
 
-    def _management_stage(self, api: Api, region: str, stage: str, address: Address, prefix: str) -> Resolved:
+    def _management_stage(self, api: Api, region: str, stage: str) -> ConnectionsTarget | Refusal:
         if api.stages.get(stage) is None:
             stage_names = [s.name for s in api.stages]
             return Refusal.forbidden(
                 f"WebSocket API {api.api_id} has no stage {stage!r}; its stages: "
                 f"{', '.join(repr(name) for name in stage_names) or 'none'}."
             )
-        resolution = self._deployed(api, region, stage, "/", address, prefix)
-        if resolution is None:
-            return Refusal.forbidden(
-                f"stage {stage!r} of WebSocket API {api.api_id} has no deployment, so it has no connections. "
-                + _HOW_TO_DEPLOY.format(api=api.api_id, stage=stage)
-            )
-        return resolution
+        return ConnectionsTarget(api.api_id, region, stage)
 
     # --- lookups shared by every entry point
 
