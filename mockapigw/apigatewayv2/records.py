@@ -14,6 +14,14 @@ HTTP = "HTTP"
 WEBSOCKET = "WEBSOCKET"
 
 
+_changes = 0  # every change to a versioned record's members, so that indexes over records know when to rebuild
+
+
+def change_count() -> int:
+    """How many changes versioned records' members have had so far (a stamp for indexes over records)."""
+    return _changes
+
+
 class _Fields(dict[str, Any]):
     """A record's members: saves the previous state before a change, for deployed snapshots (core/versions.py)."""
 
@@ -24,6 +32,8 @@ class _Fields(dict[str, Any]):
         self._history = history
 
     def _changing(self) -> None:
+        global _changes
+        _changes += 1
         self._history.before_change(lambda: dict(self))
 
     def __setitem__(self, key: str, value: Any) -> None:
@@ -83,6 +93,8 @@ class Record:
         if self._history is None:
             self._fields = dict(value)
             return
+        global _changes
+        _changes += 1
         self._history.before_change(lambda: dict(self._fields))
         self._fields = _Fields(value, self._history)
 

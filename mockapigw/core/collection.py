@@ -23,6 +23,7 @@ class Collection(Generic[T]):
     def __init__(self, *, versioned: bool = True) -> None:
         self._items: dict[str, T] = {}
         self._snapshot: list[T] | None = None
+        self.generation = 0  # counts adds and removes, so that indexes over the items know when to rebuild
         # Earlier memberships, for deployed snapshots (core/versions.py); off for what no snapshot holds.
         self._history: History[dict[str, T]] | None = History() if versioned else None
 
@@ -44,6 +45,7 @@ class Collection(Generic[T]):
         if self._history is not None:
             self._history.before_change(self._items.copy)
         self._items[key] = item
+        self.generation += 1
         self._snapshot = None
         return item
 
@@ -54,6 +56,7 @@ class Collection(Generic[T]):
         item = self._items.pop(key, None)
         if item is not None:
             self._snapshot = None
+            self.generation += 1
         return item
 
     def values(self) -> list[T]:
