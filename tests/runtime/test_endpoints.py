@@ -333,3 +333,22 @@ def test_jwt_discovery_passing_through_an_earlier_responses_mock_stays_offline(n
     assert response.status_code == 401
     assert any("gw.register_jwt_keys(" in str(w.message) for w in caught)
     assert no_network == []
+
+
+def test_management_endpoint_with_wss_fails_as_outside_the_mock(apigw: MockApiGateway, v2: Any) -> None:
+    """botocore cannot send to wss:// (aws-facts §9.11): the same exception and message as without the mock."""
+    from botocore.config import Config
+    from botocore.exceptions import HTTPClientError
+
+    api_id = _ws_api(v2)
+    client = apigw.connect(api_id, "prod")
+    management = boto3.client(
+        "apigatewaymanagementapi",
+        region_name="us-east-1",
+        endpoint_url=f"wss://{api_id}.execute-api.us-east-1.amazonaws.com/prod",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+    with pytest.raises(HTTPClientError) as info, hint_here("uses wss://", "endpoint_url='https://"):
+        management.post_to_connection(ConnectionId=client.connection_id, Data=b"x")
+    assert str(info.value) == "An HTTP Client raised an unhandled exception: Not supported URL scheme wss"
+    assert client.received == []
