@@ -55,7 +55,6 @@ class Address:
 class Resolution:
     """A request that reaches a deployed stage: everything the runtime needs, read once."""
 
-    api: Api  # only for the runtime state kept per API (the authorizer cache resets); configuration is in snapshot
     api_id: str
     region: str
     stage: str
@@ -65,6 +64,8 @@ class Resolution:
     domain_name: str
     domain_prefix: str
     stage_variables: dict[str, str] = field(default_factory=dict)
+    # ResetAuthorizersCache calls on the stage so far: cached authorizer results from an older generation are stale.
+    authorizer_cache_generation: int = 0
 
     @property
     def protocol(self) -> str:
@@ -357,8 +358,8 @@ class Endpoints:
         deployment = api.deployments.get(deployment_id) if deployment_id else None
         if stage is None or deployment is None:
             return None
+        reset = api.authorizer_cache_resets.get(stage_name)
         return Resolution(
-            api=api,
             api_id=api.api_id,
             region=region,
             stage=stage_name,
@@ -368,6 +369,7 @@ class Endpoints:
             domain_name=address.host,
             domain_prefix=prefix,
             stage_variables=dict(stage.get("StageVariables") or {}),
+            authorizer_cache_generation=reset.generation if reset is not None else 0,
         )
 
 

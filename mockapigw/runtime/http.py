@@ -185,7 +185,8 @@ class HttpRuntime:
             f"{request.method}{target.path}"
         )
         context = {"requestId": info.request_id, "apiId": info.api_id, "stage": info.stage, "routeKey": info.route_key}
-        return self._authorizers.authorize(target.api, authorizer, request, info, route_arn, context)
+        generation = target.authorizer_cache_generation
+        return self._authorizers.authorize(generation, authorizer, request, info, route_arn, context)
 
     def _integrate(self, integration: dict[str, Any], request: HttpRequest, info: RequestInfo, path: str) -> HttpAnswer:
         kind = integration["IntegrationType"]

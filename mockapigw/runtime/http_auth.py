@@ -12,8 +12,6 @@ from urllib.parse import unquote
 import jwt
 import requests
 
-from ..apigatewayv2.apis import Api
-from ..apigatewayv2.authorizers import authorizer_cache_reset
 from .alerts import MockApiGatewayWarning, warn
 from .http_events import HttpAnswer, HttpRequest, RequestInfo, event_v1, event_v2
 from .in_process import NothingAnswered, get_json
@@ -225,7 +223,7 @@ class LambdaAuthorizers:
 
     def authorize(
         self,
-        api: Api,
+        cache_generation: int,
         authorizer: dict[str, Any],
         request: HttpRequest,
         info: RequestInfo,
@@ -238,8 +236,7 @@ class LambdaAuthorizers:
         if any(not value for value in values):
             raise _unauthorized()  # AWS answers 401 without invoking the function
         ttl = int(authorizer.get("AuthorizerResultTtlInSeconds") or 0)
-        reset = authorizer_cache_reset(api, info.stage)
-        generation = reset.generation if reset is not None else 0
+        generation = cache_generation  # bumped by each ResetAuthorizersCache of the stage (the front door reads it)
         key = (info.api_id, info.stage, str(authorizer["AuthorizerId"]), tuple(str(v) for v in values))
         cached = self._cached(key, generation) if ttl and sources else None
         if cached is None:
