@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -20,13 +21,15 @@ S = TypeVar("S")
 
 _ticks = itertools.count(1)
 _now = 0
+_lock = threading.Lock()  # two threads deploying at once must not move the time backwards
 
 
 def snapshot_time() -> int:
     """Start a new snapshot and return its time; changes from now on are saved before they happen."""
     global _now
-    _now = next(_ticks)
-    return _now
+    with _lock:
+        _now = next(_ticks)
+        return _now
 
 
 class History(Generic[S]):

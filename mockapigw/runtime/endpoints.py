@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 EXECUTE_API_HOST = re.compile(r"^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
 # The default endpoint of the management API (a client made without endpoint_url): no API id in the host.
 _SERVICE_HOST = re.compile(r"^execute-api\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
+# Server mode's local forms (DESIGN.md): Host {apiId}.execute-api.{anything}, and the path form below.
+_LOCAL_HOST = re.compile(r"^([a-z0-9]+)\.execute-api\.")
+LOCAL_PATH_PREFIX = "/_aws/execute-api/"
 
 FORBIDDEN_BODY = '{"message":"Forbidden"}'
 NOT_FOUND_BODY = '{"message":"Not Found"}'
@@ -40,15 +43,31 @@ NOT_FOUND_BODY = '{"message":"Not Found"}'
 
 @dataclass(frozen=True)
 class Address:
-    """Where a request was sent: a host (lower case, no port) and the raw path."""
+    """Where a request was sent: a host (lower case, no port) and the raw path.
+
+    ``api_id`` (and ``region``) are set by server mode's local forms, which name the API without an AWS host.
+    """
 
     host: str
     path: str
+    api_id: str | None = None
+    region: str | None = None
 
     @classmethod
     def of(cls, host: str, path: str) -> Address:
         """Normalise *host* (case, port) once."""
         return cls(host.lower().rsplit(":", 1)[0] if ":" in host else host.lower(), path or "/")
+
+    @classmethod
+    def local(cls, host: str, path: str) -> Address | None:
+        """Server mode's local URL forms: ``/_aws/execute-api/{apiId}/{stage}/...`` on any host, or the Host
+        ``{apiId}.execute-api.{anything}``; ``None`` for any other request."""
+        address = cls.of(host, path)
+        if address.path.startswith(LOCAL_PATH_PREFIX):
+            api_id, _, rest = address.path[len(LOCAL_PATH_PREFIX) :].partition("/")
+            return cls(address.host, "/" + rest, api_id.lower())
+        match = _LOCAL_HOST.match(address.host)
+        return cls(address.host, address.path, match.group(1)) if match is not None else None
 
 
 @dataclass(frozen=True)
@@ -103,6 +122,7 @@ class ConnectionsTarget:
     region: str
     stage: str
 
+
 _HOW_TO_DEPLOY = (
     "Deploy it: create_deployment(ApiId='{api}', StageName='{stage}'), or create the stage with AutoDeploy=True."
 )
@@ -136,6 +156,9 @@ class Endpoints:
 
     def http(self, address: Address) -> Resolved | None:
         """The HTTP API stage *address* reaches, a refusal, or ``None`` when the host is not the mock's."""
+        if address.api_id is not None:  # a local form: the API is named, its region is wherever it is
+            region = address.region or self._region_of(address.api_id) or "us-east-1"
+            return self._http_execute_api(address.api_id, region, address)
         match = EXECUTE_API_HOST.match(address.host)
         if match is not None:
             return self._http_execute_api(match.group(1), match.group(2), address)
@@ -202,9 +225,13 @@ class Endpoints:
 
     # --- WebSocket APIs (gw.connect)
 
-    def websocket(self, api_id: str, stage: str, region: str | None) -> Resolved:
-        """The WebSocket API stage ``gw.connect(api_id, stage, region=region)`` reaches, or AWS's 403."""
-        if not self._active():
+    def websocket(self, api_id: str, stage: str, region: str | None, *, connecting: bool = True) -> Resolved:
+        """The WebSocket API stage ``gw.connect(api_id, stage, region=region)`` reaches, or AWS's 403.
+
+        Events of open connections (*connecting* false) still reach their stage after the mock stopped, so that a
+        test's teardown can close its clients (and run ``$disconnect``) in any order.
+        """
+        if connecting and not self._active():
             return Refusal.forbidden(
                 "the mock is not active (gw.connect was called before start() or after stop()); connect inside "
                 "the `with mock_apigateway()` block, the decorated test, or a test using the apigw fixture."

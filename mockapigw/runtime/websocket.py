@@ -80,7 +80,7 @@ class WebSocketRuntime:
 
     def snapshot_of(self, connection: Connection) -> Snapshot | Refusal:
         """What the connection's stage serves now (resolved once); its stage variables are refreshed on the way."""
-        resolved = self._endpoints.websocket(connection.api_id, connection.stage, connection.region)
+        resolved = self._endpoints.websocket(connection.api_id, connection.stage, connection.region, connecting=False)
         if isinstance(resolved, Refusal):
             return resolved
         # Stage variables take effect without a redeployment, for open connections too.

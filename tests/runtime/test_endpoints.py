@@ -352,3 +352,28 @@ def test_management_endpoint_with_wss_fails_as_outside_the_mock(apigw: MockApiGa
         management.post_to_connection(ConnectionId=client.connection_id, Data=b"x")
     assert str(info.value) == "An HTTP Client raised an unhandled exception: Not supported URL scheme wss"
     assert client.received == []
+
+
+def test_server_mode_local_forms_resolve_like_the_execute_api_host(apigw: MockApiGateway, v2: Any) -> None:
+    """The forms server mode will add: the /_aws/execute-api path on any host, and Host {id}.execute-api.*."""
+    from mockapigw.runtime.endpoints import Address, Refusal, Resolution
+
+    api_id = _http_api(apigw, v2, stage="prod")
+    for address in (
+        Address.local("127.0.0.1:4566", f"/_aws/execute-api/{api_id}/prod/pets"),
+        Address.local(f"{api_id}.execute-api.localhost:4566", "/prod/pets"),
+    ):
+        assert address is not None
+        resolved = apigw.endpoints.http(address)
+        assert isinstance(resolved, Resolution)
+        assert (resolved.api_id, resolved.stage, resolved.path, resolved.region) == (
+            api_id,
+            "prod",
+            "/pets",
+            "us-east-1",
+        )
+    assert Address.local("127.0.0.1:4566", "/pets") is None
+    unknown = Address.local("localhost", "/_aws/execute-api/abcdefghij/prod/pets")
+    assert unknown is not None
+    refused = apigw.endpoints.http(unknown)
+    assert isinstance(refused, Refusal) and (refused.status, refused.body) == (403, FORBIDDEN)

@@ -11,9 +11,9 @@ import boto3
 import pytest
 import time_machine
 from freezegun import freeze_time
-from wsapi import FUNCTION_ARN, WsApi
+from wsapi import FUNCTION_ARN, WsApi, build_ws_api
 
-from mockapigw import ConnectionClosed, ConnectionRejected, MockApiGatewayWarning
+from mockapigw import ConnectionClosed, ConnectionRejected, MockApiGatewayWarning, mock_apigateway
 
 CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{15}=$")
 
@@ -508,3 +508,12 @@ def test_default_stage_is_served_with_its_connections_endpoint(ws: WsApi) -> Non
     prod = ws.management()  # the other stage's endpoint does not reach this connection
     with pytest.raises(prod.exceptions.GoneException):
         prod.post_to_connection(ConnectionId=client.connection_id, Data=b"hi")
+
+
+def test_closing_a_client_after_the_mock_stopped_still_runs_disconnect() -> None:
+    """Teardown order must not matter: events of open connections reach their stage after stop()."""
+    with mock_apigateway() as gw:
+        ws = build_ws_api(gw, boto3.client("apigatewayv2", region_name="us-east-1"))
+        client = gw.connect(ws.api_id, "prod")
+    client.close()
+    assert len(ws.of_type("DISCONNECT")) == 1
