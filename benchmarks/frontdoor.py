@@ -146,9 +146,9 @@ def _counting(endpoints: Endpoints) -> Iterator[dict[str, int]]:
         original = getattr(endpoints, name)
         originals[name] = original
 
-        def counted(*args: Any, _name: str = name, _original: Callable[..., Any] = original) -> Any:
+        def counted(*args: Any, _name: str = name, _original: Callable[..., Any] = original, **kwargs: Any) -> Any:
             counts[_name] += 1
-            return _original(*args)
+            return _original(*args, **kwargs)
 
         setattr(endpoints, name, counted)
     try:
