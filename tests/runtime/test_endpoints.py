@@ -17,6 +17,8 @@ import boto3
 import pytest
 import requests
 from helpers import create_domain
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mockapigw import ConnectionRejected, MockApiGateway, MockApiGatewayWarning, mock_apigateway
 from mockapigw.runtime.endpoints import Endpoints
@@ -377,3 +379,37 @@ def test_server_mode_local_forms_resolve_like_the_execute_api_host(apigw: MockAp
     assert unknown is not None
     refused = apigw.endpoints.http(unknown)
     assert isinstance(refused, Refusal) and (refused.status, refused.body) == (403, FORBIDDEN)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    host=st.one_of(
+        st.text(max_size=40),
+        st.builds(
+            lambda api, region, port: f"{api}.execute-api.{region}.amazonaws.com{port}",
+            st.text(alphabet="abcdefghij0123456789ABC", max_size=12),
+            st.sampled_from(["us-east-1", "eu-west-1", "", "US-EAST-1"]),
+            st.sampled_from(["", ":443", ":x"]),
+        ),
+    ),
+    path=st.one_of(st.text(max_size=30), st.builds(lambda p: "/" + p, st.text(max_size=30))),
+)
+def test_any_host_and_path_get_an_answer_never_an_exception(
+    apigw: MockApiGateway, v2: Any, host: str, path: str
+) -> None:
+    """The front door answers any address: a resolution, AWS's refusal with a reason, or not the mock's."""
+    from mockapigw.runtime.endpoints import Address, ConnectionsTarget, Refusal, Resolution
+
+    if not v2.get_apis()["Items"]:
+        _http_api(apigw, v2, stage="prod")
+        _ws_api(v2)
+    address = Address.of(host, path)
+    resolved = apigw.endpoints.http(address)
+    assert resolved is None or isinstance(resolved, Resolution | Refusal)
+    if isinstance(resolved, Refusal):
+        assert resolved.status in (403, 404) and resolved.reason
+    management = apigw.endpoints.management(address, "us-east-1")
+    assert isinstance(management, ConnectionsTarget | Refusal)
+    local = Address.local(host, path)
+    if local is not None:
+        assert apigw.endpoints.http(local) is not None
