@@ -247,11 +247,11 @@ class Endpoints:
         stage_names = [s.name for s in api.stages]
         if stage not in stage_names:
             return Refusal.forbidden(
-                f"WebSocket API {api_id} has no stage {stage!r}; "
+                f"WebSocket API {api_id} has no stage {stage!r}"
                 + (
-                    f"its stages: {', '.join(repr(name) for name in stage_names)}."
+                    f"; its stages: {', '.join(repr(name) for name in stage_names)}."
                     if stage_names
-                    else _HOW_TO_STAGE.format(api=api_id, stage=stage)
+                    else ". " + _HOW_TO_STAGE.format(api=api_id, stage=stage)
                 )
             )
         resolution = self._deployed(api, region, stage, "/", Address(host, f"/{stage}"), api_id)
