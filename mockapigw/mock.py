@@ -20,7 +20,8 @@ from .core.interception import Interceptor
 from .management.backend import ManagementBackend
 from .management.connections import ConnectionRegistry
 from .management.service import ManagementService
-from .runtime.http import HttpRuntime, InvokeResponse
+from .runtime.endpoints import Endpoints
+from .runtime.http import HttpRuntime, InvokeResponse, check_header
 from .runtime.lambdas import Handler, Invocation, LambdaRegistry
 from .runtime.requests_hook import RequestsRouter
 from .runtime.websocket import DEFAULT_SOURCE_IP, DEFAULT_USER_AGENT, WebSocketClient, WebSocketRuntime
@@ -60,9 +61,13 @@ class MockApiGateway:
         self.apigatewayv2 = ApiGatewayV2Service()
         self.lambdas = LambdaRegistry(raise_errors=self.raise_handler_errors)
         connections = ConnectionRegistry()
-        self.websockets = WebSocketRuntime(self.apigatewayv2, self.lambdas, self.account_id, connections)
-        self.http = HttpRuntime(self.apigatewayv2, self.lambdas, self.account_id)
-        self.management = ManagementService(ManagementBackend(self.apigatewayv2, connections, self.account_id))
+        # The front door: the one place that says which API, stage and deployment a request reaches.
+        self.endpoints = Endpoints(self.apigatewayv2, self.account_id, lambda: self.active)
+        self.websockets = WebSocketRuntime(self.endpoints, self.lambdas, self.account_id, connections)
+        self.http = HttpRuntime(self.endpoints, self.lambdas, self.account_id)
+        # @connections closes connections through their lifecycle's owner, the WebSocket runtime (explicitly).
+        backend = ManagementBackend(connections, lifecycle=self.websockets)
+        self.management = ManagementService(backend, self.endpoints.connections_target)
         self._dispatcher = Dispatcher(
             {"apigatewayv2": self.apigatewayv2, "apigatewaymanagementapi": self.management}, self.account_id
         )
@@ -145,6 +150,8 @@ class MockApiGateway:
         """Send a request to an HTTP API's invoke URL without ``requests``; AWS's 404 if no API serves it."""
         raw = body.encode("utf-8") if isinstance(body, str) else (body or b"")
         pairs = [(k, v) for k, v in (headers or {}).items()]
+        for name, value in pairs:
+            check_header(name, value)  # what requests and http.client refuse too
         answer = self.http.handle(method, url, pairs, raw)
         if answer is None:
             raise ValueError(f"{url} is not an invoke URL of an HTTP API (or mapped custom domain) of this mock")

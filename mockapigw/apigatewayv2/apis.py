@@ -14,7 +14,7 @@ from .records import HTTP, WEBSOCKET, Record, drop_other_protocol, new_id, page_
 from .tags import check_tags
 
 if TYPE_CHECKING:
-    from .authorizers import Authorizer
+    from .authorizers import Authorizer, CacheReset
     from .integrations import Integration
     from .models import Model
     from .routes import Route
@@ -71,12 +71,15 @@ class Api(Record):
         super().__init__(fields)
         self.routes: Collection[Route] = Collection()
         self.integrations: Collection[Integration] = Collection()
-        self.stages: Collection[Stage] = Collection()
-        self.deployments: Collection[Deployment] = Collection()
+        self.stages: Collection[Stage] = Collection(versioned=False)  # not part of any deployment
+        self.deployments: Collection[Deployment] = Collection(versioned=False)
         self.authorizers: Collection[Authorizer] = Collection()
         self.models: Collection[Model] = Collection()
         # Set while ReimportApi applies a document, so stages auto-deploy once, after it has all succeeded.
         self.importing = False
+        # ResetAuthorizersCache per stage name: state the runtime's authorizer cache reads (not configuration, so
+        # not in deployments); it goes with the Api when the API is deleted.
+        self.authorizer_cache_resets: dict[str, CacheReset] = {}
 
     @property
     def api_id(self) -> str:

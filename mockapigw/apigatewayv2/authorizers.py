@@ -96,16 +96,9 @@ class CacheReset:
     generation: int
 
 
-_RESETS_ATTRIBUTE = "authorizer_cache_resets"
-
-
 def cache_resets(api: Api) -> dict[str, CacheReset]:
     """The ResetAuthorizersCache calls per stage name of *api* (the runtime's authorizer cache reads these)."""
-    resets: dict[str, CacheReset] | None = getattr(api, _RESETS_ATTRIBUTE, None)
-    if resets is None:
-        resets = {}
-        setattr(api, _RESETS_ATTRIBUTE, resets)  # kept on the Api so it goes with it when the API is deleted
-    return resets
+    return api.authorizer_cache_resets
 
 
 def authorizer_cache_reset(api: Api, stage_name: str) -> CacheReset | None:

@@ -7,24 +7,107 @@ from typing import Any
 
 from ..core import ids
 from ..core.collection import Collection
+from ..core.versions import History
 from .exceptions import BadRequestException, NotFoundException, TooManyRequestsException
 
 HTTP = "HTTP"
 WEBSOCKET = "WEBSOCKET"
 
 
+_changes = 0  # every change to a versioned record's members, so that indexes over records know when to rebuild
+
+
+def change_count() -> int:
+    """How many changes versioned records' members have had so far (a stamp for indexes over records)."""
+    return _changes
+
+
+class _Fields(dict[str, Any]):
+    """A record's members: saves the previous state before a change, for deployed snapshots (core/versions.py)."""
+
+    __slots__ = ("_history",)
+
+    def __init__(self, items: Mapping[str, Any], history: History[dict[str, Any]]) -> None:
+        super().__init__(items)
+        self._history = history
+
+    def _changing(self) -> None:
+        global _changes
+        _changes += 1
+        self._history.before_change(lambda: dict(self))
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._changing()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self._changing()
+        super().__delitem__(key)
+
+    def pop(self, *args: Any) -> Any:
+        self._changing()
+        return super().pop(*args)
+
+    def popitem(self) -> tuple[str, Any]:
+        self._changing()
+        return super().popitem()
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._changing()
+        return super().setdefault(key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._changing()
+        super().update(*args, **kwargs)
+
+    def clear(self) -> None:
+        self._changing()
+        super().clear()
+
+    def __ior__(self, other: Any) -> _Fields:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+
 class Record:
-    """A resource whose state is a dict keyed by the model's member names."""
+    """A resource whose state is a dict keyed by the model's member names.
+
+    ``fields`` keeps its history for deployed snapshots: change members through it (or replace it), and replace
+    nested values instead of mutating them in place. Kinds that no snapshot holds set ``versioned = False``.
+    """
+
+    versioned = True
 
     def __init__(self, fields: Mapping[str, Any]) -> None:
-        self.fields: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
+        values = {k: v for k, v in fields.items() if v is not None}
+        self._history: History[dict[str, Any]] | None = History() if self.versioned else None
+        self._fields: dict[str, Any] = _Fields(values, self._history) if self._history is not None else values
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The members by model name."""
+        return self._fields
+
+    @fields.setter
+    def fields(self, value: Mapping[str, Any]) -> None:
+        if self._history is None:
+            self._fields = dict(value)
+            return
+        global _changes
+        _changes += 1
+        self._history.before_change(lambda: dict(self._fields))
+        self._fields = _Fields(value, self._history)
+
+    def fields_at(self, time: int) -> dict[str, Any]:
+        """The members as they were at snapshot *time* (:mod:`mockapigw.core.versions`); do not mutate."""
+        return self._history.at(time, self._fields) if self._history is not None else self._fields
 
     def __getitem__(self, name: str) -> Any:
-        return self.fields[name]
+        return self._fields[name]
 
     def get(self, name: str, default: Any = None) -> Any:
         """A member's value, or *default* when unset."""
-        return self.fields.get(name, default)
+        return self._fields.get(name, default)
 
     def describe(self) -> dict[str, Any]:
         """The members as an output dict (a shallow copy)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from typing import Any
 
 from ..core.collection import Collection
@@ -12,6 +13,7 @@ from .records import (
     HTTP,
     WEBSOCKET,
     Record,
+    change_count,
     check_quota,
     drop_other_protocol,
     new_id,
@@ -62,6 +64,42 @@ _TARGET = re.compile(r"integrations/([^/]+)")
 _PATH_VARIABLE = re.compile(r"\{([\w.-]+)(\+?)\}")
 _BAD_KEY = "The provided route key is not formatted properly"
 _BAD_PATH = "One or more path parts appear to be invalid"
+
+
+# Route keys per routes collection, so that CreateRoute's uniqueness check does not grow with the API. An entry
+# is valid while its stamp (the collection's adds and removes, every record change) is current; CreateRoute
+# keeps it current for the route it adds itself.
+_KEY_INDEXES: weakref.WeakKeyDictionary[Collection[Any], tuple[tuple[int, int], dict[str, Route]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _key_index(api: Api) -> dict[str, Route]:
+    stamp = (api.routes.generation, change_count())
+    cached = _KEY_INDEXES.get(api.routes)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, {str(route.get("RouteKey")): route for route in api.routes.values()})
+        _KEY_INDEXES[api.routes] = cached
+    return cached[1]
+
+
+def _indexed(api: Api, route: Route) -> None:
+    """Add the route just created to the key index (which was current just before)."""
+    index = _key_index_if_current(api, api.routes.generation - 1)
+    if index is not None:
+        index[route.route_key] = route
+        _KEY_INDEXES[api.routes] = ((api.routes.generation, change_count()), index)
+
+
+def _key_index_if_current(api: Api, generation: int) -> dict[str, Route] | None:
+    cached = _KEY_INDEXES.get(api.routes)
+    return cached[1] if cached is not None and cached[0] == (generation, change_count()) else None
+
+
+def _key_taken(api: Api, key: str, route: Route | None) -> bool:
+    """Whether another route of *api* has *key*."""
+    other = _key_index(api).get(key)
+    return other is not None and other is not route
 
 
 class Route(Record):
@@ -131,7 +169,7 @@ class RouteOperations(RouteResponseOperations):
         check_route_key(api.protocol, key)
         if route is not None and key != route.route_key:
             refuse_managed(route, f"route {route.route_id}", "change the route key of")
-        if any(other.route_key == key and other is not route for other in api.routes):
+        if _key_taken(api, key, route):
             raise ConflictException(f"Route with key {key} already exists for this API")
 
         if "Target" in fields:
@@ -158,6 +196,7 @@ class RouteOperations(RouteResponseOperations):
         route_id = new_id(api.routes, 7)
         route = Route({**self._settled(api, params, None), "RouteId": route_id})
         api.routes.add(route_id, route)
+        _indexed(api, route)
         self.api_changed(api)
         return route.describe()
 

@@ -82,6 +82,8 @@ _DEFAULT_ROUTE_SETTINGS: dict[str, dict[str, Any]] = {
 class Stage(Record):
     """One stage of an API: a name, settings, and the deployment it serves."""
 
+    versioned = False  # no deployment holds a stage
+
     @property
     def name(self) -> str:
         """The stage name."""

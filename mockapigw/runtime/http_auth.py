@@ -13,10 +13,9 @@ from urllib.parse import unquote
 import jwt
 import requests
 
-from ..apigatewayv2.apis import Api
-from ..apigatewayv2.authorizers import authorizer_cache_reset
-from .alerts import MockApiGatewayWarning
+from .alerts import MockApiGatewayWarning, warn
 from .http_events import HttpAnswer, HttpRequest, RequestInfo, event_v1, event_v2
+from .in_process import NothingAnswered, get_json
 from .lambdas import LambdaRegistry, invoke
 from .policies import policy_allows
 
@@ -104,10 +103,19 @@ class JwtKeys:
 
 
 def _discover(issuer: str) -> list[jwt.PyJWK]:
+    """The issuer's keys through OIDC discovery, answered in process (never the network); [] fails closed."""
     try:
-        config = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=JWKS_TIMEOUT_S).json()
-        jwks = requests.get(config["jwks_uri"], timeout=JWKS_TIMEOUT_S).json()
+        config = get_json(f"{issuer}/.well-known/openid-configuration", JWKS_TIMEOUT_S)
+        jwks = get_json(config["jwks_uri"], JWKS_TIMEOUT_S)
         return [jwt.PyJWK(entry) for entry in jwks["keys"] if entry.get("use", "sig") == "sig"]
+    except NothingAnswered:
+        warn(
+            f"no JWT keys are registered for issuer {issuer} and nothing in the process answers its OIDC discovery "
+            f"(mockapigw never goes online), so the JWT authorizer answers 401. Call "
+            f"gw.register_jwt_keys({issuer!r}, jwks), or mock {issuer}/.well-known/openid-configuration and its "
+            "jwks_uri with responses."
+        )
+        return []
     except (requests.RequestException, ValueError, KeyError, TypeError, jwt.PyJWTError):
         return []
 
@@ -228,7 +236,7 @@ class LambdaAuthorizers:
 
     def authorize(
         self,
-        api: Api,
+        cache_generation: int,
         authorizer: dict[str, Any],
         request: HttpRequest,
         info: RequestInfo,
@@ -241,8 +249,7 @@ class LambdaAuthorizers:
         if any(not value for value in values):
             raise _unauthorized()  # AWS answers 401 without invoking the function
         ttl = int(authorizer.get("AuthorizerResultTtlInSeconds") or 0)
-        reset = authorizer_cache_reset(api, info.stage)
-        generation = reset.generation if reset is not None else 0
+        generation = cache_generation  # bumped by each ResetAuthorizersCache of the stage (the front door reads it)
         key = (info.api_id, info.stage, str(authorizer["AuthorizerId"]), tuple(str(v) for v in values))
         cached = self._cached(key, generation) if ttl and sources else None
         if cached is None:

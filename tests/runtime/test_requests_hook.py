@@ -372,13 +372,13 @@ def test_a_request_is_resolved_once_and_an_unrelated_one_never(
 ) -> None:
     url = _http_api(apigw, "once")
     calls: list[str] = []
-    real = mockapigw.runtime.http.resolve
+    real = apigw.endpoints.http
 
-    def counting(*args: Any) -> Any:
-        calls.append(args[2])
-        return real(*args)
+    def counting(address: Any) -> Any:
+        calls.append(address.path)
+        return real(address)
 
-    monkeypatch.setattr(mockapigw.runtime.http, "resolve", counting)
+    monkeypatch.setattr(apigw.endpoints, "http", counting)
     assert requests.get(url).text == "once"
     assert len(calls) == 1
     test_other_urls_go_where_they_would_without_the_mock(apigw)
