@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-import mockapigw.runtime.http
 from mockapigw import MockApiGateway, mock_apigateway
 
 REGION = "us-east-1"
