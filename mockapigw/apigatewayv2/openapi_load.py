@@ -1,0 +1,205 @@
+"""Read an OpenAPI document's text into plain JSON data, with the work bounded by the text's size.
+
+A document is untrusted input: deep nesting would exhaust the parsers' recursion, and a few hundred bytes of YAML
+aliases ("billion laughs") name an exponentially large tree. So nesting is capped at :data:`MAX_DEPTH` levels, and
+YAML aliases may add no more nodes than the document itself writes (plus :data:`ALIAS_ALLOWANCE`), both counted
+while composing, before anything is built. What comes out is JSON's data model only (string keys; strings,
+numbers, booleans, null, lists, objects), without shared parts, so everything after this can walk it freely.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+
+from .exceptions import BadRequestException
+
+# Deeper than any real OpenAPI document (a schema nested ten objects deep is about 30 levels), and shallow enough
+# that no parser or walker gets near Python's recursion limit.
+MAX_DEPTH = 100
+# YAML aliases may repeat, in all, as many nodes as the document writes, plus this many.
+ALIAS_ALLOWANCE = 10_000
+
+_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
+
+
+def _too_deep() -> BadRequestException:
+    return BadRequestException(f"Unable to parse the OpenAPI definition: it is nested deeper than {MAX_DEPTH} levels.")
+
+
+class _BoundedLoader(_FAST_LOADER):  # type: ignore[valid-type,misc]  # a variable base class
+    """PyYAML's safe loader whose composer counts depth and alias expansion as it goes.
+
+    The composing methods are PyYAML's own (``Composer``), so they also run on top of libyaml's event parser;
+    only :meth:`compose_node` is wrapped with the budget.
+    """
+
+    get_single_node = Composer.get_single_node
+    compose_document = Composer.compose_document
+    compose_scalar_node = Composer.compose_scalar_node
+    compose_sequence_node = Composer.compose_sequence_node
+    compose_mapping_node = Composer.compose_mapping_node
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.anchors: dict[str, yaml.Node] = {}
+        self._depth = 0
+        self._reach = 0  # the deepest level reached so far inside the node being composed
+        self._written = 0  # nodes written in the text
+        self._repeated = 0  # nodes that aliases add by naming an anchored node again
+        self._composed: dict[int, tuple[int, int]] = {}  # id(node) -> (expanded size, height)
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(AliasEvent):
+            self._repeat(self.peek_event())
+            return Composer.compose_node(self, parent, index)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _too_deep()
+        outer_reach, self._reach = self._reach, self._depth
+        written, repeated = self._written, self._repeated
+        self._written += 1
+        node = Composer.compose_node(self, parent, index)
+        size = (self._written - written) + (self._repeated - repeated)
+        self._composed[id(node)] = (size, self._reach - self._depth + 1)
+        self._reach = max(outer_reach, self._reach)
+        self._depth -= 1
+        return node
+
+    def _repeat(self, event: AliasEvent) -> None:
+        node = self.anchors.get(str(event.anchor))
+        if node is None:
+            return  # PyYAML's own composer reports the undefined alias
+        if id(node) not in self._composed:
+            raise BadRequestException(
+                f"Unable to parse the OpenAPI definition: the alias *{event.anchor} refers to a node that contains it."
+            )
+        size, height = self._composed[id(node)]
+        self._repeated += size
+        if self._repeated > self._written + ALIAS_ALLOWANCE:
+            raise BadRequestException(
+                "Unable to parse the OpenAPI definition: its aliases repeat more nodes than the document writes "
+                f"(more than {self._written + ALIAS_ALLOWANCE:,})."
+            )
+        if self._depth + height > MAX_DEPTH:
+            raise _too_deep()
+        self._reach = max(self._reach, self._depth + height)
+
+
+def _parse(text: str) -> Any:
+    if text.startswith("{"):
+        return json.loads(text)
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+@dataclass
+class Loaded:
+    """A document in JSON's data model, and every ``$ref`` in it: the path of the object holding it, its value."""
+
+    document: Any
+    references: list[tuple[list[str], str]] = field(default_factory=list)
+
+
+def load_document(body: str) -> Loaded:
+    """Parse *body* as JSON (when it starts with ``{``) or YAML into plain JSON data; ``BadRequestException``."""
+    text = body.strip()
+    if not text:
+        raise BadRequestException("The OpenAPI definition is empty.")
+    try:
+        parsed = _parse(text)
+    except RecursionError:  # json's C decoder guards its recursion; libyaml has none, which MAX_DEPTH covers
+        raise _too_deep() from None
+    except (ValueError, yaml.YAMLError) as problem:  # json.JSONDecodeError is a ValueError, so are huge integers
+        raise BadRequestException(f"Unable to parse the OpenAPI definition: {problem}") from None
+    loaded = Loaded(None)
+    loaded.document = _plain(parsed, loaded.references)
+    return loaded
+
+
+def _key(key: Any) -> str:
+    """A YAML key as the string JSON would have: ``200`` -> ``"200"``, ``true`` -> ``"true"``."""
+    if isinstance(key, str):
+        return key
+    if key is None or isinstance(key, bool):
+        return json.dumps(key)
+    if isinstance(key, (int, float, datetime.date)):
+        return key.isoformat() if isinstance(key, datetime.date) else str(key)
+    raise BadRequestException(f"Unable to parse the OpenAPI definition: a key of type {type(key).__name__}.")
+
+
+Where = tuple[Any, str] | None  # (the parent's Where, key): a path built only when a message needs it
+
+
+def _keys(where: Where) -> list[str]:
+    keys: list[str] = []
+    while where is not None:
+        where, key = where
+        keys.append(key)
+    return keys[::-1]
+
+
+def _path(where: Where) -> str:
+    return ".".join(_keys(where)) or "the top"
+
+
+def _scalar(value: Any, where: Where) -> Any:
+    if isinstance(value, str):
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadRequestException(
+                    f"Unable to parse the OpenAPI definition: the string at {_path(where)} is not "
+                    "valid Unicode (a lone surrogate)."
+                ) from None
+        return value
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, datetime.date):  # YAML timestamps: keep the text JSON would have
+        return value.isoformat()
+    raise BadRequestException(
+        f"Unable to parse the OpenAPI definition: a value of type {type(value).__name__} at "
+        f"{_path(where)}; only JSON's types are allowed."
+    )
+
+
+def _plain(parsed: Any, references: list[tuple[list[str], str]]) -> Any:
+    """A copy of *parsed* in JSON's data model, refusing nesting beyond MAX_DEPTH; iterative, so depth is free.
+
+    Every ``$ref`` met on the way is added to *references*.
+    """
+    root: list[Any] = [None]
+    # (source, where to put its copy, the key there, its path, depth)
+    stack: list[tuple[Any, Any, Any, Where, int]] = [(parsed, root, 0, None, 1)]
+    while stack:
+        source, target, slot, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _too_deep()
+        if isinstance(source, dict):
+            copy: dict[str, Any] = {}
+            target[slot] = copy
+            reference = source.get("$ref")
+            if isinstance(reference, str):
+                references.append((_keys(where), reference))
+            for key, value in source.items():
+                name = _key(key)
+                copy[name] = None
+                stack.append((value, copy, name, (where, name), depth + 1))
+        elif isinstance(source, list):
+            items: list[Any] = [None] * len(source)
+            target[slot] = items
+            for index, value in enumerate(source):
+                stack.append((value, items, index, (where, str(index)), depth + 1))
+        else:
+            target[slot] = _scalar(source, where)
+    return root[0]
