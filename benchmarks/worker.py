@@ -52,6 +52,8 @@ def run_scaling(
             figures, info = scaling.paginate_routes(subject, size, passes)
         elif case == "broadcast":
             figures, info = scaling.broadcast(subject, size, passes, warmup)
+        elif case == "openapi_import":
+            figures, info = scaling.openapi_import(subject, size, passes)
         else:
             figures, info = scaling.round_trip(subject, calls, batches, warmup)
     except NotImplementedError as missing:
