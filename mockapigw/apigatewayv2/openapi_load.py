@@ -176,30 +176,36 @@ def _scalar(value: Any, where: Where) -> Any:
 def _plain(parsed: Any, references: list[tuple[list[str], str]]) -> Any:
     """A copy of *parsed* in JSON's data model, refusing nesting beyond MAX_DEPTH; iterative, so depth is free.
 
-    Every ``$ref`` met on the way is added to *references*.
+    Every ``$ref`` met on the way is added to *references*. Scalars are copied where they are met (most of a
+    document), containers go on the stack.
     """
+    if not isinstance(parsed, (dict, list)):
+        return _scalar(parsed, None)
     root: list[Any] = [None]
     # (source, where to put its copy, the key there, its path, depth)
     stack: list[tuple[Any, Any, Any, Where, int]] = [(parsed, root, 0, None, 1)]
     while stack:
         source, target, slot, where, depth = stack.pop()
-        if depth > MAX_DEPTH:
+        if source and depth + 1 > MAX_DEPTH:  # its members would be one level deeper
             raise _too_deep()
-        if isinstance(source, dict):
-            copy: dict[str, Any] = {}
-            target[slot] = copy
+        copy: Any
+        if type(source) is dict:
+            copy = target[slot] = {}
             reference = source.get("$ref")
             if isinstance(reference, str):
                 references.append((_keys(where), reference))
-            for key, value in source.items():
-                name = _key(key)
-                copy[name] = None
-                stack.append((value, copy, name, (where, name), depth + 1))
-        elif isinstance(source, list):
-            items: list[Any] = [None] * len(source)
-            target[slot] = items
-            for index, value in enumerate(source):
-                stack.append((value, items, index, (where, str(index)), depth + 1))
+            pairs: Any = source.items()
         else:
-            target[slot] = _scalar(source, where)
+            copy = target[slot] = [None] * len(source)
+            pairs = enumerate(source)
+        for key, value in pairs:
+            name = key if type(key) is str or type(copy) is list else _key(key)
+            kind = type(value)
+            if kind is str and value.isascii():
+                copy[name] = value
+            elif kind is dict or kind is list:
+                copy[name] = None
+                stack.append((value, copy, name, (where, str(name)), depth + 1))
+            else:
+                copy[name] = _scalar(value, (where, str(name)))
     return root[0]
