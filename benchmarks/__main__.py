@@ -35,7 +35,6 @@ QUICK_SCALE = runner.ScaleSettings(
     warmup=5,
     shared=True,
     import_size=500_000,
-    import_passes=1,
 )
 
 

@@ -63,7 +63,7 @@ class ScaleSettings:
     warmup: int
     shared: bool = False
     import_size: int = IMPORT_SIZE  # bytes of the OpenAPI import case's JSON document
-    import_passes: int = 3
+    import_passes: int = 1  # per process; each scaling round is a process
 
     def passes(self, case: str, size: int) -> int:
         """Timed passes per process of a sized case at *size*."""
