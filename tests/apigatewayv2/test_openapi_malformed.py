@@ -325,3 +325,10 @@ def test_nesting_is_read_up_to_the_limit_and_refused_beyond(v2: Any, nested: tup
         assert _state(v2) == before
     else:
         v2.delete_api(ApiId=v2.import_api(Body=body)["ApiId"])
+
+
+def test_an_error_after_many_warnings_is_still_found(v2: Any) -> None:
+    document = copy.deepcopy(VALID)
+    document["paths"] = {f"/p{i}": {"get": {}} for i in range(3000)}  # 3,000 warnings: responses is missing
+    document["paths"]["/z"] = {"get": "x"}
+    _refused(v2, json.dumps(document), r"paths.'/z'\(get\): \"x\" is not of type object")
