@@ -332,3 +332,23 @@ def test_an_error_after_many_warnings_is_still_found(v2: Any) -> None:
     document["paths"] = {f"/p{i}": {"get": {}} for i in range(3000)}  # 3,000 warnings: responses is missing
     document["paths"]["/z"] = {"get": "x"}
     _refused(v2, json.dumps(document), r"paths.'/z'\(get\): \"x\" is not of type object")
+
+
+@pytest.mark.parametrize("libyaml_composes", [True, False])
+@pytest.mark.parametrize(
+    "deep",
+    ["[" * 2_000 + "]" * 2_000, "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), "\n  " + "- " * 2_000 + "x"],
+)
+def test_deep_yaml_is_refused_by_either_composer(
+    v2: Any, monkeypatch: pytest.MonkeyPatch, libyaml_composes: bool, deep: str
+) -> None:
+    """Without anchors libyaml may compose (its own limit is 1,000 levels); the counting composer reads the rest."""
+    from mockapigw.apigatewayv2 import openapi_load
+
+    if libyaml_composes and not openapi_load._C_COMPOSER:
+        pytest.skip("libyaml 0.2.5 or later is not installed")
+    monkeypatch.setattr(openapi_load, "_C_COMPOSER", libyaml_composes)
+    body = yaml.safe_dump(VALID) + f"x-deep: {deep}\n"
+    refused = "(?s)Unable to parse the OpenAPI definition: .*(nested deeper than|maximum nesting depth)"
+    _refused(v2, body, refused)
+    _refused(v2, body + "x-anchored: &a [1]\n", refused)  # an anchor: the counting composer reads it
