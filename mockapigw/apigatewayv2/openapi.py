@@ -34,7 +34,7 @@ from .openapi_load import load_document
 from .part import BackendPart
 from .records import HTTP
 
-# Path item keys that are not operations; "trace" is an OpenAPI operation that HTTP APIs have no route for.
+# OpenAPI operations that an HTTP API has no route for: skipped with a warning.
 _UNSUPPORTED_METHODS = ("trace",)
 _DEFAULT_PATHS = ("$default", "/$default")
 
