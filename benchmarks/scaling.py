@@ -6,8 +6,6 @@
 - ``round_trip`` (mockapigw only): ``gw.connect`` to a stage without and with a ``$connect`` route to a Lambda
   handler, and a ``send`` that the handler answers on a two-way route followed by the client's ``receive``;
   per-operation figures from timed batches, as for the per-call cases.
-- ``openapi_import`` (mockapigw only): ``ImportApi`` of a large OpenAPI document (5 MB as JSON; and as YAML), and
-  the refusal of a YAML alias bomb; one figure per import.
 
 Every figure is in nanoseconds. The garbage collector stays on, as it is in tests.
 """
@@ -21,7 +19,7 @@ from typing import Any
 
 import requests
 
-from . import PAGE_SIZE, documents
+from . import PAGE_SIZE
 from .cases import DATA
 from .subjects import FUNCTION_ARN, STAGE, Mockapigw, Subject
 from .timing import measure
@@ -127,45 +125,3 @@ def _http_api(subject: Mockapigw) -> str:
     subject.gw.register_lambda(arn, lambda event, context: "pong")
     api = subject.client("apigatewayv2").create_api(Name="bench-http", ProtocolType="HTTP", Target=arn)
     return f"{api['ApiEndpoint']}/ping"
-
-
-def openapi_import(subject: Subject, size: int, passes: int) -> tuple[Figures, dict[str, int]]:
-    """Nanoseconds of each ``ImportApi`` of a *size*-byte JSON document, the same document as YAML, and the
-    refusal of a YAML alias bomb; the documents' sizes in bytes and the routes imported."""
-    if not isinstance(subject, Mockapigw):
-        raise NotImplementedError(f"{subject.name} is not measured importing OpenAPI")
-    client = subject.client("apigatewayv2")
-    bodies = {"json": documents.large_json(size), "yaml": documents.large_yaml(size)}
-    bomb = documents.alias_bomb()
-    routes = 0
-
-    def import_and_check(body: str) -> Callable[[], object]:
-        def one_pass() -> None:
-            nonlocal routes
-            api_id = client.import_api(Body=body)["ApiId"]
-            pages = client.get_paginator("get_routes").paginate(ApiId=api_id)
-            routes = sum(len(page["Items"]) for page in pages)
-            client.delete_api(ApiId=api_id)
-
-        return one_pass
-
-    def refuse_bomb() -> None:
-        try:
-            client.import_api(Body=bomb)
-        except client.exceptions.BadRequestException:
-            return
-        raise RuntimeError("the alias bomb was imported")
-
-    import_and_check(bodies["json"])()  # warm-up: the OpenAPI schema is compiled on the first import
-    figures: Figures = {}
-    for name, body in bodies.items():
-        routes = 0
-        # Timed with the check and the delete: both are small next to reading megabytes.
-        figures[name] = _timed(passes, import_and_check(body))
-        if routes != documents.ROUTES:
-            raise RuntimeError(f"importing the {name} document gave {routes} routes, not {documents.ROUTES}")
-    refuse_bomb()
-    figures["alias_bomb"] = _timed(max(passes, 10), refuse_bomb)
-    info = {f"{name}_bytes": len(body.encode()) for name, body in bodies.items()}
-    info.update(alias_bomb_bytes=len(bomb.encode()), routes=routes)
-    return figures, info

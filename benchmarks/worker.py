@@ -16,7 +16,7 @@ import json
 import sys
 from typing import Any
 
-from . import CASES, SCALE_CASES, SUBJECTS, canned, scaling, subjects
+from . import CASES, SCALE_CASES, SUBJECTS, canned, imports, scaling, subjects
 from .cases import CALLS
 from .timing import measure
 
@@ -53,7 +53,7 @@ def run_scaling(
         elif case == "broadcast":
             figures, info = scaling.broadcast(subject, size, passes, warmup)
         elif case == "openapi_import":
-            figures, info = scaling.openapi_import(subject, size, passes)
+            figures, info = imports.openapi_import(subject, size, passes)
         else:
             figures, info = scaling.round_trip(subject, calls, batches, warmup)
     except NotImplementedError as missing:
