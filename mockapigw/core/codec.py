@@ -19,6 +19,7 @@ import datetime as _dt
 import email.utils
 import json
 import re
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote
@@ -321,7 +322,7 @@ class Operation:
         http = model.http
         self.method: str = http.get("method", "POST")
         self.status: int = http.get("responseCode", 200)
-        self._labels: dict[str, tuple[str, Converter]] = {}
+        self._labels: dict[str, tuple[str, Converter | None]] = {}
         self._query: dict[str, tuple[str, Converter, bool]] = {}
         self._headers_in: list[tuple[str, str, Converter]] = []
         self._payload_in: tuple[str, str] | None = None
@@ -342,7 +343,8 @@ class Operation:
             location = member.serialization.get("location")
             wire = member.serialization.get("name", name)
             if location == "uri":
-                self._labels[wire] = (name, _scalar_from_text(member, wire))
+                conv_label = _scalar_from_text(member, wire)
+                self._labels[wire] = (name, None if conv_label is str else conv_label)
             elif location == "querystring":
                 if member.type_name == "list":
                     conv = _scalar_from_text(member.member, wire)  # type: ignore[attr-defined]
@@ -368,8 +370,10 @@ class Operation:
         for wire, raw_label in labels.items():
             entry = self._labels.get(wire)
             if entry is not None:
-                name, conv = entry
-                params[name] = conv(_unquote(raw_label, wire))
+                name, conv_label = entry
+                # what botocore sends is ASCII, and mostly has nothing to decode
+                text = raw_label if raw_label.isascii() and "%" not in raw_label else _unquote(raw_label, wire)
+                params[name] = text if conv_label is None else conv_label(text)
         query = request.query
         if query and self._query:
             try:
@@ -473,7 +477,7 @@ def _load_json(raw: bytes) -> Any:
         value = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError) as exc:
         raise InvalidInput(f"Could not parse request body into json: {exc}") from None
-    if _SURROGATE_ESCAPE.search(raw):
+    if b"\\u" in raw and _SURROGATE_ESCAPE.search(raw):
         try:
             _find_surrogates(value, "")
         except RecursionError:
@@ -494,8 +498,16 @@ def _dump_json(value: Any) -> bytes:
         return _dumps_ascii(value).encode("ascii")
 
 
+_last_date: tuple[int, str] = (-1, "")
+
+
 def _http_date() -> str:
-    return email.utils.formatdate(usegmt=True)
+    """The ``Date`` header; formatted once per second of the clock, which is read on every call."""
+    global _last_date
+    second = int(time.time())
+    if _last_date[0] != second:
+        _last_date = (second, email.utils.formatdate(second, usegmt=True))
+    return _last_date[1]
 
 
 # ---------------------------------------------------------------------------------------------- errors

@@ -86,7 +86,9 @@ class MockResponse(AWSResponse):
     def __init__(self, url: str, wire: WireResponse) -> None:
         self.url = url
         self.status_code = wire.status
-        self.headers = HeadersDict(wire.headers)
+        headers = self.headers = HeadersDict()
+        for name, value in wire.headers.items():  # HeadersDict(mapping) goes through the slower generic update()
+            headers[name] = value
         self.raw = _Raw(wire.body)
         self._content = wire.body
 

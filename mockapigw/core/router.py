@@ -30,7 +30,8 @@ The rules, in the order they apply:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -51,90 +52,57 @@ class Route(Generic[T]):
 
 
 class _Endpoint(Generic[T]):
-    __slots__ = ("labels", "query", "target")
+    __slots__ = ("greedy", "labels", "query", "target")
 
-    def __init__(self, target: T, labels: tuple[str, ...], query: frozenset[str]) -> None:
+    def __init__(self, target: T, kinds: tuple[int, ...], names: tuple[str, ...], query: frozenset[str]) -> None:
         self.target = target
-        self.labels = labels
         self.query = query
+        places = [index for index, kind in enumerate(kinds) if kind != _LITERAL]
+        pairs = list(zip(names, places, strict=True))
+        # (label name, segment index) of the one-segment labels; (name, first index) of a greedy label
+        self.greedy = pairs.pop() if kinds and kinds[-1] == _GREEDY else None
+        self.labels = tuple(pairs)
 
 
-class _Node(Generic[T]):
-    """One segment position of the templates: literal children, a label child, and what ends here by method."""
+class _Shape(Generic[T]):
+    """Templates alike but for their literal segments: where the literals and labels are, and the greedy label.
 
-    __slots__ = ("endpoints", "greedy", "label", "literals")
+    Looking a path up is then one dict lookup per shape, keyed by the path's segments at the literal places.
+    """
 
-    def __init__(self) -> None:
-        self.literals: dict[str, _Node[T]] = {}
-        self.label: _Node[T] | None = None
-        self.greedy: dict[str, list[_Endpoint[T]]] = {}
-        self.endpoints: dict[str, list[_Endpoint[T]]] = {}
+    __slots__ = ("greedy", "key", "order", "table")
+
+    def __init__(self, kinds: tuple[int, ...]) -> None:
+        self.order = kinds
+        literals = [index for index, kind in enumerate(kinds) if kind == _LITERAL]
+        self.greedy = len(kinds) - 1 if kinds and kinds[-1] == _GREEDY else None
+        # itemgetter builds the key in C: the segment itself for one literal, a tuple for several
+        self.key: Callable[[list[str]], object] = itemgetter(*literals) if literals else _no_literals
+        # key -> method -> endpoints, those needing more query keys first
+        self.table: dict[object, dict[str, list[_Endpoint[T]]]] = {}
+
+    def fits(self, count: int) -> bool:
+        """Whether a path of *count* segments can have this shape."""
+        return count == len(self.order) if self.greedy is None else count > self.greedy
+
+
+def _no_literals(segments: list[str]) -> object:
+    return ()
+
+
+_LITERAL, _LABEL, _GREEDY = 0, 1, 2
+_CACHED_LENGTHS = 64
+_NO_KEYS: frozenset[str] = frozenset()
 
 
 def _split(path: str) -> list[str]:
+    if path[:1] == "/" and "//" not in path and path[-1:] != "/":
+        return path[1:].split("/")
     return [segment for segment in path.split("/") if segment]
 
 
 def _query_keys(query: str) -> frozenset[str]:
     return frozenset(pair.partition("=")[0] for pair in query.split("&") if pair)
-
-
-class Router(Generic[T]):
-    """Method-and-path routing over ``requestUri`` templates, compiled once."""
-
-    def __init__(self, templates: Iterable[tuple[str, str, T]]) -> None:
-        self._root: _Node[T] = _Node()
-        self._wants_query = False
-        for method, request_uri, target in templates:
-            self._add(method, request_uri, target)
-
-    def _add(self, method: str, request_uri: str, target: T) -> None:
-        path, _, query = request_uri.partition("?")
-        keys = _query_keys(query)
-        self._wants_query |= bool(keys)
-        node = self._root
-        labels: list[str] = []
-        segments = _split(path)
-        for index, segment in enumerate(segments):
-            if not (segment.startswith("{") and segment.endswith("}")):
-                node = node.literals.setdefault(segment, _Node())
-                continue
-            name = segment[1:-1]
-            if name.endswith("+"):
-                if index != len(segments) - 1:
-                    raise ValueError(f"a greedy label must end the template: {request_uri!r}")
-                labels.append(name[:-1])
-                _insert(node.greedy.setdefault(method, []), _Endpoint(target, tuple(labels), keys))
-                return
-            labels.append(name)
-            if node.label is None:
-                node.label = _Node()
-            node = node.label
-        _insert(node.endpoints.setdefault(method, []), _Endpoint(target, tuple(labels), keys))
-
-    def match(self, method: str, path: str, query: str = "") -> Route[T] | None:
-        """The route of ``method path?query``, or ``None`` when no template matches both method and path."""
-        segments = _split(path)
-        keys = _query_keys(query) if self._wants_query and query else frozenset()
-        for start in range(len(segments) + 1):
-            values: list[str] = []
-            endpoint = _find(self._root, segments, start, method, keys, values)
-            if endpoint is not None:
-                labels = dict(zip(endpoint.labels, values, strict=True))
-                base_path = "/" + "/".join(segments[:start]) if start else ""
-                return Route(endpoint.target, labels, base_path)
-        return None
-
-    def allows_path(self, path: str) -> bool:
-        """Whether some template matches *path* with some method (then only the method is wrong)."""
-        segments = _split(path)
-        return any(_reaches(self._root, segments, start) for start in range(len(segments) + 1))
-
-
-def _insert(endpoints: list[_Endpoint[T]], endpoint: _Endpoint[T]) -> None:
-    """Keep the endpoints that need more query keys first, so the most specific one is tried first."""
-    endpoints.append(endpoint)
-    endpoints.sort(key=lambda e: -len(e.query))
 
 
 def _pick(endpoints: list[_Endpoint[T]] | None, keys: frozenset[str]) -> _Endpoint[T] | None:
@@ -145,38 +113,88 @@ def _pick(endpoints: list[_Endpoint[T]] | None, keys: frozenset[str]) -> _Endpoi
     return None
 
 
-def _find(
-    node: _Node[T], segments: list[str], index: int, method: str, keys: frozenset[str], values: list[str]
-) -> _Endpoint[T] | None:
-    """Depth-first, literal before label before greedy label; *values* collects the labels on the way."""
-    if index == len(segments):
-        return _pick(node.endpoints.get(method), keys)
-    segment = segments[index]
-    child = node.literals.get(segment)
-    if child is not None:
-        found = _find(child, segments, index + 1, method, keys, values)
-        if found is not None:
-            return found
-    if node.label is not None:
-        values.append(segment)
-        found = _find(node.label, segments, index + 1, method, keys, values)
-        if found is not None:
-            return found
-        values.pop()
-    if node.greedy:
-        endpoint = _pick(node.greedy.get(method), keys)
-        if endpoint is not None:
-            values.append("/".join(segments[index:]))
-            return endpoint
-    return None
+class Router(Generic[T]):
+    """Method-and-path routing over ``requestUri`` templates, compiled once."""
+
+    def __init__(self, templates: Iterable[tuple[str, str, T]]) -> None:
+        shapes: dict[tuple[int, ...], _Shape[T]] = {}
+        self._wants_query = False
+        for method, request_uri, target in templates:
+            path, _, query = request_uri.partition("?")
+            keys = _query_keys(query)
+            self._wants_query |= bool(keys)
+            kinds, segments, labels = _parse_template(path, request_uri)
+            shape = shapes.get(kinds)
+            if shape is None:
+                shape = shapes[kinds] = _Shape(kinds)
+            endpoints = shape.table.setdefault(shape.key(segments), {}).setdefault(method, [])
+            endpoints.append(_Endpoint(target, kinds, labels, keys))
+            endpoints.sort(key=lambda endpoint: -len(endpoint.query))
+        # Literal before label before greedy label, at the first place two shapes differ.
+        self._shapes = sorted(shapes.values(), key=lambda shape: shape.order)
+        self._by_length: dict[int, list[_Shape[T]]] = {}
+
+    def _candidates(self, count: int) -> list[_Shape[T]]:
+        shapes = self._by_length.get(count)
+        if shapes is None:
+            shapes = [shape for shape in self._shapes if shape.fits(count)]
+            if count <= _CACHED_LENGTHS:
+                self._by_length[count] = shapes
+        return shapes
+
+    def _find(self, method: str, tail: list[str], keys: frozenset[str]) -> tuple[_Endpoint[T], list[str]] | None:
+        for shape in self._by_length.get(len(tail)) or self._candidates(len(tail)):
+            by_method = shape.table.get(shape.key(tail))
+            if by_method is not None:
+                endpoint = _pick(by_method.get(method), keys)
+                if endpoint is not None:
+                    return endpoint, tail
+        return None
+
+    def match(self, method: str, path: str, query: str = "") -> Route[T] | None:
+        """The route of ``method path?query``, or ``None`` when no template matches both method and path."""
+        segments = _split(path)
+        keys = _query_keys(query) if self._wants_query and query else _NO_KEYS
+        start = 0
+        found = self._find(method, segments, keys)
+        while found is None and start < len(segments):
+            start += 1
+            found = self._find(method, segments[start:], keys)
+        if found is None:
+            return None
+        endpoint, tail = found
+        labels = {name: tail[index] for name, index in endpoint.labels}
+        if endpoint.greedy is not None:
+            name, index = endpoint.greedy
+            labels[name] = "/".join(tail[index:])
+        return Route(endpoint.target, labels, "/" + "/".join(segments[:start]) if start else "")
+
+    def allows_path(self, path: str) -> bool:
+        """Whether some template matches *path* with some method (then only the method is wrong)."""
+        segments = _split(path)
+        for start in range(len(segments) + 1):
+            tail = segments[start:]
+            if any(shape.key(tail) in shape.table for shape in self._candidates(len(tail))):
+                return True
+        return False
 
 
-def _reaches(node: _Node[T], segments: list[str], index: int) -> bool:
-    if index == len(segments):
-        return bool(node.endpoints)
-    child = node.literals.get(segments[index])
-    if child is not None and _reaches(child, segments, index + 1):
-        return True
-    if node.label is not None and _reaches(node.label, segments, index + 1):
-        return True
-    return bool(node.greedy)
+def _parse_template(path: str, request_uri: str) -> tuple[tuple[int, ...], list[str], tuple[str, ...]]:
+    """A template's shape (the kind of each segment), its segments and its label names."""
+    kinds: list[int] = []
+    labels: list[str] = []
+    segments = [segment for segment in path.split("/") if segment]
+    for index, segment in enumerate(segments):
+        if not (segment.startswith("{") and segment.endswith("}")):
+            kinds.append(_LITERAL)
+            continue
+        name = segment[1:-1]
+        if name.endswith("+"):
+            if index != len(segments) - 1:
+                raise ValueError(f"a greedy label must end the template: {request_uri!r}")
+            kinds.append(_GREEDY)
+            labels.append(name[:-1])
+        else:
+            kinds.append(_LABEL)
+            labels.append(name)
+    return tuple(kinds), segments, tuple(labels)
