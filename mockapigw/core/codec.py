@@ -90,8 +90,11 @@ def _format_timestamp(fmt: str) -> Converter:
 
 
 def _parse_timestamp(value: Any) -> _dt.datetime:
-    if isinstance(value, (int, float)):
-        return _dt.datetime.fromtimestamp(value, _dt.timezone.utc)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return _dt.datetime.fromtimestamp(value, _dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise InvalidInput(f"Invalid timestamp: {value!r}") from None
     text = str(value)
     try:
         return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -248,7 +251,8 @@ def _body_bytes(body: Any) -> bytes:
     if read is not None:
         data = read()
         return _encode_text(data, "the request body") if isinstance(data, str) else bytes(data)
-    return bytes(body)
+    # anything else (a number given as a blob with client validation off) is no HTTP body
+    raise InvalidInput(f"Invalid request body: expected bytes, a string or a file, got {type(body).__name__}")
 
 
 # ---------------------------------------------------------------------------------------------- text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 
 import pytest
 from botocore.model import ServiceModel
@@ -140,11 +141,53 @@ def test_iso_timestamps_in_the_body_are_accepted() -> None:
         ({}, b'{"nodes": {"label": "x"}}', "Member must be a list"),
         ({}, b'{"byKey": ["x"]}', "Member must be a map"),
         ({}, b'{"byKey": {"k": "x"}}', "Expected an object"),
+        ({"x-ratio": "x"}, b"", None),  # not a member: ignored
+        ({}, b'{"when": 1e300}', "Invalid timestamp"),
+        ({}, b'{"when": [1]}', "Invalid timestamp"),
+        ({}, b"[" * 100_000, "Could not parse request body"),
     ],
 )
-def test_bad_values_are_invalid_input(headers: dict[str, str], body: bytes, message: str) -> None:
+def test_bad_values_are_invalid_input(headers: dict[str, str], body: bytes, message: str | None) -> None:
+    if message is None:
+        parse("https://h/things/n/x", headers, body)
+        return
     with pytest.raises(InvalidInput, match=message):
         parse("https://h/things/n/x", headers, body)
+
+
+@pytest.mark.parametrize(
+    ("url", "headers", "body", "where"),
+    [
+        ("https://h/things/n/x", {}, b'{"nodes": [{"label": "\\ud800"}]}', "'nodes.1.member.label'"),
+        ("https://h/things/n/x", {}, b'{"byKey": {"\\udfff": {}}}', "'byKey.key'"),
+        ("https://h/things/n/x", {}, b'{"byKey": {"k": {"children": [{"label": "a\\udc00"}]}}}', "'byKey.k.children.1"),
+        ("https://h/things/n/x", {}, '{"level": 1, "when": "\ud800"}', "the request body"),
+        ("https://h/things/n/x", {"x-since": "\ud800"}, b"", "'x-since'"),
+        ("https://h/things/n/x", {"x-since": b"\xed\xa0\x80"}, b"", "x-since is not valid UTF-8"),
+        ("https://h/things/n/%ED%A0%80", {}, b"", "rest is not valid UTF-8"),
+        ("https://h/things/n\ud800/x", {}, b"", "'name'"),
+        ("https://h/things/n/x?ratio=%FF", {}, b"", "query string is not valid UTF-8"),
+        ("https://h/things/n/x?ratio=\ud800", {}, b"", "'ratio'"),
+        ("https://h/things/n/x", {}, 12345, "expected bytes, a string or a file, got int"),
+    ],
+)
+def test_text_that_cannot_be_encoded_is_refused_wherever_it_is(
+    url: str, headers: dict[str, object], body: object, where: str
+) -> None:
+    with pytest.raises(InvalidInput, match=re.escape(where)):
+        parse(url, headers, body)
+
+
+def test_a_valid_surrogate_pair_escape_is_one_character() -> None:
+    params, _, _ = parse("https://h/things/n/x", {}, b'{"nodes": [{"label": "\\ud83d\\ude00"}]}')
+    assert params["Nodes"] == [{"Label": "\U0001f600"}]
+
+
+def test_a_string_the_state_somehow_holds_unencodable_is_still_answered() -> None:
+    """The input side refuses them; should one get in another way, the answer escapes it instead of failing."""
+    wire = PUT_DOC.respond({"Doc": {"Label": "a\ud800"}}, "rid")
+    assert wire.body == b'{"label":"a\\ud800"}'
+    assert json.loads(wire.body) == {"label": "a\ud800"}
 
 
 def test_a_path_that_matches_no_template_is_not_routed() -> None:
