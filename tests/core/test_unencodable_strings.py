@@ -19,6 +19,7 @@ from hostile import (
     OPERATIONS,
     Watcher,
     any_text,
+    base_params,
     clients,
     input_shape,
     label_names,
@@ -70,6 +71,28 @@ def _params(data: st.DataObject, service: str, operation: str, known: dict[str, 
 def _client(validation: bool, service: str) -> Any:
     v2, management = CLIENTS[validation]
     return v2 if service == "apigatewayv2" else management
+
+
+@VALIDATION
+def test_a_lone_surrogate_in_every_string_member_of_every_operation_is_refused(validation: bool) -> None:
+    """Every member, one by one, the rest of the input plain and naming resources that exist."""
+    with mock_apigateway() as gw:
+        known = populate(gw, CLIENTS[True][0])
+        before = snapshot(lambda: read_state(CLIENTS[True][0]))
+        watcher = Watcher(gw)
+        endings: dict[str, list[str]] = {}
+        try:
+            for service, operation, path in STRING_PATHS:
+                shape = input_shape(service, operation)
+                params = with_value(base_params(service, operation, known), shape, path, "a\udfffb")
+                ending = watcher.call(_client(validation, service), service, operation, params)
+                endings.setdefault(ending, []).append(f"{operation}.{'.'.join(path)}")
+        finally:
+            watcher.close()
+        assert snapshot(lambda: read_state(CLIENTS[True][0])) == before
+    refused = {"BadRequestException", FRONT_END, "client-side UnicodeEncodeError", "client-side ParamValidationError"}
+    assert set(endings) <= refused, {ending: where for ending, where in endings.items() if ending not in refused}
+    assert len(endings["BadRequestException"]) > 200
 
 
 @VALIDATION
