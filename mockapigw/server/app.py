@@ -14,6 +14,7 @@ sockets into calls. Every call into the mock runs on a worker thread, so a slow 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,9 +23,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aiohttp import WSMsgType, web
 
 from ..core.codec import WireResponse
+from ..core.hints import mark_no_caller
 from ..management.connections import CLOSED, Connection
 from ..runtime.endpoints import Address, ConnectionsTarget
-from ..runtime.lambdas import mark_no_caller
 from ..runtime.websocket import MAX_MESSAGE_BYTES, ConnectionRejected
 from .bridge import SocketTransport
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from ..mock import MockApiGateway
 
 T = TypeVar("T")
+_log = logging.getLogger("mockapigw.server")
 
 # The region of a SigV4-signed request: the third part of the credential scope (key/date/region/service/...).
 _CREDENTIAL_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
@@ -173,7 +175,8 @@ class Gateway:
         try:
             connection = await self._run(connect)
         except ConnectionRejected as rejected:
-            # API Gateway refuses the upgrade with an HTTP status; the socket is never opened.
+            # API Gateway refuses the upgrade with an HTTP status; the socket is never opened. Say why in the log.
+            _log.warning("WebSocket handshake to %s%s refused: %s", address.host, address.path, rejected)
             return web.Response(status=rejected.status_code, text=rejected.body, content_type="application/json")
         protocols = (connection.subprotocol,) if connection.subprotocol else ()
         socket = web.WebSocketResponse(protocols=protocols, autoping=False, max_msg_size=MAX_MESSAGE_BYTES)
