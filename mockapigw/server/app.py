@@ -136,9 +136,7 @@ class Gateway:
         peer = request.remote or "127.0.0.1"
         runtime = self.gw.http
         method = request.method
-        answer = await self._run(
-            lambda: runtime.handle(method, url, headers, body, address=address, source_ip=peer)
-        )
+        answer = await self._run(lambda: runtime.handle(method, url, headers, body, address=address, source_ip=peer))
         if answer is None:
             return web.Response(status=404, text='{"message":"Not Found"}', content_type="application/json")
         response = web.Response(status=answer.status, body=answer.body)

@@ -173,8 +173,13 @@ def test_authorizer_refusal_is_the_handshake_status(apigw: MockApiGateway, serve
             "principalId": "user",
             "policyDocument": {
                 "Version": "2012-10-17",
-                "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow" if allowed else "Deny",
-                               "Resource": event["methodArn"]}],
+                "Statement": [
+                    {
+                        "Action": "execute-api:Invoke",
+                        "Effect": "Allow" if allowed else "Deny",
+                        "Resource": event["methodArn"],
+                    }
+                ],
             },
         }
 
@@ -191,7 +196,9 @@ def test_authorizer_refusal_is_the_handshake_status(apigw: MockApiGateway, serve
     )
     connect_route = next(r for r in chat.v2.get_routes(ApiId=chat.api_id)["Items"] if r["RouteKey"] == "$connect")
     chat.v2.update_route(
-        ApiId=chat.api_id, RouteId=connect_route["RouteId"], AuthorizationType="CUSTOM",
+        ApiId=chat.api_id,
+        RouteId=connect_route["RouteId"],
+        AuthorizationType="CUSTOM",
         AuthorizerId=authorizer["AuthorizerId"],
     )
     chat.deploy()
