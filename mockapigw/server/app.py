@@ -183,12 +183,12 @@ class Gateway:
         pump = asyncio.create_task(transport.pump(socket))
         inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
         worker = asyncio.create_task(self._deliver(connection, inbox))
+        code = 1006  # abnormal closure, unless the socket closes with a code
         try:
-            await self._read_frames(socket, connection, inbox)
+            code = await self._read_frames(socket, connection, inbox)
         finally:
             await inbox.put(None)
             await worker
-            code = socket.close_code or 1006
             await self._run(lambda: websockets.close(connection, code, ""))  # $disconnect, once
             transport.close(code, "")
             await pump
@@ -198,7 +198,8 @@ class Gateway:
 
     async def _read_frames(
         self, socket: web.WebSocketResponse, connection: Connection, inbox: asyncio.Queue[str | bytes | None]
-    ) -> None:
+    ) -> int:
+        """Queue the socket's messages for the runtime until it closes; its close code."""
         websockets = self.gw.websockets
         async for message in socket:
             if message.type == WSMsgType.TEXT:
@@ -209,7 +210,11 @@ class Gateway:
                 await socket.pong(message.data)
                 await self._run(lambda: websockets.ping(connection) if connection.state != CLOSED else None)
             elif message.type == WSMsgType.ERROR:
-                break
+                # A protocol error or an oversized message: close with its code (1002, 1007, 1009...).
+                code = int(getattr(message.data, "code", 1006))
+                await socket.close(code=code)
+                return code
+        return socket.close_code or 1006
 
     async def _deliver(self, connection: Connection, inbox: asyncio.Queue[str | bytes | None]) -> None:
         """Hand a connection's messages to the runtime one at a time, in the order they came."""

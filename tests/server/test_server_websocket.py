@@ -14,7 +14,7 @@ import time_machine
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from mockapigw import MockApiGateway
+from mockapigw import MockApiGateway, MockApiGatewayWarning
 from mockapigw.server import Server
 
 WAIT = 10  # seconds a test waits for something that should happen at once; never a timing assertion
@@ -330,3 +330,38 @@ def test_host_form_and_malformed_upgrade(server: Server, chat: Any) -> None:
         assert raw.recv(100).startswith(b"HTTP/1.1 400")
     with open_socket(server, chat.api_id) as client:  # still serving
         client.close()
+
+
+def test_malformed_frame_closes_that_socket_only(server: Server, chat: Any) -> None:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as raw:
+        raw.sendall(
+            f"GET /_aws/execute-api/{chat.api_id}/prod HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n".encode()
+        )
+        assert raw.recv(12) == b"HTTP/1.1 101"
+        raw.sendall(b"\xf1\x80\x00\x00\x00\x00")  # reserved bits set, no extension agreed: a protocol error
+        wait_for(lambda: chat.of_type("DISCONNECT"))
+    assert chat.of_type("DISCONNECT")[0]["requestContext"]["disconnectStatusCode"] == 1002
+    with open_socket(server, chat.api_id) as client:  # still serving
+        client.close()
+
+
+def test_stopping_the_mock_stops_its_server(chat: Any) -> None:
+    gw = chat.gw
+    served = gw.serve()
+    with open_socket(served, chat.api_id) as client:
+        gw.stop()
+        try:
+            assert closed_code(client) == 1001
+        finally:
+            gw.start()  # the fixture stops it again
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", served.port), timeout=WAIT).close()
+
+
+def test_binding_another_host_warns(apigw: MockApiGateway) -> None:
+    with pytest.warns(MockApiGatewayWarning, match="reachable from other machines"):
+        served = apigw.serve(host="0.0.0.0")
+    with served:
+        assert served.url.startswith("http://0.0.0.0:")
