@@ -177,3 +177,45 @@ def test_state_is_per_account_and_region() -> None:
         assert [api["Name"] for api in backend.apis] == ["a"]
         assert len(gw.apigatewayv2.backends("999999999999", "us-east-1").apis) == 0
         assert len(list(gw.apigatewayv2.backends)) == 2
+
+
+def test_stop_leaves_a_later_responses_mock_working() -> None:
+    import requests
+    import requests.adapters
+    import responses
+
+    original = requests.adapters.HTTPAdapter.send
+    gw = mock_apigateway().start()
+    user = responses.RequestsMock()
+    user.start()
+    user.add(responses.GET, "http://service.invalid/x", body="from responses")
+    gw.stop()
+    assert requests.get("http://service.invalid/x").text == "from responses"
+    user.stop()
+    user.reset()
+    assert requests.adapters.HTTPAdapter.send is not original  # ours stays in the chain as a pass-through
+    with mock_apigateway():
+        pass
+
+
+def test_inherited_static_and_class_test_methods_are_wrapped() -> None:
+    def active() -> bool:
+        return boto3.client("apigatewayv2", region_name="us-east-1").get_apis()["Items"] == []
+
+    class Base:
+        def test_inherited(self) -> bool:
+            return active()
+
+    @mock_apigateway
+    class Suite(Base):
+        @staticmethod
+        def test_static() -> bool:
+            return active()
+
+        @classmethod
+        def test_class(cls) -> bool:
+            return active()
+
+    assert Suite().test_inherited() is True
+    assert Suite.test_static() is True
+    assert Suite.test_class() is True
