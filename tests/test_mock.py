@@ -181,10 +181,8 @@ def test_state_is_per_account_and_region() -> None:
 
 def test_stop_leaves_a_later_responses_mock_working() -> None:
     import requests
-    import requests.adapters
     import responses
 
-    original = requests.adapters.HTTPAdapter.send
     gw = mock_apigateway().start()
     user = responses.RequestsMock()
     user.start()
@@ -193,8 +191,7 @@ def test_stop_leaves_a_later_responses_mock_working() -> None:
     assert requests.get("http://service.invalid/x").text == "from responses"
     user.stop()
     user.reset()
-    assert requests.adapters.HTTPAdapter.send is not original  # ours stays in the chain as a pass-through
-    with mock_apigateway():
+    with mock_apigateway():  # and a later mock starts and stops cleanly
         pass
 
 
