@@ -25,7 +25,7 @@ def test_two_way_route_sends_the_same_body_back(ws: WsApi) -> None:
 
 
 def test_route_response_selection_expression_alone_is_one_way(ws: WsApi) -> None:
-    # AWS passes the backend's response on only through a route response (docs/reference/aws-behaviour.md).
+    # AWS passes the backend's response on only through a route response (docs/reference/aws-behaviour.md §5.1).
     ws.route("half", RouteResponseSelectionExpression="$default")
     ws.replies["half"] = REPLY
     client = ws.gw.connect(ws.api_id, "prod")
