@@ -11,6 +11,8 @@ from types import ModuleType
 
 import pytest
 
+import mockapigw
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 MARKDOWN_FILES = [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]
@@ -282,3 +284,22 @@ def test_readme_and_docs_agree_with_the_package_on_python_versions() -> None:
 def test_home_page_shows_the_install_command() -> None:
     home = (DOCS / "index.md").read_text(encoding="utf-8")
     assert re.search(r"```sh\n(?:[^`]*\n)?python -m pip install -e \.\n", home)
+
+
+def test_citations_of_the_aws_behaviour_page_name_existing_sections() -> None:
+    page = (DOCS / "reference" / "aws-behaviour.md").read_text(encoding="utf-8")
+    sections = set(re.findall(r"^#+ §([\d.]+) .*\{ #s\1 \}$", page, flags=re.MULTILINE))
+    assert {"1", "3.3", "5.1", "9.4"} <= sections
+    cited = {
+        (path.name, number)
+        for folder in (Path(mockapigw.__file__).parent, ROOT / "tests", ROOT / "docs", ROOT / "examples")
+        for path in folder.rglob("*.py")
+        for number in re.findall(r"aws-behaviour\.md §([\d.]*\d)", path.read_text(encoding="utf-8"))
+    }
+    cited |= {
+        (path.name, number)
+        for path in MARKDOWN_FILES
+        for number in re.findall(r"aws-behaviour\.md#s([\d.]*\d)", path.read_text(encoding="utf-8"))
+    }
+    assert cited, "nothing cites the page: the check would pass vacuously"
+    assert {(name, number) for name, number in cited if number not in sections} == set()
