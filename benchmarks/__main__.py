@@ -34,6 +34,7 @@ QUICK_SCALE = runner.ScaleSettings(
     batches=2,
     warmup=5,
     shared=True,
+    import_size=500_000,
 )
 
 
@@ -93,6 +94,8 @@ def parse(argv: list[str] | None) -> Options:
         batches=scale.batches,
         warmup=scale.warmup,
         shared=scale.shared,
+        import_size=scale.import_size,
+        import_passes=scale.import_passes,
     )
     return Options(settings, scale, not args.scaling_only, not args.no_scaling, args.json)
 

@@ -18,7 +18,7 @@ from . import (
     TARGET_SCALING_RATIO,
     TARGET_START_STOP_US,
 )
-from .runner import Results, ScaleResults, ScaleSettings, Settings
+from .runner import Results, ScaleOutcome, ScaleResults, ScaleSettings, Settings
 
 NOT_MEASURED = "n/a (not implemented yet)"
 # The sizes of a full run's scaling cases (--quick measures smaller ones, and says so).
@@ -34,6 +34,7 @@ ROUND_TRIP_ROWS = {
     "send_receive": "client.send + Lambda handler (two-way $default route) + client.receive",
     "http_requests": "requests.get to an HTTP API's invoke URL + Lambda handler (payload 2.0)",
     "http_invoke": "gw.invoke to the same URL + Lambda handler, without requests",
+    "lambda_invocation": "one Lambda invocation alone: context, environment, serialization, gw.invocations record",
 }
 
 
@@ -122,7 +123,25 @@ def scaling_tables(scaling: ScaleResults, settings: ScaleSettings) -> str:
     rows = [["WebSocket round trip (mockapigw)", "µs per operation"]]
     rows += [[label, _us(_ns_to_us(trip.median_ns(figure)))] for figure, label in ROUND_TRIP_ROWS.items()]
     parts.append(_markdown(rows))
+    imports = scaling.get(("openapi_import", "mockapigw", 0))
+    if imports is not None:
+        parts.append(import_table(imports))
     return "\n\n".join(parts)
+
+
+def import_table(outcome: ScaleOutcome) -> str:
+    """The OpenAPI import case: milliseconds per ImportApi of each document."""
+    info = outcome.info
+    labels = {
+        "json": f"import_api, {info.get('json_bytes', 0) / 1e6:.1f} MB JSON document ({info.get('routes', 0)} routes)",
+        "yaml": f"import_api, the same document as {info.get('yaml_bytes', 0) / 1e6:.1f} MB of YAML",
+        "alias_bomb": f"import_api, {info.get('alias_bomb_bytes', 0)}-byte YAML alias bomb (refused)",
+    }
+    rows = [["OpenAPI import (mockapigw)", "ms per import"]]
+    for figure, label in labels.items():
+        value = outcome.median_ns(figure)
+        rows.append([label, NOT_MEASURED if value is None else f"{value / 1e6:,.1f}"])
+    return _markdown(rows)
 
 
 def _ns_to_us(value: float | None) -> float | None:

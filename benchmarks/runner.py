@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import CASES, SCALE_CASES, SCALE_SUBJECTS, SIZED_CASES, SUBJECTS
+from . import CASES, IMPORT_SIZE, SCALE_CASES, SCALE_SUBJECTS, SIZED_CASES, SUBJECTS
 from .timing import median
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +62,8 @@ class ScaleSettings:
     batches: int
     warmup: int
     shared: bool = False
+    import_size: int = IMPORT_SIZE  # bytes of the OpenAPI import case's JSON document
+    import_passes: int = 1  # per process; each scaling round is a process
 
     def passes(self, case: str, size: int) -> int:
         """Timed passes per process of a sized case at *size*."""
@@ -131,7 +133,7 @@ def run_scaling(settings: ScaleSettings, progress: Callable[[str], None]) -> Sca
             subject = group[0][1]
             names = ", ".join(f"{case}{f' N={size:,}' if size else ''}" for case, _, size in group)
             progress(f"scaling round {round_index + 1}/{settings.rounds}: {subject} {names}")
-            specs = [f"{case}:{size}:{settings.passes(case, size) if size else 1}" for case, _, size in group]
+            specs = [_spec(settings, case, size) for case, _, size in group]
             output = _python(
                 "benchmarks.worker",
                 subject,
@@ -143,6 +145,13 @@ def run_scaling(settings: ScaleSettings, progress: Callable[[str], None]) -> Sca
             for job, line in zip(group, output.strip().splitlines()[-len(group) :], strict=True):
                 _record(results[job], json.loads(line))
     return results
+
+
+def _spec(settings: ScaleSettings, case: str, size: int) -> str:
+    """A worker's scaling job: ``CASE:SIZE:PASSES``."""
+    if case == "openapi_import":
+        return f"{case}:{settings.import_size}:{settings.import_passes}"
+    return f"{case}:{size}:{settings.passes(case, size) if size else 1}"
 
 
 def _record(outcome: ScaleOutcome, answer: dict[str, Any]) -> None:

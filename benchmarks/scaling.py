@@ -19,6 +19,8 @@ from typing import Any
 
 import requests
 
+from mockapigw.runtime.lambdas import CallSite, invoke
+
 from . import PAGE_SIZE
 from .cases import DATA
 from .subjects import FUNCTION_ARN, STAGE, Mockapigw, Subject
@@ -109,12 +111,21 @@ def round_trip(subject: Subject, calls: int, batches: int, warmup: int) -> tuple
 
     if through_requests(0) != b"pong" or through_invoke(0) != b"pong":
         raise RuntimeError("the HTTP API's handler did not answer")
+    site = CallSite("integration", "HTTP", "bench", "$default", "us-east-1", gw.account_id)
+    event = {"version": "2.0", "rawPath": "/ping", "requestContext": {"http": {"method": "GET"}}}
+
+    def invocation(i: int) -> object:
+        # One Lambda call as the runtimes make it: context, environment, serialization and the record in
+        # gw.invocations (which keeps growing over the run, so its cost must stay flat).
+        return invoke(gw.lambdas, FUNCTION_ARN, event, 29000, site).payload
+
     figures = {
         "connect": measure(lambda i: gw.connect(plain, STAGE), 0, warmup, batches, calls),
         "connect_lambda": measure(lambda i: gw.connect(guarded, STAGE), 0, warmup, batches, calls),
         "send_receive": measure(exchange, 1, warmup, batches, calls),
         "http_requests": measure(through_requests, 1, warmup, batches, calls),
         "http_invoke": measure(through_invoke, 1, warmup, batches, calls),
+        "lambda_invocation": measure(invocation, 1, warmup, batches, calls),
     }
     return figures, {}
 

@@ -16,7 +16,7 @@ import json
 import sys
 from typing import Any
 
-from . import CASES, SCALE_CASES, SUBJECTS, canned, scaling, subjects
+from . import CASES, SCALE_CASES, SUBJECTS, canned, imports, scaling, subjects
 from .cases import CALLS
 from .timing import measure
 
@@ -52,6 +52,8 @@ def run_scaling(
             figures, info = scaling.paginate_routes(subject, size, passes)
         elif case == "broadcast":
             figures, info = scaling.broadcast(subject, size, passes, warmup)
+        elif case == "openapi_import":
+            figures, info = imports.openapi_import(subject, size, passes)
         else:
             figures, info = scaling.round_trip(subject, calls, batches, warmup)
     except NotImplementedError as missing:

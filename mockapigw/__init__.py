@@ -4,7 +4,7 @@ from .core.errors import UnsupportedOperation
 from .mock import DEFAULT_ACCOUNT_ID, MockApiGateway, mock_apigateway
 from .runtime.alerts import MockApiGatewayWarning
 from .runtime.http import InvokeResponse
-from .runtime.lambdas import LambdaContext
+from .runtime.lambdas import Invocation, LambdaContext, LambdaNotRegistered, LambdaResultError
 from .runtime.websocket import ConnectionClosed, ConnectionRejected, WebSocketClient
 
 __version__ = "0.1.0"
@@ -13,8 +13,11 @@ __all__ = [
     "DEFAULT_ACCOUNT_ID",
     "ConnectionClosed",
     "ConnectionRejected",
+    "Invocation",
     "InvokeResponse",
     "LambdaContext",
+    "LambdaNotRegistered",
+    "LambdaResultError",
     "MockApiGateway",
     "MockApiGatewayWarning",
     "UnsupportedOperation",

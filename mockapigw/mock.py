@@ -20,8 +20,9 @@ from .core.interception import Interceptor
 from .management.backend import ManagementBackend
 from .management.connections import ConnectionRegistry
 from .management.service import ManagementService
-from .runtime.http import HttpRuntime, InvokeResponse
-from .runtime.lambdas import Handler, LambdaRegistry
+from .runtime.endpoints import Endpoints
+from .runtime.http import HttpRuntime, InvokeResponse, check_header
+from .runtime.lambdas import Handler, Invocation, LambdaRegistry
 from .runtime.requests_hook import RequestsRouter
 from .runtime.websocket import DEFAULT_SOURCE_IP, DEFAULT_USER_AGENT, WebSocketClient, WebSocketRuntime
 
@@ -45,22 +46,28 @@ class MockApiGateway:
     object) only counts; the matching stop counts down.
     """
 
-    def __init__(self, *, account_id: str | None = None) -> None:
+    def __init__(self, *, account_id: str | None = None, raise_handler_errors: bool = True) -> None:
         account = account_id or os.environ.get(ACCOUNT_ENV) or DEFAULT_ACCOUNT_ID
         if not _ACCOUNT.match(account):
             raise ValueError(f"account_id must be 12 digits, got {account!r}")
         self.account_id = account
+        # True: a handler's exception propagates to the test from the call that ran it; False: AWS's answer.
+        self.raise_handler_errors = raise_handler_errors
         self._depth = 0
         self._lock = threading.Lock()
         self._reset()
 
     def _reset(self) -> None:
         self.apigatewayv2 = ApiGatewayV2Service()
-        self.lambdas = LambdaRegistry()
+        self.lambdas = LambdaRegistry(raise_errors=self.raise_handler_errors)
         connections = ConnectionRegistry()
-        self.websockets = WebSocketRuntime(self.apigatewayv2, self.lambdas, self.account_id, connections)
-        self.http = HttpRuntime(self.apigatewayv2, self.lambdas, self.account_id)
-        self.management = ManagementService(ManagementBackend(self.apigatewayv2, connections, self.account_id))
+        # The front door: the one place that says which API, stage and deployment a request reaches.
+        self.endpoints = Endpoints(self.apigatewayv2, self.account_id, lambda: self.active)
+        self.websockets = WebSocketRuntime(self.endpoints, self.lambdas, self.account_id, connections)
+        self.http = HttpRuntime(self.endpoints, self.lambdas, self.account_id)
+        # @connections closes connections through their lifecycle's owner, the WebSocket runtime (explicitly).
+        backend = ManagementBackend(connections, lifecycle=self.websockets)
+        self.management = ManagementService(backend, self.endpoints.connections_target)
         self._dispatcher = Dispatcher(
             {"apigatewayv2": self.apigatewayv2, "apigatewaymanagementapi": self.management}, self.account_id
         )
@@ -110,6 +117,11 @@ class MockApiGateway:
         """
         self.lambdas.register(name_or_arn, handler)
 
+    @property
+    def invocations(self) -> list[Invocation]:
+        """Every Lambda invocation (integrations and authorizers, both runtimes) since the start, oldest first."""
+        return list(self.lambdas.invocations)
+
     def connect(
         self,
         api_id: str,
@@ -138,6 +150,8 @@ class MockApiGateway:
         """Send a request to an HTTP API's invoke URL without ``requests``; AWS's 404 if no API serves it."""
         raw = body.encode("utf-8") if isinstance(body, str) else (body or b"")
         pairs = [(k, v) for k, v in (headers or {}).items()]
+        for name, value in pairs:
+            check_header(name, value)  # what requests and http.client refuse too
         answer = self.http.handle(method, url, pairs, raw)
         if answer is None:
             raise ValueError(f"{url} is not an invoke URL of an HTTP API (or mapped custom domain) of this mock")
@@ -180,7 +194,10 @@ class MockApiGateway:
     def __call__(self, target: F) -> F: ...
 
     def __call__(self, target: Any) -> Any:
-        """Decorate a function, coroutine function, class or ``unittest.TestCase``."""
+        """Decorate a function, coroutine function, class or ``unittest.TestCase``.
+
+        A decorated class gets the attribute ``apigw``: this mock, so its tests can call ``self.apigw.connect``.
+        """
         if isinstance(target, type):
             return self._decorate_class(target)
         if inspect.iscoroutinefunction(target):
@@ -202,6 +219,8 @@ class MockApiGateway:
         return wrapper
 
     def _decorate_class(self, cls: C) -> C:
+        # The tests reach their mock as ``self.apigw``, the fixture's name (also in setUp and in inherited tests).
+        setattr(cls, "apigw", self)  # noqa: B010 - C has no such attribute for mypy
         if issubclass(cls, unittest.TestCase):
             # setUp, the test and tearDown all run inside the mock; the cleanup stops it even if setUp fails.
             original_setup = cls.setUp
@@ -235,16 +254,16 @@ def mock_apigateway(target: F, /) -> F: ...
 
 
 @overload
-def mock_apigateway(*, account_id: str | None = None) -> MockApiGateway: ...
+def mock_apigateway(*, account_id: str | None = None, raise_handler_errors: bool = True) -> MockApiGateway: ...
 
 
-def mock_apigateway(target: Any = None, /, *, account_id: str | None = None) -> Any:
+def mock_apigateway(target: Any = None, /, *, account_id: str | None = None, raise_handler_errors: bool = True) -> Any:
     """Mock API Gateway V2 and the @connections API.
 
     Use as ``@mock_apigateway``, ``@mock_apigateway()``, ``with mock_apigateway() as gw``,
     ``async with mock_apigateway() as gw`` or ``gw = mock_apigateway(); gw.start() ... gw.stop()``.
     """
-    mock = MockApiGateway(account_id=account_id)
+    mock = MockApiGateway(account_id=account_id, raise_handler_errors=raise_handler_errors)
     if target is None:
         return mock
     return mock(target)

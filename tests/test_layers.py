@@ -164,11 +164,6 @@ def test_layer_rule_holds(rule: Rule) -> None:
 HOST_FORMS = re.compile(r"execute-api|amazonaws\.com")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="broken today: management/backend.py (ManagementBackend.target, _EXECUTE_API_HOST) parses execute-api "
-    "host names; issue 10 moves that into the front door. Remove this mark when it passes.",
-)
 def test_management_matches_no_host_names() -> None:
     found = [
         f"{module.path.name}:{line} {text!r}"

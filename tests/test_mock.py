@@ -179,10 +179,116 @@ def test_state_is_per_account_and_region() -> None:
         assert len(list(gw.apigatewayv2.backends)) == 2
 
 
+# ---------------------------------------------------------------------------------------------- self.apigw
+
+FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:echo"
+
+
+def _run(case: type[unittest.TestCase]) -> unittest.TestResult:
+    with open("/dev/null", "w") as devnull:
+        return unittest.TextTestRunner(stream=devnull, verbosity=0).run(
+            unittest.defaultTestLoader.loadTestsFromTestCase(case)
+        )
+
+
+def test_a_decorated_testcase_reaches_its_mock_as_self_apigw() -> None:
+    seen: list[MockApiGateway] = []
+
+    @mock_apigateway
+    class Case(unittest.TestCase):
+        apigw: MockApiGateway
+
+        def setUp(self) -> None:
+            assert self.apigw.active  # already started in setUp
+            self.apigw.register_lambda(FUNCTION, lambda event, context: {"statusCode": 200})
+            v2 = boto3.client("apigatewayv2", region_name="us-east-1")
+            api = v2.create_api(Name="ws", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.a")
+            target = v2.create_integration(ApiId=api["ApiId"], IntegrationType="AWS_PROXY", IntegrationUri=FUNCTION)
+            v2.create_route(ApiId=api["ApiId"], RouteKey="$connect", Target=f"integrations/{target['IntegrationId']}")
+            v2.create_stage(ApiId=api["ApiId"], StageName="prod")
+            v2.create_deployment(ApiId=api["ApiId"], StageName="prod")
+            self.api_id = api["ApiId"]
+
+        def test_connect(self) -> None:
+            seen.append(self.apigw)
+            assert self.apigw.connect(self.api_id, "prod").connected
+
+        def test_state_is_the_mock_of_this_test(self) -> None:
+            seen.append(self.apigw)
+            backend = self.apigw.apigatewayv2.backends(self.apigw.account_id, "us-east-1")
+            assert [api.api_id for api in backend.apis] == [self.api_id]
+
+    result = _run(Case)
+    assert result.wasSuccessful(), result.failures + result.errors
+    assert len(seen) == 2 and seen[0] is seen[1] and isinstance(seen[0], MockApiGateway)
+    assert not seen[0].active and not _hooked()
+
+
+def test_a_decorated_test_class_reaches_its_mock_as_self_apigw() -> None:
+    mock = mock_apigateway()
+
+    @mock
+    class TestSuite:
+        apigw: MockApiGateway
+
+        def test_one(self) -> MockApiGateway:
+            assert self.apigw.active and _count_apis() == 0
+            boto3.client("apigatewayv2", region_name="us-east-1").create_api(Name="a", ProtocolType="HTTP")
+            return self.apigw
+
+    assert TestSuite().test_one() is mock
+    assert TestSuite().test_one() is mock  # a fresh state each time
+    assert not mock.active
+
+
+def test_inherited_tests_reach_the_mock_of_the_decorated_class() -> None:
+    class Base(unittest.TestCase):
+        apigw: MockApiGateway
+
+        def test_inherited(self) -> None:
+            assert self.apigw.active
+            url = "https://abcdef1234.execute-api.us-east-1.amazonaws.com/x"
+            assert self.apigw.invoke("GET", url).status_code == 403  # no such API: answered, not sent
+
+    @mock_apigateway
+    class Case(Base):
+        pass
+
+    @mock_apigateway
+    class DecoratedBase(unittest.TestCase):
+        apigw: MockApiGateway
+
+        def test_from_the_decorated_base(self) -> None:
+            assert self.apigw.active and self.apigw is DecoratedBase.apigw
+
+    class Child(DecoratedBase):
+        pass
+
+    class PlainBase:
+        apigw: MockApiGateway
+
+        def test_plain(self) -> bool:
+            return self.apigw.active
+
+    @mock_apigateway
+    class PlainChild(PlainBase):
+        pass
+
+    for case in (Case, Child):
+        result = _run(case)
+        assert result.wasSuccessful(), result.failures + result.errors
+        assert result.testsRun == 1
+    assert PlainChild().test_plain() is True
+    assert not hasattr(Base, "apigw") and not hasattr(PlainBase, "apigw")  # bases are untouched
+    assert not _hooked()
+
+
 def test_stop_leaves_a_later_responses_mock_working() -> None:
     import requests
+    import requests.adapters
     import responses
 
+    original = requests.adapters.HTTPAdapter.send
     gw = mock_apigateway().start()
     user = responses.RequestsMock()
     user.start()
@@ -191,7 +297,8 @@ def test_stop_leaves_a_later_responses_mock_working() -> None:
     assert requests.get("http://service.invalid/x").text == "from responses"
     user.stop()
     user.reset()
-    with mock_apigateway():  # and a later mock starts and stops cleanly
+    assert requests.adapters.HTTPAdapter.send is original  # everyone has stopped: requests is as it was
+    with mock_apigateway():
         pass
 
 

@@ -76,9 +76,8 @@ def create_orders_api() -> str:
             AuthorizerId=authorizer["AuthorizerId"],
             **({"AuthorizationScopes": scopes} if scopes else {}),
         )
-    # AutoDeploy redeploys after later changes; creating the stage deploys nothing, so deploy once now.
+    # Created last, as Serverless Framework and SST may leave it: an AutoDeploy stage is deployed at once.
     v2.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
-    v2.create_deployment(ApiId=api_id, StageName="$default", Description="first deployment")
     return str(api["ApiEndpoint"])
 
 

@@ -59,8 +59,7 @@ class Orders:
 
 @pytest.fixture
 def orders(idp: IdentityProvider) -> Iterator[Orders]:
-    # moto first: mock_aws also patches requests (with responses), and started inside mockapigw it would
-    # answer the invoke URLs itself, with its own 404.
+    # Either order works: mockapigw answers the invoke URLs whichever of the two started first.
     with mock_aws(), mock_apigateway() as gw:
         create_table()
         url = create_orders_api()

@@ -9,9 +9,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from .apis import Api
-from .exceptions import BadRequestException, ConflictException
+from .exceptions import BadRequestException, ConflictException, NotFoundException
 from .part import BackendPart
-from .records import HTTP, WEBSOCKET, Record, check_quota, new_id, not_found, page_of, pick, reject_other_protocol
+from .records import (
+    HTTP,
+    STAGE_NOT_FOUND,
+    WEBSOCKET,
+    Record,
+    check_quota,
+    drop_other_protocol,
+    new_id,
+    not_found,
+    page_of,
+    pick,
+)
 
 REQUEST = "REQUEST"
 JWT = "JWT"
@@ -21,13 +32,11 @@ AUDIENCES_PER_AUTHORIZER = 50  # aws-facts §4 (HTTP API quotas)
 DEFAULT_RESULT_TTL = 300
 PAYLOAD_FORMAT_VERSIONS = ("1.0", "2.0")
 
-# Members the model documents as "Supported only for HTTP APIs".
-_HTTP_ONLY = (
-    "JwtConfiguration",
-    "AuthorizerResultTtlInSeconds",
-    "EnableSimpleResponses",
-    "AuthorizerPayloadFormatVersion",
-)
+# Members the model documents as "Supported only for HTTP APIs" that AWS refuses on WebSocket APIs, with its text
+# (aws-facts §9.3: observed for the TTL, the same pattern for the other two).
+_REFUSED_ON_WEBSOCKET = ("AuthorizerResultTtlInSeconds", "AuthorizerPayloadFormatVersion", "EnableSimpleResponses")
+# The other "Supported only for HTTP APIs" member: no rejection is known, so it is accepted and ignored.
+_HTTP_ONLY = ("JwtConfiguration",)
 # Members that only make sense for a Lambda (REQUEST) authorizer, and the one for JWT authorizers.
 _REQUEST_ONLY = (
     "AuthorizerUri",
@@ -87,16 +96,9 @@ class CacheReset:
     generation: int
 
 
-_RESETS_ATTRIBUTE = "authorizer_cache_resets"
-
-
 def cache_resets(api: Api) -> dict[str, CacheReset]:
     """The ResetAuthorizersCache calls per stage name of *api* (the runtime's authorizer cache reads these)."""
-    resets: dict[str, CacheReset] | None = getattr(api, _RESETS_ATTRIBUTE, None)
-    if resets is None:
-        resets = {}
-        setattr(api, _RESETS_ATTRIBUTE, resets)  # kept on the Api so it goes with it when the API is deleted
-    return resets
+    return api.authorizer_cache_resets
 
 
 def authorizer_cache_reset(api: Api, stage_name: str) -> CacheReset | None:
@@ -177,13 +179,22 @@ def _check_request(protocol: str, fields: Mapping[str, Any]) -> None:
         return
     version = fields.get("AuthorizerPayloadFormatVersion")
     if version is None:
-        raise BadRequestException("AuthorizerPayloadFormatVersion is required for HTTP API Lambda authorizers.")
+        raise BadRequestException("AuthorizerPayloadFormatVersion is a required parameter for REQUEST authorizer")
     if version not in PAYLOAD_FORMAT_VERSIONS:
         raise BadRequestException(
             f"Invalid AuthorizerPayloadFormatVersion {version!r}. Supported values are 1.0 and 2.0."
         )
     if fields.get("EnableSimpleResponses") and version != "2.0":
         raise BadRequestException("EnableSimpleResponses is supported only with AuthorizerPayloadFormatVersion 2.0.")
+
+
+def _websocket_members(protocol: str, params: dict[str, Any]) -> dict[str, Any]:
+    """*params* as a WebSocket API takes them: AWS's refusals first, then the ignored HTTP-only members."""
+    if protocol == WEBSOCKET:
+        for name in _REFUSED_ON_WEBSOCKET:
+            if params.get(name) is not None:
+                raise BadRequestException(f"{name} cannot be set for WEBSOCKET protocol Apis.")
+    return drop_other_protocol(protocol, params, http_only=_HTTP_ONLY)
 
 
 def _reject_other_type(kind: str, params: Mapping[str, Any]) -> None:
@@ -220,7 +231,7 @@ class AuthorizerOperations(BackendPart):
 
     def create_authorizer(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])
-        reject_other_protocol(api.protocol, params, http_only=_HTTP_ONLY)
+        params = _websocket_members(api.protocol, params)
         check_quota(api.authorizers, AUTHORIZERS_PER_API, "authorizers")
         _check_unique_authorizer_name(api, params["Name"])
         fields = _complete(api.protocol, pick(params, _UPDATABLE))
@@ -241,7 +252,7 @@ class AuthorizerOperations(BackendPart):
     def update_authorizer(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])
         authorizer = _authorizer_of(api, params["AuthorizerId"])
-        reject_other_protocol(api.protocol, params, http_only=_HTTP_ONLY)
+        params = _websocket_members(api.protocol, params)
         if "Name" in params:
             _check_unique_authorizer_name(api, params["Name"], authorizer.authorizer_id)
         fields = {k: v for k, v in authorizer.fields.items() if k != "AuthorizerId"}
@@ -280,13 +291,11 @@ class AuthorizerOperations(BackendPart):
 
     def reset_authorizers_cache(self, params: dict[str, Any]) -> None:
         api = self.api(params["ApiId"])
-        if api.protocol != HTTP:
-            raise BadRequestException(
-                f"ResetAuthorizersCache is supported only for HTTP APIs, not for protocolType {api.protocol}."
-            )
+        # "Supported only for HTTP APIs" (model), but no rejection by AWS is known: on a WebSocket API (whose
+        # authorizer results the mock does not cache) it resets nothing.
         stage_name = params["StageName"]
         if api.stages.get(stage_name) is None:
-            raise not_found("Stage", stage_name)
+            raise NotFoundException(STAGE_NOT_FOUND)
         # Not a configuration change: no api_changed (it would auto-deploy).
         resets = cache_resets(api)
         previous = resets.get(stage_name)

@@ -15,6 +15,7 @@ from ..core.collection import Collection
 from .api_mappings import ApiMapping, ApiMappingOperations, is_multi_level
 from .exceptions import BadRequestException, ConflictException, NotFoundException, TooManyRequestsException
 from .records import HTTP, Record, page_of
+from .tags import check_tags
 
 __all__ = ["ApiMapping", "DomainName", "DomainOperations", "hosted_zone_id"]
 
@@ -64,6 +65,8 @@ _CONFIGURABLE = (
     "SecurityPolicy",
 )
 _NOT_FOUND = "The domain name resource specified in the request was not found."
+# AWS's text for a missing DomainNameConfigurations (aws-facts §9.6); the mock uses it for more than one too.
+_ONE_CONFIGURATION = "Invalid input. Expected one domain name configuration"
 
 
 def hosted_zone_id(region: str) -> str:
@@ -143,9 +146,9 @@ def _configurations(
     if not given:
         if previous is not None:
             return [previous]
-        raise BadRequestException("DomainNameConfigurations is required: specify a CertificateArn for the domain name.")
+        raise BadRequestException(_ONE_CONFIGURATION)
     if len(given) > 1:
-        raise BadRequestException("Only one DomainNameConfiguration is supported for a domain name.")
+        raise BadRequestException(_ONE_CONFIGURATION)
     config = given[0]
     endpoint = config.get("EndpointType", "REGIONAL")
     if endpoint != "REGIONAL":
@@ -202,6 +205,7 @@ class DomainOperations(ApiMappingOperations):
     def create_domain_name(self, params: dict[str, Any]) -> dict[str, Any]:
         name = params["DomainName"]
         _check_domain_name(name)
+        check_tags(params.get("Tags") or {})
         if name in self.domain_names:
             raise ConflictException("The domain name resource already exists.")
         if len(self.domain_names) >= DOMAIN_NAMES_PER_REGION:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.collection import Collection
 from .exceptions import BadRequestException, ConflictException
 from .part import BackendPart
-from .records import HTTP, Record, new_id, not_found, page_of, pick
+from .records import Record, new_id, not_found, page_of, pick
 
 if TYPE_CHECKING:
     from .apis import Api
@@ -87,12 +87,12 @@ class IntegrationResponseOperations(BackendPart):
     """The IntegrationResponse operations of the backend (a mixin of :class:`IntegrationOperations`)."""
 
     def _websocket_integration(self, params: Mapping[str, Any]) -> tuple[Api, Integration]:
-        """The API and integration named in *params*; integration responses exist only for WebSocket APIs."""
+        """The API and integration named in *params*.
+
+        Integration responses are for WebSocket APIs; HTTP APIs accept and keep them too, as no rejection by AWS is
+        known (aws-facts §9.3).
+        """
         api = self.api(params["ApiId"])
-        if api.protocol == HTTP:
-            raise BadRequestException(
-                "Integration responses are supported only for WEBSOCKET APIs, not for protocolType HTTP."
-            )
         integration = api.integrations.get(params["IntegrationId"])
         if integration is None:
             raise not_found("Integration", params["IntegrationId"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..core.collection import Collection
@@ -16,21 +16,21 @@ from .records import (
     WEBSOCKET,
     Record,
     check_quota,
+    drop_other_protocol,
     new_id,
     not_found,
     page_of,
     pick,
     refuse_managed,
-    reject_other_protocol,
 )
-
-if TYPE_CHECKING:
-    pass
 
 INTEGRATIONS_PER_API = 300  # aws-facts §4, both protocols
 
 _PROXY_TYPES = ("AWS_PROXY", "HTTP_PROXY")
-_HTTP_ONLY = ("ConnectionId", "IntegrationSubtype", "ResponseParameters", "TlsConfig")
+# Members the model documents as "Supported only for HTTP/WebSocket APIs": accepted and ignored on the other
+# protocol, as AWS does with PassthroughBehavior on HTTP APIs (aws-facts §9.3). ConnectionId is not among them:
+# WebSocket private integrations name a (REST API) VPC link with it.
+_HTTP_ONLY = ("IntegrationSubtype", "ResponseParameters", "TlsConfig")
 _WEBSOCKET_ONLY = ("ContentHandlingStrategy", "PassthroughBehavior", "RequestTemplates", "TemplateSelectionExpression")
 _UPDATABLE = (
     "ConnectionId",
@@ -140,13 +140,14 @@ def _check_subtype(state: Mapping[str, Any]) -> None:
         )
 
 
-def _check_uri(state: Mapping[str, Any]) -> None:
+def _check_uri(protocol: str, state: Mapping[str, Any]) -> None:
     kind, uri = state["IntegrationType"], state.get("IntegrationUri")
     if uri is None:
         if kind != "MOCK":
             raise BadRequestException(f"IntegrationUri is required for {kind} integrations.")
         return
-    if state["ConnectionType"] == "VPC_LINK":
+    # WebSocket private integrations reach a Network Load Balancer by URL (through a REST API VPC link).
+    if state["ConnectionType"] == "VPC_LINK" and protocol == HTTP:
         if not uri.startswith("arn:"):
             raise BadRequestException(
                 "For a private integration, IntegrationUri must be the ARN of an Application Load Balancer "
@@ -235,33 +236,39 @@ class IntegrationOperations(IntegrationResponseOperations):
             raise not_found("Integration", integration_id)
         return integration
 
-    def _check_connection(self, state: Mapping[str, Any]) -> None:
+    def _check_connection(self, protocol: str, state: Mapping[str, Any]) -> None:
         connection_id = state.get("ConnectionId")
         if state["ConnectionType"] != "VPC_LINK":
             if connection_id is not None:
                 raise BadRequestException("ConnectionId can only be specified when ConnectionType is VPC_LINK.")
             return
-        if state["IntegrationType"] != "HTTP_PROXY":
+        types = ("HTTP_PROXY",) if protocol == HTTP else ("HTTP", "HTTP_PROXY")
+        if state["IntegrationType"] not in types:
             raise BadRequestException(
-                "Private integrations (ConnectionType VPC_LINK) must use the HTTP_PROXY integration type."
+                f"Private integrations (ConnectionType VPC_LINK) of {protocol} APIs must use the "
+                f"{' or '.join(types)} integration type."
             )
         if connection_id is None:
             raise BadRequestException("ConnectionId is required when ConnectionType is VPC_LINK.")
-        if self.vpc_links.get(connection_id) is None:
+        link = self.vpc_links.get(connection_id)
+        if protocol == WEBSOCKET:
+            # WebSocket APIs use REST API (v1) VPC links, which the mock does not model; a V2 VPC link is
+            # refused (terraform-aws-modules/terraform-aws-apigateway-v2 #151: BadRequestException).
+            if link is not None:
+                raise BadRequestException(
+                    f"VPC link {connection_id} is an HTTP API VPC link: WebSocket APIs use REST API VPC links."
+                )
+        elif link is None:
             raise not_found("VpcLink", connection_id)
 
     def _check_state(self, protocol: str, state: dict[str, Any]) -> None:
         """Validate the integration an operation would leave behind (create, or update merged with the old)."""
         _check_type(protocol, state["IntegrationType"])
-        if protocol == WEBSOCKET and state["ConnectionType"] == "VPC_LINK":
-            raise BadRequestException(
-                "ConnectionType VPC_LINK is supported only for HTTP APIs, not for protocolType WEBSOCKET."
-            )
         if state.get("IntegrationSubtype") is not None:
             _check_subtype(state)
         else:
-            _check_uri(state)
-        self._check_connection(state)
+            _check_uri(protocol, state)
+        self._check_connection(protocol, state)
         _check_method(state)
         _check_payload_format(protocol, state)
         _check_timeout(protocol, state)
@@ -272,7 +279,7 @@ class IntegrationOperations(IntegrationResponseOperations):
 
     def create_integration(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])
-        reject_other_protocol(api.protocol, params, http_only=_HTTP_ONLY, websocket_only=_WEBSOCKET_ONLY)
+        params = drop_other_protocol(api.protocol, params, http_only=_HTTP_ONLY, websocket_only=_WEBSOCKET_ONLY)
         check_quota(api.integrations, INTEGRATIONS_PER_API, "integrations")
         state = pick(params, _UPDATABLE)
         _apply_defaults(api.protocol, state)
@@ -294,7 +301,7 @@ class IntegrationOperations(IntegrationResponseOperations):
     def update_integration(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])
         integration = self._integration(api, params["IntegrationId"])
-        reject_other_protocol(api.protocol, params, http_only=_HTTP_ONLY, websocket_only=_WEBSOCKET_ONLY)
+        params = drop_other_protocol(api.protocol, params, http_only=_HTTP_ONLY, websocket_only=_WEBSOCKET_ONLY)
         state = {**integration.fields, **pick(params, _UPDATABLE)}
         for member in _MAP_MEMBERS:
             if member in params:

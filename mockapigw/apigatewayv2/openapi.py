@@ -1,101 +1,71 @@
 """ImportApi, ReimportApi and ExportApi: OpenAPI 3.0 documents with API Gateway's extensions.
 
-Import goes through the backend's own Create* operations, so an imported route or integration obeys exactly
-the rules of one created by hand; a document that breaks one is rejected and nothing is left behind.
+Reading a document takes three steps, each its own module: :mod:`.openapi_load` parses the text with the work
+bounded by its size, :mod:`.openapi_check` checks its structure against the OpenAPI schema (errors and warnings),
+and :func:`plan_import` here turns it into the members of Create* calls. Import goes through the backend's own
+Create* operations, so an imported route or integration obeys exactly the rules of one created by hand; a document
+that breaks one is rejected and nothing is left behind.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-import yaml
 
 from ..core.collection import Collection
 from ..core.validation import InvalidInput, operation_validator
 from .apis import Api
 from .exceptions import BadRequestException, NotFoundException
+from .openapi_check import check_structure, unresolved_references
+from .openapi_export import export_document, render
+from .openapi_keys import (
+    ANY_METHOD,
+    AUTHORIZER,
+    AUTHORIZER_KEYS,
+    CORS,
+    CORS_KEYS,
+    ENDPOINT_CONFIGURATION,
+    INTEGRATION,
+    INTEGRATION_KEYS,
+    METHODS,
+)
+from .openapi_load import load_document
 from .part import BackendPart
 from .records import HTTP
 
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
-_ANY = "x-amazon-apigateway-any-method"
-_INTEGRATION = "x-amazon-apigateway-integration"
-_AUTHORIZER = "x-amazon-apigateway-authorizer"
-_CORS = "x-amazon-apigateway-cors"
-_IMPORT_EXPORT_VERSION = "x-amazon-apigateway-importexport-version"
-_ENDPOINT_CONFIGURATION = "x-amazon-apigateway-endpoint-configuration"
-
-# OpenAPI extension key -> CreateIntegration member (x-amazon-apigateway-integration object).
-_INTEGRATION_KEYS = {
-    "type": "IntegrationType",
-    "httpMethod": "IntegrationMethod",
-    "uri": "IntegrationUri",
-    "payloadFormatVersion": "PayloadFormatVersion",
-    "connectionType": "ConnectionType",
-    "connectionId": "ConnectionId",
-    "timeoutInMillis": "TimeoutInMillis",
-    "credentials": "CredentialsArn",
-    "description": "Description",
-    "integrationSubtype": "IntegrationSubtype",
-    "requestParameters": "RequestParameters",
-    "responseParameters": "ResponseParameters",
-    "tlsConfig": "TlsConfig",
-}
-# x-amazon-apigateway-authorizer key -> CreateAuthorizer member.
-_AUTHORIZER_KEYS = {
-    "type": "AuthorizerType",
-    "identitySource": "IdentitySource",
-    "authorizerUri": "AuthorizerUri",
-    "authorizerCredentials": "AuthorizerCredentialsArn",
-    "authorizerPayloadFormatVersion": "AuthorizerPayloadFormatVersion",
-    "authorizerResultTtlInSeconds": "AuthorizerResultTtlInSeconds",
-    "enableSimpleResponses": "EnableSimpleResponses",
-    "jwtConfiguration": "JwtConfiguration",
-}
-_CORS_KEYS = {
-    "allowCredentials": "AllowCredentials",
-    "allowHeaders": "AllowHeaders",
-    "allowMethods": "AllowMethods",
-    "allowOrigins": "AllowOrigins",
-    "exposeHeaders": "ExposeHeaders",
-    "maxAge": "MaxAge",
-}
+# OpenAPI operations that an HTTP API has no route for: skipped with a warning.
+_UNSUPPORTED_METHODS = ("trace",)
+_DEFAULT_PATHS = ("$default", "/$default")
 
 
 # ---------------------------------------------------------------------------------------------- reading
 
 
-def parse_document(body: str) -> dict[str, Any]:
-    """Parse an OpenAPI document in JSON or YAML; ``BadRequestException`` saying what is wrong."""
-    text = body.strip()
-    if not text:
-        raise BadRequestException("The OpenAPI definition is empty.")
-    try:
-        document = json.loads(text) if text.startswith("{") else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as problem:
-        raise BadRequestException(f"Unable to parse the OpenAPI definition: {problem}") from None
+def read_document(body: str) -> tuple[dict[str, Any], list[str]]:
+    """Parse and check an OpenAPI document: the document and the warnings; ``BadRequestException``."""
+    loaded = load_document(body)
+    document = loaded.document
     if not isinstance(document, dict):
         raise BadRequestException("The OpenAPI definition must be an object.")
-    version = str(document.get("openapi", ""))
-    if not version.startswith("3.0"):
-        found = f"openapi: {version}" if version else "no openapi field"
+    version = document.get("openapi")
+    if not isinstance(version, (str, int, float)) or not str(version).startswith("3.0"):
+        found = f"openapi: {version}" if version is not None else "no openapi field"
         raise BadRequestException(f"Only OpenAPI 3.0 definitions are supported; found {found}.")
     info = document.get("info")
-    if not isinstance(info, dict) or not info.get("title"):
+    if not isinstance(info, dict) or info.get("title") in (None, ""):
         raise BadRequestException("The OpenAPI definition must have info.title (it becomes the API name).")
-    if not isinstance(document.get("paths", {}), dict):
-        raise BadRequestException("The OpenAPI definition's paths must be an object.")
-    return document
+    warnings = check_structure(document)
+    warnings += unresolved_references(document, loaded.references)
+    return document, warnings
 
 
 @dataclass
 class _Route:
     key: str
     integration: dict[str, Any] | None
-    security: list[dict[str, Any]] | None
+    # The authorizers the route's security requirement names: (security scheme name, scopes).
+    requirement: list[tuple[str, list[str]]]
 
 
 @dataclass
@@ -110,14 +80,11 @@ class ImportPlan:
 
 def _base_path(document: Mapping[str, Any]) -> str:
     servers = document.get("servers") or []
-    if not servers or not isinstance(servers[0], dict):
+    if not servers:
         return ""
     server = servers[0]
-    variables = server.get("variables") or {}
-    base = variables.get("basePath") if isinstance(variables, dict) else None
-    if (variables and not isinstance(variables, dict)) or (base is not None and not isinstance(base, dict)):
-        raise BadRequestException("servers[0].variables and its basePath must be objects.")
-    default = (base or {}).get("default")
+    base = (server.get("variables") or {}).get("basePath") or {}
+    default = base.get("default")
     if default is not None:
         path = str(default)
     else:
@@ -131,14 +98,14 @@ def _base_path(document: Mapping[str, Any]) -> str:
 def _prefix(document: Mapping[str, Any], mode: str | None) -> str:
     if mode in (None, "", "ignore"):
         return ""
+    if mode not in ("prepend", "split"):
+        raise BadRequestException(f"Invalid basepath value {mode!r}. Valid values are ignore, prepend, and split.")
     base = _base_path(document)
     if mode == "prepend":
         return base
-    if mode == "split":
-        # "split" drops the first segment of the base path and keeps the rest (REST API import semantics).
-        rest = base.strip("/").split("/")[1:]
-        return "/" + "/".join(rest) if rest else ""
-    raise BadRequestException(f"Invalid basepath value {mode!r}. Valid values are ignore, prepend, and split.")
+    # "split" drops the first segment of the base path and keeps the rest (REST API import semantics).
+    rest = base.strip("/").split("/")[1:]
+    return "/" + "/".join(rest) if rest else ""
 
 
 def _members(source: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
@@ -148,7 +115,7 @@ def _members(source: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, A
 def _number(value: Any, convert: type[float] | type[int], name: str) -> Any:
     try:
         return convert(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise BadRequestException(f"Invalid {name} in the OpenAPI definition: {value!r}") from None
 
 
@@ -157,9 +124,9 @@ def _version(value: Any, name: str) -> str:
 
 
 def _integration_params(extension: Mapping[str, Any]) -> dict[str, Any]:
-    params = _members(extension, _INTEGRATION_KEYS)
+    params = _members(extension, INTEGRATION_KEYS)
     if "IntegrationType" in params:
-        params["IntegrationType"] = str(params["IntegrationType"]).upper()
+        params["IntegrationType"] = params["IntegrationType"].upper()
     if "PayloadFormatVersion" in params:
         params["PayloadFormatVersion"] = _version(params["PayloadFormatVersion"], "payloadFormatVersion")
     if "TimeoutInMillis" in params:
@@ -169,184 +136,83 @@ def _integration_params(extension: Mapping[str, Any]) -> dict[str, Any]:
     return params
 
 
-def _authorizer_params(name: str, scheme: Mapping[str, Any]) -> dict[str, Any]:
-    extension = scheme[_AUTHORIZER]
-    params = _members(extension, _AUTHORIZER_KEYS)
+def _authorizer_params(name: str, extension: Mapping[str, Any]) -> dict[str, Any]:
+    params = _members(extension, AUTHORIZER_KEYS)
     params["Name"] = name
-    params["AuthorizerType"] = str(params.get("AuthorizerType", "")).upper()
+    params["AuthorizerType"] = params.get("AuthorizerType", "").upper()
     source = params.get("IdentitySource")
-    if isinstance(source, str):
+    if isinstance(source, str):  # the schema allows a comma-separated string or a list
         params["IdentitySource"] = [part.strip() for part in source.split(",") if part.strip()]
     if "AuthorizerPayloadFormatVersion" in params:
         params["AuthorizerPayloadFormatVersion"] = _version(
             params["AuthorizerPayloadFormatVersion"], "authorizerPayloadFormatVersion"
         )
-    jwt = params.get("JwtConfiguration")
-    if isinstance(jwt, dict):
-        params["JwtConfiguration"] = _members(jwt, {"audience": "Audience", "issuer": "Issuer"})
+    if "JwtConfiguration" in params:
+        params["JwtConfiguration"] = _members(params["JwtConfiguration"], {"audience": "Audience", "issuer": "Issuer"})
     return params
 
 
-def plan_import(document: Mapping[str, Any], basepath: str | None) -> ImportPlan:
-    """Read a parsed document into an :class:`ImportPlan`."""
+def _api_members(document: Mapping[str, Any]) -> dict[str, Any]:
     info = document["info"]
-    api: dict[str, Any] = {"Name": str(info["title"]), "ProtocolType": HTTP}
+    api: dict[str, Any] = {"Name": info["title"], "ProtocolType": HTTP}
     if info.get("version") not in (None, ""):  # exports of APIs without a Version carry version ""
-        api["Version"] = str(info["version"])
+        api["Version"] = info["version"]
     if info.get("description"):
-        api["Description"] = str(info["description"])
-    if isinstance(document.get(_CORS), dict):
-        api["CorsConfiguration"] = _members(document[_CORS], _CORS_KEYS)
-    endpoint = document.get(_ENDPOINT_CONFIGURATION)
-    if isinstance(endpoint, dict) and "disableExecuteApiEndpoint" in endpoint:
-        api["DisableExecuteApiEndpoint"] = bool(endpoint["disableExecuteApiEndpoint"])
-    plan = ImportPlan(api)
-    schemes = ((document.get("components") or {}).get("securitySchemes")) or {}
+        api["Description"] = info["description"]
+    if CORS in document:
+        api["CorsConfiguration"] = _members(document[CORS], CORS_KEYS)
+    endpoint = document.get(ENDPOINT_CONFIGURATION) or {}
+    if "disableExecuteApiEndpoint" in endpoint:
+        api["DisableExecuteApiEndpoint"] = endpoint["disableExecuteApiEndpoint"]
+    return api
+
+
+def _requirement(
+    plan: ImportPlan, route_key: str, security: list[dict[str, list[str]]] | None
+) -> list[tuple[str, list[str]]]:
+    """The schemes of the first security requirement that exist; a warning for each that does not."""
+    # API Gateway applies one requirement per route: the first of any alternatives listed.
+    named = []
+    for requirement in (security or [])[:1]:
+        for name, scopes in requirement.items():
+            if name in plan.authorizers:
+                named.append((name, scopes))
+            else:
+                plan.warnings.append(f"Route {route_key} refers to unknown security scheme '{name}'.")
+    return named
+
+
+def plan_import(document: Mapping[str, Any], basepath: str | None) -> ImportPlan:
+    """Read a checked document (see :func:`read_document`) into an :class:`ImportPlan`."""
+    plan = ImportPlan(_api_members(document))
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
     for name, scheme in schemes.items():
-        if isinstance(scheme, dict) and isinstance(scheme.get(_AUTHORIZER), dict):
-            plan.authorizers[name] = _authorizer_params(name, scheme)
-        elif isinstance(scheme, dict) and scheme.get("x-amazon-apigateway-authtype") == "awsSigv4":
+        if AUTHORIZER in scheme:
+            plan.authorizers[name] = _authorizer_params(name, scheme[AUTHORIZER])
+        elif scheme.get("x-amazon-apigateway-authtype") == "awsSigv4":
             plan.authorizers[name] = {"AuthorizerType": "AWS_IAM"}
         else:
-            plan.warnings.append(f"Security scheme '{name}' has no {_AUTHORIZER} extension and was not imported.")
+            plan.warnings.append(f"Security scheme '{name}' has no {AUTHORIZER} extension and was not imported.")
     prefix = _prefix(document, basepath)
     for path, item in (document.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            raise BadRequestException(f"Path item for {path!r} must be an object.")
+        if path == "$default":  # AWS imports it, with its parser's warning (SAM issue #2297)
+            plan.warnings.append("Parse issue: attribute paths. Resource $default should start with /")
+        elif not path.startswith("/"):
+            continue  # the structure check has warned; it cannot be a route key
         for key, operation in item.items():
-            if key in ("parameters", "summary", "description", "servers") or (key.startswith("x-") and key != _ANY):
-                continue
-            if key != _ANY and key not in _METHODS:
+            if key in _UNSUPPORTED_METHODS:
                 plan.warnings.append(f"Unsupported operation {key!r} on path {path!r} was ignored.")
                 continue
-            if not isinstance(operation, dict):
-                raise BadRequestException(f"Operation {key} {path} must be an object.")
-            default_route = path in ("$default", "/$default") or operation.get("isDefaultRoute") is True
-            method = "ANY" if key == _ANY else key.upper()
+            if key != ANY_METHOD and key not in METHODS:
+                continue  # parameters, summary, servers, other extensions, ...: nothing to create
+            default_route = path in _DEFAULT_PATHS or operation.get("isDefaultRoute") is True
+            method = "ANY" if key == ANY_METHOD else key.upper()
             route_key = "$default" if default_route else f"{method} {prefix}{path}"
-            extension = operation.get(_INTEGRATION)
-            integration = _integration_params(extension) if isinstance(extension, dict) else None
-            security = operation.get("security", document.get("security"))
-            if security is not None and (
-                not isinstance(security, list) or not all(isinstance(r, dict) for r in security)
-            ):
-                raise BadRequestException(f"security of {key} {path} must be a list of security requirement objects.")
-            plan.routes.append(_Route(route_key, integration, security))
+            extension = operation.get(INTEGRATION)
+            integration = _integration_params(extension) if extension is not None else None
+            requirement = _requirement(plan, route_key, operation.get("security", document.get("security")))
+            plan.routes.append(_Route(route_key, integration, requirement))
     return plan
-
-
-# ---------------------------------------------------------------------------------------------- writing
-
-
-def _path_parameters(path: str) -> list[dict[str, Any]]:
-    names = [segment[1:-1] for segment in path.split("/") if segment.startswith("{") and segment.endswith("}")]
-    return [
-        {
-            "name": name,
-            "in": "path",
-            "description": f"Generated path parameter for {name.rstrip('+')}",
-            "required": True,
-            "schema": {"type": "string"},
-        }
-        for name in names
-    ]
-
-
-def _extension(values: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
-    return {key: values[member] for key, member in names.items() if values.get(member) is not None}
-
-
-def _integration_extension(integration: Mapping[str, Any]) -> dict[str, Any]:
-    out = _extension(integration, _INTEGRATION_KEYS)
-    out["type"] = str(out.get("type", "")).lower()
-    if "tlsConfig" in out:
-        out["tlsConfig"] = _extension(out["tlsConfig"], {"serverNameToVerify": "ServerNameToVerify"})
-    return out
-
-
-def _authorizer_scheme(authorizer: Mapping[str, Any]) -> dict[str, Any]:
-    extension = _extension(authorizer, _AUTHORIZER_KEYS)
-    extension["type"] = str(extension.get("type", "")).lower()
-    if "identitySource" in extension:
-        extension["identitySource"] = ", ".join(extension["identitySource"])
-    if "jwtConfiguration" in extension:
-        extension["jwtConfiguration"] = _extension(
-            extension["jwtConfiguration"], {"audience": "Audience", "issuer": "Issuer"}
-        )
-        return {"type": "oauth2", "flows": {}, _AUTHORIZER: extension}
-    return {"type": "apiKey", "name": "Authorization", "in": "header", _AUTHORIZER: extension}
-
-
-def export_document(
-    api: Mapping[str, Any],
-    routes: list[dict[str, Any]],
-    integrations: Mapping[str, dict[str, Any]],
-    authorizers: Mapping[str, dict[str, Any]],
-    *,
-    include_extensions: bool,
-    server_url: str,
-    stage_name: str | None,
-) -> dict[str, Any]:
-    """An OpenAPI 3.0.1 document for an API's routes, integrations and authorizers."""
-    info: dict[str, Any] = {"title": api["Name"], "version": api.get("Version") or ""}
-    if api.get("Description"):
-        info["description"] = api["Description"]
-    document: dict[str, Any] = {"openapi": "3.0.1", "info": info}
-    if stage_name is None or stage_name == "$default":
-        document["servers"] = [{"url": server_url}]
-    else:
-        document["servers"] = [{"url": server_url + "/{basePath}", "variables": {"basePath": {"default": stage_name}}}]
-    paths: dict[str, dict[str, Any]] = {}
-    schemes: dict[str, Any] = {}
-    for route in sorted(routes, key=lambda r: str(r["RouteKey"])):
-        key = str(route["RouteKey"])
-        if key == "$default":
-            path, method = "/$default", _ANY
-        else:
-            verb, path = key.split(" ", 1)
-            method = _ANY if verb == "ANY" else verb.lower()
-        operation: dict[str, Any] = {"responses": {"default": {"description": f"Default response for {key}"}}}
-        if key == "$default":
-            operation["isDefaultRoute"] = True
-        parameters = _path_parameters(path)
-        if parameters:
-            operation["parameters"] = parameters
-        authorizer = authorizers.get(str(route.get("AuthorizerId", "")))
-        if authorizer is not None:
-            operation["security"] = [{authorizer["Name"]: list(route.get("AuthorizationScopes") or [])}]
-            schemes[authorizer["Name"]] = _authorizer_scheme(authorizer)
-        elif route.get("AuthorizationType") == "AWS_IAM":
-            operation["security"] = [{"sigv4": []}]
-            schemes["sigv4"] = {
-                "type": "apiKey",
-                "name": "Authorization",
-                "in": "header",
-                "x-amazon-apigateway-authtype": "awsSigv4",
-            }
-        target = str(route.get("Target", ""))
-        integration = integrations.get(target.removeprefix("integrations/")) if target else None
-        if include_extensions and integration is not None:
-            operation[_INTEGRATION] = _integration_extension(integration)
-        paths.setdefault(path, {})[method] = operation
-    document["paths"] = paths
-    if schemes:
-        if not include_extensions:
-            schemes = {name: {k: v for k, v in s.items() if not k.startswith("x-")} for name, s in schemes.items()}
-        document["components"] = {"securitySchemes": schemes}
-    if include_extensions:
-        if api.get("CorsConfiguration"):
-            document[_CORS] = _extension(api["CorsConfiguration"], _CORS_KEYS)
-        if api.get("DisableExecuteApiEndpoint"):
-            document[_ENDPOINT_CONFIGURATION] = {"disableExecuteApiEndpoint": True}
-        document[_IMPORT_EXPORT_VERSION] = "1.0"
-    return document
-
-
-def render(document: Mapping[str, Any], output_type: str) -> bytes:
-    """Serialize an exported document as JSON or YAML."""
-    if output_type == "JSON":
-        return json.dumps(document, indent=2).encode()
-    return yaml.safe_dump(dict(document), sort_keys=False, allow_unicode=True).encode()
 
 
 # ---------------------------------------------------------------------------------------------- operations
@@ -370,6 +236,7 @@ class OpenApiOperations(BackendPart):
     create_route: Callable[[dict[str, Any]], dict[str, Any]]
 
     def _apply_plan(self, api: Api, plan: ImportPlan) -> None:
+        """Create the plan's authorizers, integrations and routes on *api*."""
         authorizer_ids: dict[str, tuple[str, str]] = {}
         for name, spec in plan.authorizers.items():
             if spec.get("AuthorizerType") == "AWS_IAM":
@@ -385,34 +252,36 @@ class OpenApiOperations(BackendPart):
                     _checked("CreateIntegration", {**route.integration, "ApiId": api.api_id})
                 )
                 params["Target"] = f"integrations/{integration['IntegrationId']}"
-            # API Gateway applies one requirement per route: the first of any alternatives listed.
-            for requirement in (route.security or [])[:1]:
-                for name, scopes in requirement.items():
-                    if name not in authorizer_ids:
-                        plan.warnings.append(f"Route {route.key} refers to unknown security scheme '{name}'.")
-                        continue
-                    authorizer_id, kind = authorizer_ids[name]
-                    params["AuthorizationType"] = kind
-                    if authorizer_id:
-                        params["AuthorizerId"] = authorizer_id
-                    if scopes and kind == "JWT":
-                        params["AuthorizationScopes"] = list(scopes)
+            for name, scopes in route.requirement:
+                authorizer_id, kind = authorizer_ids[name]
+                params["AuthorizationType"] = kind
+                if authorizer_id:
+                    params["AuthorizerId"] = authorizer_id
+                if scopes and kind == "JWT":
+                    params["AuthorizationScopes"] = list(scopes)
             self.create_route(_checked("CreateRoute", params))
 
-    def _check_warnings(self, plan: ImportPlan, fail_on_warnings: bool | None) -> None:
-        if fail_on_warnings and plan.warnings:
+    def _read(self, params: dict[str, Any]) -> ImportPlan:
+        """The plan of an ImportApi or ReimportApi request; with ``FailOnWarnings``, refuse one with warnings.
+
+        Everything that can be refused is refused here, before anything changes.
+        """
+        document, warnings = read_document(params["Body"])
+        plan = plan_import(document, params.get("Basepath"))
+        plan.warnings[:0] = warnings
+        if params.get("FailOnWarnings") and plan.warnings:
             raise BadRequestException("Warnings found during import:\n\t" + "\n\t".join(plan.warnings))
+        # The API's members obey the limits of CreateApi, on import and reimport alike.
+        _checked("CreateApi", dict(plan.api))
+        return plan
 
     def import_api(self, params: dict[str, Any]) -> dict[str, Any]:
-        document = parse_document(params["Body"])
-        plan = plan_import(document, params.get("Basepath"))
-        self._check_warnings(plan, params.get("FailOnWarnings"))
-        created = self.create_api(_checked("CreateApi", dict(plan.api)))
+        plan = self._read(params)
+        created = self.create_api(dict(plan.api))
         api = self.apis.get(created["ApiId"])
         assert api is not None
         try:
             self._apply_plan(api, plan)
-            self._check_warnings(plan, params.get("FailOnWarnings"))
         except Exception:
             self.apis.remove(api.api_id)  # roll back: an import either happens whole or not at all
             raise
@@ -422,9 +291,7 @@ class OpenApiOperations(BackendPart):
         api = self.api(params["ApiId"])
         if api.protocol != HTTP:
             raise BadRequestException("ReimportApi is supported only for HTTP APIs.")
-        document = parse_document(params["Body"])
-        plan = plan_import(document, params.get("Basepath"))
-        self._check_warnings(plan, params.get("FailOnWarnings"))
+        plan = self._read(params)
         saved = (api.routes, api.integrations, api.authorizers, dict(api.fields))
         api.routes, api.integrations, api.authorizers = Collection(), Collection(), Collection()
         api.importing = True
@@ -433,7 +300,6 @@ class OpenApiOperations(BackendPart):
                 api.fields.pop(member, None)
             api.fields.update({k: v for k, v in plan.api.items() if k != "ProtocolType"})
             self._apply_plan(api, plan)
-            self._check_warnings(plan, params.get("FailOnWarnings"))
         except Exception:
             api.routes, api.integrations, api.authorizers, api.fields = saved
             raise

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .apis import Api
 from .exceptions import BadRequestException, ConflictException, NotFoundException
 from .part import BackendPart
-from .records import WEBSOCKET, Record, new_id, not_found, page_of, pick
+from .records import Record, new_id, not_found, page_of, pick
 
 if TYPE_CHECKING:
     from .routes import Route
@@ -37,22 +37,16 @@ def check_model_names(api: Api, models: Mapping[str, str] | None, member: str) -
             raise NotFoundException(f"Unable to find Model by name {name} within the provided {member}")
 
 
-def _websocket_api(api: Api) -> Api:
-    """*api*, if route responses can be written on it (reads on HTTP APIs simply find none)."""
-    if api.protocol != WEBSOCKET:
-        raise BadRequestException(
-            f"Route responses are supported only for WEBSOCKET APIs, not for protocolType {api.protocol}."
-        )
-    return api
-
-
 def _check_key(key: str) -> None:
     if key != DEFAULT_ROUTE_RESPONSE_KEY:
         raise BadRequestException("You can only define the $default route response for WebSocket APIs")
 
 
 class RouteResponseOperations(BackendPart):
-    """The RouteResponse operations of the backend; route responses live on their route."""
+    """The RouteResponse operations of the backend; route responses live on their route.
+
+    WebSocket routes use them; HTTP APIs accept and keep them too, as no rejection by AWS is known (§9.3).
+    """
 
     def route(self, api: Api, route_id: str) -> Route:
         raise NotImplementedError  # pragma: no cover - provided by RouteOperations
@@ -65,7 +59,7 @@ class RouteResponseOperations(BackendPart):
         return route, response
 
     def create_route_response(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = _websocket_api(self.api(params["ApiId"]))
+        api = self.api(params["ApiId"])
         route = self.route(api, params["RouteId"])
         key = params["RouteResponseKey"]
         _check_key(key)
@@ -86,7 +80,7 @@ class RouteResponseOperations(BackendPart):
         return page_of(route.responses, params)
 
     def update_route_response(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = _websocket_api(self.api(params["ApiId"]))
+        api = self.api(params["ApiId"])
         _, response = self._route_response(api, params)
         if "RouteResponseKey" in params:
             _check_key(params["RouteResponseKey"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from typing import Any
 
 from ..core.collection import Collection
@@ -12,13 +13,14 @@ from .records import (
     HTTP,
     WEBSOCKET,
     Record,
+    change_count,
     check_quota,
+    drop_other_protocol,
     new_id,
     not_found,
     page_of,
     pick,
     refuse_managed,
-    reject_other_protocol,
 )
 from .route_responses import RouteResponse, RouteResponseOperations, check_model_names
 
@@ -28,7 +30,8 @@ CONNECT_ROUTE_KEY = "$connect"
 WEBSOCKET_PREDEFINED_KEYS = (CONNECT_ROUTE_KEY, "$disconnect", DEFAULT_ROUTE_KEY)
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
 
-# Members the model documents as "Supported only for WebSocket APIs".
+# Members the model documents as "Supported only for WebSocket APIs": accepted and ignored on HTTP APIs (no
+# rejection by AWS is known, aws-facts §9.3).
 _WEBSOCKET_ONLY = (
     "ApiKeyRequired",
     "ModelSelectionExpression",
@@ -49,9 +52,10 @@ _UPDATABLE = (
     "RouteResponseSelectionExpression",
     "Target",
 )
-# An empty string removes these members (Terraform sends "" to unset them). Target and OperationName have a
-# minimum length of 1 in the model, so the service-side validation refuses "" for them.
-_CLEARABLE = ("AuthorizerId", "ModelSelectionExpression", "RouteResponseSelectionExpression")
+# An empty string removes these members (Terraform sends "" to unset them; the model sets no minimum length).
+_CLEARABLE = ("AuthorizerId", "ModelSelectionExpression", "OperationName", "RouteResponseSelectionExpression", "Target")
+# Scopes per route (HTTP API quotas, aws-facts §4 and §9.10).
+MAX_AUTHORIZATION_SCOPES = 10
 _DEFAULTS = {"ApiKeyRequired": False, "AuthorizationType": "NONE"}
 _AUTHORIZATION_TYPES = {WEBSOCKET: ("NONE", "AWS_IAM", "CUSTOM"), HTTP: ("NONE", "AWS_IAM", "CUSTOM", "JWT")}
 # The AuthorizerType an authorizer must have to serve a route's AuthorizationType.
@@ -60,6 +64,42 @@ _TARGET = re.compile(r"integrations/([^/]+)")
 _PATH_VARIABLE = re.compile(r"\{([\w.-]+)(\+?)\}")
 _BAD_KEY = "The provided route key is not formatted properly"
 _BAD_PATH = "One or more path parts appear to be invalid"
+
+
+# Route keys per routes collection, so that CreateRoute's uniqueness check does not grow with the API. An entry
+# is valid while its stamp (the collection's adds and removes, every record change) is current; CreateRoute
+# keeps it current for the route it adds itself.
+_KEY_INDEXES: weakref.WeakKeyDictionary[Collection[Any], tuple[tuple[int, int], dict[str, Route]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _key_index(api: Api) -> dict[str, Route]:
+    stamp = (api.routes.generation, change_count())
+    cached = _KEY_INDEXES.get(api.routes)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, {str(route.get("RouteKey")): route for route in api.routes.values()})
+        _KEY_INDEXES[api.routes] = cached
+    return cached[1]
+
+
+def _indexed(api: Api, route: Route) -> None:
+    """Add the route just created to the key index (which was current just before)."""
+    index = _key_index_if_current(api, api.routes.generation - 1)
+    if index is not None:
+        index[route.route_key] = route
+        _KEY_INDEXES[api.routes] = ((api.routes.generation, change_count()), index)
+
+
+def _key_index_if_current(api: Api, generation: int) -> dict[str, Route] | None:
+    cached = _KEY_INDEXES.get(api.routes)
+    return cached[1] if cached is not None and cached[0] == (generation, change_count()) else None
+
+
+def _key_taken(api: Api, key: str, route: Route | None) -> bool:
+    """Whether another route of *api* has *key*."""
+    other = _key_index(api).get(key)
+    return other is not None and other is not route
 
 
 class Route(Record):
@@ -119,8 +159,7 @@ class RouteOperations(RouteResponseOperations):
 
     def _settled(self, api: Api, params: dict[str, Any], route: Route | None) -> dict[str, Any]:
         """The members of *route* (a new one when ``None``) with *params* applied, checked against *api*."""
-        # false / {} / "" carry no WebSocket-only meaning (AWS itself returns ApiKeyRequired: false on HTTP routes).
-        reject_other_protocol(api.protocol, {k: v for k, v in params.items() if v}, websocket_only=_WEBSOCKET_ONLY)
+        params = drop_other_protocol(api.protocol, params, websocket_only=_WEBSOCKET_ONLY)
         fields = {**(route.fields if route else _DEFAULTS), **pick(params, _UPDATABLE)}
         for name in _CLEARABLE:
             if fields.get(name) == "":
@@ -130,7 +169,7 @@ class RouteOperations(RouteResponseOperations):
         check_route_key(api.protocol, key)
         if route is not None and key != route.route_key:
             refuse_managed(route, f"route {route.route_id}", "change the route key of")
-        if any(other.route_key == key and other is not route for other in api.routes):
+        if _key_taken(api, key, route):
             raise ConflictException(f"Route with key {key} already exists for this API")
 
         if "Target" in fields:
@@ -157,6 +196,7 @@ class RouteOperations(RouteResponseOperations):
         route_id = new_id(api.routes, 7)
         route = Route({**self._settled(api, params, None), "RouteId": route_id})
         api.routes.add(route_id, route)
+        _indexed(api, route)
         self.api_changed(api)
         return route.describe()
 
@@ -223,6 +263,11 @@ def _check_authorization(api: Api, fields: dict[str, Any], params: dict[str, Any
                 f"authorizer {authorizer_id} is of type {authorizer.get('AuthorizerType')}."
             )
 
+    scopes = fields.get("AuthorizationScopes") or []
+    if len(scopes) > MAX_AUTHORIZATION_SCOPES:
+        raise BadRequestException(
+            f"A route can have at most {MAX_AUTHORIZATION_SCOPES} authorization scopes, got {len(scopes)}."
+        )
     if kind != "JWT":
         if params.get("AuthorizationScopes"):
             raise BadRequestException(

@@ -19,15 +19,16 @@ from .deployments import (
 from .exceptions import BadRequestException, ConflictException, NotFoundException
 from .records import (
     HTTP,
+    STAGE_NOT_FOUND,
     WEBSOCKET,
     Record,
     check_quota,
-    not_found,
+    drop_other_protocol,
     page_of,
     pick,
     refuse_managed,
-    reject_other_protocol,
 )
+from .tags import check_tags
 
 __all__ = [
     "AUTO_DEPLOY_DESCRIPTION",
@@ -41,7 +42,10 @@ __all__ = [
 DEFAULT_STAGE = "$default"
 MAX_STAGES = 10
 MAX_STAGE_VARIABLES = 100
-MAX_STAGE_TAGS = 50
+# Access log template size, HTTP and WebSocket quotas alike (aws-facts §4).
+MAX_ACCESS_LOG_FORMAT_BYTES = 3 * 1024
+# Context variables WebSocket access logs cannot use (aws-facts §1.3; AWS lists the offending ones).
+_WEBSOCKET_UNSUPPORTED_LOG_VARIABLES = ("$context.status",)
 
 _STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 _VARIABLE_NAME = re.compile(r"^[A-Za-z0-9_]+$")
@@ -49,6 +53,7 @@ _VARIABLE_VALUE = re.compile(r"^[A-Za-z0-9\-._~:/?#&=,]+$")
 _LOG_GROUP_ARN = re.compile(r"^arn:[a-z-]+:logs:[a-z0-9-]+:\d{12}:log-group:\S+$")
 _EXECUTION_LOG_MEMBERS = ("LoggingLevel", "DataTraceEnabled")
 
+# "Supported only for WebSocket APIs": accepted and ignored on HTTP APIs (no rejection by AWS is known, §9.3).
 _WEBSOCKET_ONLY = ("ClientCertificateId",)
 _COPIED = ("AccessLogSettings", "AutoDeploy", "ClientCertificateId", "DeploymentId", "Description")
 _DESCRIBED = (
@@ -76,6 +81,8 @@ _DEFAULT_ROUTE_SETTINGS: dict[str, dict[str, Any]] = {
 
 class Stage(Record):
     """One stage of an API: a name, settings, and the deployment it serves."""
+
+    versioned = False  # no deployment holds a stage
 
     @property
     def name(self) -> str:
@@ -113,12 +120,9 @@ class Stage(Record):
         return out
 
 
-def _check_stage_name(name: str, protocol: str) -> None:
-    if name == DEFAULT_STAGE:
-        if protocol != HTTP:
-            raise BadRequestException("The $default stage is supported only for HTTP APIs.")
-        return
-    if not _STAGE_NAME.match(name):
+def _check_stage_name(name: str) -> None:
+    # $default is a stage name of WebSocket APIs too (aws-facts §9.2: SST and stelvio use it).
+    if name != DEFAULT_STAGE and not _STAGE_NAME.match(name):
         raise BadRequestException(
             f"Invalid stage name: {name!r}. Stage names can contain only alphanumeric characters, hyphens and "
             "underscores, or be $default, and be at most 128 characters long."
@@ -181,12 +185,20 @@ def _merged_variables(current: Mapping[str, str], changes: Mapping[str, str]) ->
     return merged
 
 
-def _check_access_log_settings(settings: Mapping[str, Any] | None) -> None:
+def _check_access_log_settings(protocol: str, settings: Mapping[str, Any] | None) -> None:
     if settings is None:
         return
     log_format = settings.get("Format")
     if log_format is not None and "$context.requestId" not in log_format:
         raise BadRequestException("Access log format must include at least $context.requestId.")
+    if log_format is not None and len(log_format.encode()) > MAX_ACCESS_LOG_FORMAT_BYTES:
+        raise BadRequestException(
+            f"Access log format is larger than the {MAX_ACCESS_LOG_FORMAT_BYTES} bytes (3 KB) a template can have."
+        )
+    if log_format is not None and protocol == WEBSOCKET:
+        unsupported = [name for name in _WEBSOCKET_UNSUPPORTED_LOG_VARIABLES if _uses_variable(log_format, name)]
+        if unsupported:
+            raise BadRequestException(f"The following context variables are not supported: [{', '.join(unsupported)}]")
     arn = settings.get("DestinationArn")
     if arn is not None and not _LOG_GROUP_ARN.match(arn):
         raise BadRequestException(
@@ -194,12 +206,9 @@ def _check_access_log_settings(settings: Mapping[str, Any] | None) -> None:
         )
 
 
-def _check_tags(tags: Mapping[str, str]) -> None:
-    if len(tags) > MAX_STAGE_TAGS:
-        raise BadRequestException(f"A stage can have at most {MAX_STAGE_TAGS} tags, got {len(tags)}.")
-    for key in tags:
-        if key.startswith("aws:"):
-            raise BadRequestException(f"Tag keys starting with 'aws:' are reserved: {key}")
+def _uses_variable(log_format: str, name: str) -> bool:
+    """Whether *log_format* uses the variable *name* itself (``$context.status``, not ``$context.statusCode``)."""
+    return re.search(re.escape(name) + r"(?![A-Za-z0-9_])", log_format) is not None
 
 
 class StageOperations(DeploymentOperations):
@@ -209,26 +218,26 @@ class StageOperations(DeploymentOperations):
         """The stage *stage_name* of *api*, or ``NotFoundException``."""
         stage = api.stages.get(stage_name)
         if stage is None:
-            raise not_found("Stage", stage_name)
+            raise NotFoundException(STAGE_NOT_FOUND)
         return stage
 
     def _check_common(self, api: Api, params: Mapping[str, Any]) -> None:
-        reject_other_protocol(api.protocol, params, websocket_only=_WEBSOCKET_ONLY)
         _check_all_route_settings(api, params)
         _check_stage_variables(params.get("StageVariables") or {})
-        _check_access_log_settings(params.get("AccessLogSettings"))
+        _check_access_log_settings(api.protocol, params.get("AccessLogSettings"))
         if params.get("DeploymentId") is not None:
             self.deployment(api, params["DeploymentId"])
 
-    def add_stage(self, api: Api, params: Mapping[str, Any], *, managed: bool = False) -> Stage:
+    def add_stage(self, api: Api, params: dict[str, Any], *, managed: bool = False) -> Stage:
         """Validate and create a stage from CreateStage *params* (quick create passes ``managed=True``)."""
+        params = drop_other_protocol(api.protocol, params, websocket_only=_WEBSOCKET_ONLY)
         name = params["StageName"]
-        _check_stage_name(name, api.protocol)
+        _check_stage_name(name)
         if name in api.stages:
             raise ConflictException(f"Stage {name} already exists")
         check_quota(api.stages, MAX_STAGES, "stages")
         self._check_common(api, params)
-        _check_tags(params.get("Tags") or {})
+        check_tags(params.get("Tags") or {})
         now = clock.now()
         stage = Stage(
             {
@@ -247,8 +256,9 @@ class StageOperations(DeploymentOperations):
             }
         )
         api.stages.add(name, stage)
-        # No deployment yet, even with AutoDeploy: AWS's get-stages example shows an AutoDeploy stage without a
-        # DeploymentId. The next change to the API deploys it (quick create deploys its stage explicitly).
+        if stage.auto_deploy and "DeploymentId" not in stage.fields:
+            # An AutoDeploy stage is deployed at once, with no further change to the API (aws-facts §9.1).
+            self._auto_deploy_stage(api, stage)
         return stage
 
     def create_stage(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -264,8 +274,10 @@ class StageOperations(DeploymentOperations):
     def update_stage(self, params: dict[str, Any]) -> dict[str, Any]:
         api = self.api(params["ApiId"])
         stage = self.stage(api, params["StageName"])
+        params = drop_other_protocol(api.protocol, params, websocket_only=_WEBSOCKET_ONLY)
         self._check_common(api, params)
-        auto_after = params["AutoDeploy"] if params.get("AutoDeploy") is not None else stage.auto_deploy
+        auto_before = stage.auto_deploy
+        auto_after = params["AutoDeploy"] if params.get("AutoDeploy") is not None else auto_before
         if params.get("DeploymentId") is not None and auto_after:
             raise BadRequestException("Deployment ID can't be updated if autoDeploy is enabled.")
         variables = _merged_variables(stage.get("StageVariables") or {}, params.get("StageVariables") or {})
@@ -280,6 +292,9 @@ class StageOperations(DeploymentOperations):
         if not stage.auto_deploy:
             stage.fields.pop("LastDeploymentStatusMessage", None)
         stage.touch()
+        if auto_after and not auto_before:
+            # Turning AutoDeploy on deploys, as creating an AutoDeploy stage does (aws-facts §9.1).
+            self._auto_deploy_stage(api, stage)
         return stage.describe()
 
     def delete_stage(self, params: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from .exceptions import BadRequestException, NotFoundException
@@ -10,6 +11,29 @@ from .part import BackendPart
 from .records import Record
 
 _ARN = re.compile(r"^arn:(aws[a-z-]*):apigateway:([a-z0-9-]+)::(/.+)$")
+
+# API Gateway's tag restrictions (developer guide, "Tag restrictions"; aws-facts §9.10).
+MAX_TAGS = 50
+MAX_KEY_LENGTH = 128
+MAX_VALUE_LENGTH = 256
+RESERVED_PREFIX = "aws:"
+
+
+def check_tags(tags: Mapping[str, str], current: Mapping[str, str] | None = None) -> None:
+    """Raise ``BadRequestException`` unless *tags*, added to a resource's *current* tags, keep AWS's limits.
+
+    The one rule for TagResource and the ``Tags`` of every Create operation.
+    """
+    for key, value in tags.items():
+        if key.startswith(RESERVED_PREFIX):
+            raise BadRequestException(f"Tag keys starting with '{RESERVED_PREFIX}' are reserved: {key}")
+        if len(key) > MAX_KEY_LENGTH:
+            raise BadRequestException(f"Tag key {key!r} is longer than {MAX_KEY_LENGTH} characters.")
+        if len(value) > MAX_VALUE_LENGTH:
+            raise BadRequestException(f"The value of tag {key!r} is longer than {MAX_VALUE_LENGTH} characters.")
+    count = len({**(current or {}), **tags})
+    if count > MAX_TAGS:
+        raise BadRequestException(f"A resource can have at most {MAX_TAGS} tags; this request would make {count}.")
 
 
 class TagOperations(BackendPart):
@@ -32,9 +56,7 @@ class TagOperations(BackendPart):
     def tag_resource(self, params: dict[str, Any]) -> None:
         resource = self._resource_for_arn(params["ResourceArn"])
         tags = params.get("Tags") or {}
-        for key in tags:
-            if key.startswith("aws:"):
-                raise BadRequestException(f"Tag keys starting with 'aws:' are reserved: {key}")
+        check_tags(tags, resource.fields.get("Tags"))
         resource.fields.setdefault("Tags", {}).update(tags)
 
     def untag_resource(self, params: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from ..core import clock
 from .exceptions import BadRequestException, ConflictException, TooManyRequestsException
 from .part import BackendPart
 from .records import Record, new_id, not_found, page_of
+from .tags import check_tags
 
 VPC_LINKS_PER_REGION = 10  # aws-facts §4: VPC links per account and Region
 SUBNETS_PER_VPC_LINK = 10  # aws-facts §4: subnets per VPC link
@@ -43,6 +44,7 @@ class VpcLinkOperations(BackendPart):
         return link
 
     def create_vpc_link(self, params: dict[str, Any]) -> dict[str, Any]:
+        check_tags(params.get("Tags") or {})
         subnets = list(params["SubnetIds"])
         if not subnets:
             raise BadRequestException("SubnetIds must contain at least one subnet ID.")

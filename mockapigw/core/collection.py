@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Generic, TypeVar
 
 from .validation import InvalidInput
+from .versions import History
 
 T = TypeVar("T")
 
@@ -19,9 +20,12 @@ class Collection(Generic[T]):
     items costs O(N) in total.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, versioned: bool = True) -> None:
         self._items: dict[str, T] = {}
         self._snapshot: list[T] | None = None
+        self.generation = 0  # counts adds and removes, so that indexes over the items know when to rebuild
+        # Earlier memberships, for deployed snapshots (core/versions.py); off for what no snapshot holds.
+        self._history: History[dict[str, T]] | None = History() if versioned else None
 
     def __len__(self) -> int:
         return len(self._items)
@@ -38,15 +42,21 @@ class Collection(Generic[T]):
 
     def add(self, key: str, item: T) -> T:
         """Store *item* under *key* (replacing any item there) and return it."""
+        if self._history is not None:
+            self._history.before_change(self._items.copy)
         self._items[key] = item
+        self.generation += 1
         self._snapshot = None
         return item
 
     def remove(self, key: str) -> T | None:
         """Remove and return the item with *key*, or ``None`` when there is none."""
+        if self._history is not None and key in self._items:
+            self._history.before_change(self._items.copy)
         item = self._items.pop(key, None)
         if item is not None:
             self._snapshot = None
+            self.generation += 1
         return item
 
     def values(self) -> list[T]:
@@ -54,6 +64,10 @@ class Collection(Generic[T]):
         if self._snapshot is None:
             self._snapshot = list(self._items.values())
         return self._snapshot
+
+    def items_at(self, time: int) -> dict[str, T]:
+        """The items by key as they were at snapshot *time* (:mod:`mockapigw.core.versions`); do not mutate."""
+        return self._history.at(time, self._items) if self._history is not None else self._items
 
     def page(self, max_results: str | int | None, next_token: str | None) -> tuple[list[T], str | None]:
         """One page of items and the token of the next page (``None`` on the last page)."""

@@ -7,10 +7,13 @@ from functools import cache
 from typing import Any, Protocol
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
+from botocore.exceptions import HTTPClientError
+from urllib3.exceptions import URLSchemeUnknown
 
 from . import ids
 from .codec import ErrorEncoder, Operation, WireRequest, WireResponse
 from .errors import ServiceError
+from .hints import hint
 from .model import service_model
 from .validation import InvalidInput
 
@@ -103,6 +106,18 @@ def _split_event(event_name: str) -> tuple[str, str]:
     return service, operation
 
 
+def _refuse_unsendable_scheme(url: str) -> None:
+    """Fail as botocore's HTTP client does outside the mock for a scheme it cannot send (aws-facts §9.11)."""
+    scheme = url.partition("://")[0].lower()
+    if scheme in ("https", "http"):
+        return
+    hint(
+        f"the client's endpoint_url uses {scheme}://, which botocore cannot send (outside the mock it fails the "
+        "same way); a management client needs endpoint_url='https://{domainName}/{stage}'."
+    )
+    raise HTTPClientError(error=URLSchemeUnknown(scheme))
+
+
 class Dispatcher:
     """Answers botocore requests for a set of services on behalf of one mock."""
 
@@ -113,6 +128,7 @@ class Dispatcher:
     def respond(self, event_name: str, request: AWSPreparedRequest, region: str) -> AWSResponse:
         """Answer one request (the ``before-send`` hook's job)."""
         service_id, operation_name = _split_event(event_name)
+        _refuse_unsendable_scheme(request.url)
         service = self._services[service_id]
         operation = compiled(service.name, operation_name)
         request_id = ids.request_id()

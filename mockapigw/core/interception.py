@@ -10,6 +10,12 @@ While at least one mock is active, each recorded client carries two handlers, bo
 
 When the last active mock stops, both are unregistered again and the clients are exactly as they were.
 Clients of other services are never touched.
+
+An endpoint URL that botocore itself cannot send to (``wss://``, the WebSocket URL people mistake for the
+@connections endpoint) fails as botocore fails outside the mock, with the same exception and message, so a test
+cannot pass on code that fails against AWS.
+
+The hooks are process-wide, as moto's are: while a mock is active it answers every thread's clients.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ from typing import Any, Protocol
 import botocore
 import botocore.handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.exceptions import HTTPClientError
+from urllib3.exceptions import URLSchemeUnknown
+from urllib3.util import parse_url
 
 SEND_ID = "mockapigw-before-send"
 SIGNER_ID = "mockapigw-choose-signer"
@@ -38,6 +47,15 @@ class Responder(Protocol):
 
 def _unsigned(**kwargs: Any) -> object:
     return botocore.UNSIGNED
+
+
+def _refuse_unsendable(url: str) -> None:
+    """Raise what botocore raises, before sending anything, for a URL its HTTP layer has no scheme for."""
+    if url.startswith(("https://", "http://")):
+        return
+    scheme = parse_url(url).scheme or ""
+    if scheme not in ("http", "https"):  # urllib3's PoolManager knows only these two; botocore wraps its refusal
+        raise HTTPClientError(error=URLSchemeUnknown(scheme))
 
 
 class Interceptor:
@@ -129,6 +147,7 @@ class Interceptor:
         def before_send(request: AWSPreparedRequest, event_name: str, **kwargs: Any) -> AWSResponse | None:
             if not active:  # stopped by another thread mid-call: behave like plain botocore
                 return None
+            _refuse_unsendable(request.url)
             response = active[-1].respond(event_name, request, region)
             # botocore's emit() runs every before-send handler even after one answered. Catch-all handlers
             # registered after ours (moto's mock_aws has one for every AWS host) would answer this request

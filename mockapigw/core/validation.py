@@ -6,7 +6,6 @@ botocore checks required members, types and minimums on the client, but users ca
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -95,29 +94,10 @@ def _structure(shape: StructureShape, memo: dict[str, Check]) -> Check:
     return check
 
 
-_NAMED_LENGTH = re.compile(r"WithLengthBetween(\d+K?)And(\d+K?)$")
-
-
-def _size(text: str) -> int:
-    return int(text[:-1]) * 1024 if text.endswith("K") else int(text)
-
-
-def _bounds(shape: Shape, named_minimum: bool = True) -> tuple[int | None, int | None]:
-    """A shape's min/max; some models state them only in the shape name (``StringWithLengthBetween1And128``).
-
-    Without *named_minimum* a minimum read from the name is not applied: map values use ``""`` to remove a key
-    on update (as Terraform does for request parameters), which the service accepts.
-    """
+def _length(shape: Shape) -> Callable[[int], str | None]:
+    """The check of a shape's ``min``/``max`` traits; a shape's name (``StringWithLengthBetween1And128``) is no rule."""
     low: int | None = shape.metadata.get("min")
     high: int | None = shape.metadata.get("max")
-    named = _NAMED_LENGTH.search(shape.name) if low is None and high is None else None
-    if named:
-        return (_size(named.group(1)) if named_minimum else None), _size(named.group(2))
-    return low, high
-
-
-def _length(shape: Shape, named_minimum: bool = True) -> Callable[[int], str | None]:
-    low, high = _bounds(shape, named_minimum)
 
     def problem(size: int) -> str | None:
         if low is not None and size < low:
@@ -129,10 +109,10 @@ def _length(shape: Shape, named_minimum: bool = True) -> Callable[[int], str | N
     return problem
 
 
-def _string(shape: Shape, named_minimum: bool = True) -> Check:
+def _string(shape: Shape) -> Check:
     enum: list[str] = shape.enum  # type: ignore[attr-defined]  # StringShape's attribute
     allowed = frozenset(enum) if enum else None
-    length = _length(shape, named_minimum)
+    length = _length(shape)
 
     def check(value: Any, path: str, problems: list[str]) -> None:
         if not isinstance(value, str):
@@ -151,7 +131,8 @@ def _string(shape: Shape, named_minimum: bool = True) -> Check:
 
 
 def _number(shape: Shape, kinds: type | tuple[type, ...], noun: str) -> Check:
-    low, high = _bounds(shape)
+    low: int | None = shape.metadata.get("min")
+    high: int | None = shape.metadata.get("max")
 
     def check(value: Any, path: str, problems: list[str]) -> None:
         number: float = value  # read before isinstance() narrows ``value`` to ``object``
@@ -199,8 +180,7 @@ def _list(shape: Shape, memo: dict[str, Check]) -> Check:
 
 def _map(shape: Shape, memo: dict[str, Check]) -> Check:
     key_check = _compile(shape.key, memo)  # type: ignore[attr-defined]
-    value: Shape = shape.value  # type: ignore[attr-defined]
-    value_check = _string(value, named_minimum=False) if value.type_name == "string" else _compile(value, memo)
+    value_check = _compile(shape.value, memo)  # type: ignore[attr-defined]
 
     def check(value: Any, path: str, problems: list[str]) -> None:
         if not isinstance(value, dict):

@@ -1,20 +1,19 @@
-"""@connections: PostToConnection, GetConnection, DeleteConnection on the mock's real connections."""
+"""@connections: PostToConnection, GetConnection, DeleteConnection on the mock's real connections.
+
+The backend knows no HTTP: it is given the ``(api_id, stage)`` the endpoint addresses (the front door resolves
+the endpoint), and it closes connections through their lifecycle's owner.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..apigatewayv2.records import WEBSOCKET
 from ..core.errors import ServiceError
-from .connections import OPEN, Connection, ConnectionRegistry
-
-if TYPE_CHECKING:
-    from ..apigatewayv2.service import ApiGatewayV2Service
+from .connections import OPEN, Connection, ConnectionLifecycle, ConnectionRegistry
 
 MAX_DATA_BYTES = 131072  # the model's PostToConnection.Data max (128 KiB)
-_EXECUTE_API_HOST = re.compile(r"^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
 _CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]+=*$")
 
 
@@ -38,10 +37,6 @@ class BadRequestException(ServiceError):
     """400: a malformed connection id (not in the model, but what AWS answers)."""
 
 
-def _forbidden() -> ForbiddenException:
-    return ForbiddenException("Forbidden")
-
-
 def _timestamp(epoch_ms: int) -> _dt.datetime:
     return _dt.datetime.fromtimestamp(epoch_ms / 1000, _dt.timezone.utc)
 
@@ -49,37 +44,9 @@ def _timestamp(epoch_ms: int) -> _dt.datetime:
 class ManagementBackend:
     """The @connections API: the endpoint names the API and stage, the path names the connection."""
 
-    def __init__(self, control_plane: ApiGatewayV2Service, connections: ConnectionRegistry, account_id: str) -> None:
-        self._control_plane = control_plane
+    def __init__(self, connections: ConnectionRegistry, lifecycle: ConnectionLifecycle) -> None:
         self._connections = connections
-        self._account_id = account_id
-
-    def target(self, host: str, base_path: str, client_region: str) -> tuple[str, str]:
-        """The ``(api_id, stage)`` an endpoint addresses; ``ForbiddenException`` when it addresses none."""
-        path = base_path.strip("/")
-        match = _EXECUTE_API_HOST.match(host.lower())
-        if match is not None:
-            api_id, region = match.group(1), match.group(2)
-            if not path or "/" in path:
-                raise _forbidden()
-            self._check_stage(api_id, path, region, execute_api_host=True)
-            return api_id, path
-        domain = self._control_plane.backends(self._account_id, client_region).domain_names.get(host.lower())
-        if domain is None:
-            raise _forbidden()
-        for mapping in domain.api_mappings:
-            if (mapping.get("ApiMappingKey") or "") == path:
-                api_id, stage = str(mapping["ApiId"]), str(mapping["Stage"])
-                self._check_stage(api_id, stage, client_region)
-                return api_id, stage
-        raise _forbidden()
-
-    def _check_stage(self, api_id: str, stage: str, region: str, *, execute_api_host: bool = False) -> None:
-        api = self._control_plane.backends(self._account_id, region).apis.get(api_id)
-        if api is None or api.protocol != WEBSOCKET or api.stages.get(stage) is None:
-            raise _forbidden()
-        if execute_api_host and api.get("DisableExecuteApiEndpoint"):
-            raise _forbidden()  # only custom domains reach an API whose default endpoint is disabled
+        self._lifecycle = lifecycle
 
     def _connection(self, params: dict[str, Any], target: tuple[str, str]) -> Connection:
         connection_id = params["ConnectionId"]
@@ -87,7 +54,7 @@ class ManagementBackend:
             raise BadRequestException(f"Invalid connectionId: {connection_id}", status=400)
         connection = self._connections.get(connection_id)
         if connection is not None:
-            self._connections.refresh(connection)
+            self._lifecycle.refresh(connection)
         if connection is None or connection.state != OPEN or (connection.api_id, connection.stage) != target:
             raise GoneException(None)
         return connection
@@ -119,4 +86,4 @@ class ManagementBackend:
 
     def delete_connection(self, params: dict[str, Any], target: tuple[str, str]) -> None:
         connection = self._connection(params, target)
-        self._connections.close(connection, 1000, "")
+        self._lifecycle.close(connection, 1000, "")

@@ -1,7 +1,8 @@
-"""WebSocket connections: their state and lifecycle, and the registry the @connections API reads.
+"""WebSocket connections: their state, and the registry the @connections API reads.
 
-The runtime plugs in what happens after a close (``$disconnect``) through :attr:`ConnectionRegistry.on_closed`,
-so this backend never calls the runtime.
+The connection lifecycle (closing with ``$disconnect``, idle and lifetime expiry) has one owner, the WebSocket
+runtime. This package never imports the runtime: the @connections backend is given the owner as a
+:class:`ConnectionLifecycle` when the mock is built, and calls it explicitly.
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from ..core import ids
 
@@ -98,13 +98,22 @@ class Connection:
         return limit is not None and self.unread_bytes + incoming > limit
 
 
+class ConnectionLifecycle(Protocol):
+    """The owner of the connection lifecycle (the WebSocket runtime), as the @connections backend calls it."""
+
+    def close(self, connection: Connection, code: int, reason: str) -> None:
+        """Close *connection*; an open one runs ``$disconnect``."""
+
+    def refresh(self, connection: Connection) -> None:
+        """Close *connection* if its idle timeout or lifetime has passed."""
+
+
 class ConnectionRegistry:
     """Connections by id, for one mock. Closed connections stay, so their ids answer ``GoneException``."""
 
     def __init__(self) -> None:
         self._connections: dict[str, Connection] = {}
         self._lock = threading.Lock()
-        self.on_closed: Callable[[Connection], None] = lambda connection: None
 
     def add(self, connection: Connection) -> None:
         """Register a new connection."""
@@ -115,19 +124,13 @@ class ConnectionRegistry:
         """The connection with this id, whatever its state, or ``None``."""
         return self._connections.get(connection_id)
 
-    def close(self, connection: Connection, code: int, reason: str) -> None:
-        """Close *connection* once; an open one then gets ``on_closed`` (the runtime's ``$disconnect``)."""
+    def close(self, connection: Connection, code: int, reason: str) -> bool:
+        """Mark *connection* closed (once); whether it was open (so ``$disconnect`` is due)."""
         with connection.lock:
             if connection.state == CLOSED:
-                return
+                return False
             was_open = connection.state == OPEN
             connection.state = CLOSED
             connection.close_code = code
             connection.close_reason = reason
-        if was_open:
-            self.on_closed(connection)
-
-    def refresh(self, connection: Connection) -> None:
-        """Close *connection* if its idle timeout or lifetime has passed (time is read now)."""
-        if connection.due_to_expire(now_ms()):
-            self.close(connection, GOING_AWAY, "Going away")
+        return was_open

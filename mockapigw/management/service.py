@@ -1,15 +1,23 @@
-"""The apigatewaymanagementapi service as the dispatcher sees it."""
+"""The apigatewaymanagementapi service as the dispatcher sees it: the adapter in front of the backend.
+
+The endpoint a client was made with names the API and stage. The adapter asks the front door (given to it as an
+:data:`Addressing` callable, so this package never imports the runtime) and hands the backend plain ids.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..core.dispatch import Call
 from ..core.errors import ServiceError, UnsupportedOperation
-from .backend import BadRequestException, ManagementBackend
+from ..core.hints import hint
+from .backend import BadRequestException, ForbiddenException, ManagementBackend
 
 NAME = "apigatewaymanagementapi"
+
+# (host, base path, client region) -> (api_id, stage), or the reason the endpoint addresses no stage.
+Addressing = Callable[[str, str, str], "tuple[str, str] | str"]
 
 
 def implemented_operations() -> set[str]:
@@ -22,11 +30,15 @@ class ManagementService:
 
     name = NAME
 
-    def __init__(self, backend: ManagementBackend) -> None:
+    def __init__(self, backend: ManagementBackend, addressing: Addressing) -> None:
         self.backend = backend
+        self._addressing = addressing
 
     def handle(self, call: Call) -> Mapping[str, Any] | None:
-        target = self.backend.target(call.host, call.base_path, call.region)
+        target = self._addressing(call.host, call.base_path, call.region)
+        if isinstance(target, str):
+            hint(f"{call.operation} answered 403 Forbidden: {target}")
+            raise ForbiddenException("Forbidden")
         if call.operation == "PostToConnection":
             self.backend.post_to_connection(call.params, target)
             return None

@@ -1,18 +1,16 @@
-"""The warning the runtimes give when a test's set-up makes an integration fail the way it would on AWS."""
+"""The warning the runtimes give when a test's set-up makes a request fail the way it would on AWS."""
 
 from __future__ import annotations
 
-import logging
-import warnings
+from ..core.hints import MockApiGatewayWarning, hint, logger
 
-logger = logging.getLogger("mockapigw")
-
-
-class MockApiGatewayWarning(UserWarning):
-    """Something in the test's set-up makes an integration or authorizer fail, as it would on AWS."""
+__all__ = ["MockApiGatewayWarning", "logger", "warn"]
 
 
-def warn(message: str, stacklevel: int = 4) -> None:
-    """Log *message* and raise it as a :class:`MockApiGatewayWarning` at the caller of the runtime."""
-    logger.warning(message)
-    warnings.warn(message, MockApiGatewayWarning, stacklevel=stacklevel + 1)
+def warn(message: str, stacklevel: int | None = None) -> None:
+    """Log *message* and raise it as a :class:`MockApiGatewayWarning` at the user's line.
+
+    *stacklevel* is ignored: the location is found by walking out of library frames (kept for old callers).
+    """
+    del stacklevel
+    hint(message)

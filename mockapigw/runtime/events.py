@@ -45,9 +45,14 @@ def _with_stage_variables(event: dict[str, Any], connection: Connection) -> dict
     return event
 
 
+def _sorted(headers: dict[str, str]) -> dict[str, str]:
+    # AWS lists header names in case-insensitive alphabetical order (the recorded events).
+    return dict(sorted(headers.items(), key=lambda item: item[0].lower()))
+
+
 def connect_event(connection: Connection, request_id: str, now_ms: int) -> dict[str, Any]:
     """The ``$connect`` event: the handshake's headers (client casing) and query string."""
-    headers = dict(connection.headers)
+    headers = _sorted(connection.headers)
     event: dict[str, Any] = {
         "headers": headers,
         "multiValueHeaders": {name: [value] for name, value in headers.items()},
@@ -83,3 +88,26 @@ def disconnect_event(connection: Connection, request_id: str, now_ms: int) -> di
         "isBase64Encoded": False,
     }
     return _with_stage_variables(event, connection)
+
+
+# What the authorizer sees of the handshake besides the integration's headers (aws-facts §9.8).
+_UPGRADE_HEADERS = {"Connection": "upgrade", "Upgrade": "websocket", "content-length": "0"}
+_MULTI_VALUE_ONLY = "sec-websocket-key"
+
+
+def connect_authorizer_event(connection: Connection, connect: dict[str, Any], method_arn: str) -> dict[str, Any]:
+    """The ``$connect`` REQUEST authorizer's event, built from the ``$connect`` event *connect*.
+
+    As recorded: the upgrade headers are there too, and ``Sec-WebSocket-Key`` only in ``multiValueHeaders``.
+    """
+    everything = _sorted({**connect["headers"], **_UPGRADE_HEADERS})
+    return {
+        "type": "REQUEST",
+        "methodArn": method_arn,
+        "headers": {name: value for name, value in everything.items() if name.lower() != _MULTI_VALUE_ONLY},
+        "multiValueHeaders": {name: [value] for name, value in everything.items()},
+        "queryStringParameters": dict(connect.get("queryStringParameters", {})),
+        "multiValueQueryStringParameters": dict(connect.get("multiValueQueryStringParameters", {})),
+        "stageVariables": dict(connection.stage_variables),
+        "requestContext": connect["requestContext"],
+    }

@@ -5,26 +5,29 @@ from __future__ import annotations
 import email.utils
 import json
 import os
-import warnings
+import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 
 from ..core import ids
 from ..core.codec import split_url
 from ..management.connections import now_ms
-from .alerts import MockApiGatewayWarning
+from .alerts import warn
+from .endpoints import Address, Endpoints, Refusal, Resolution
 from .http_auth import Denied, JwtKeys, LambdaAuthorizers, check_iam, check_jwt
 from .http_events import HttpAnswer, HttpRequest, MalformedResponse, RequestInfo, event_v1, event_v2, read_v1, read_v2
 from .http_proxy import MappingError, forward
-from .http_routing import Target, match_route, resolve
+from .http_routing import match_route
 from .lambdas import LambdaRegistry, invoke
-
-if TYPE_CHECKING:
-    from ..apigatewayv2.service import ApiGatewayV2Service
+from .requests_hook import Claim
 
 DEFAULT_TIMEOUT_MS = 30000
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # aws-facts §4: HTTP API payload size
+MAX_REQUEST_HEAD_BYTES = 10240  # aws-facts §4: request line plus header values
+# RFC 9110 token characters: what a header name may be made of.
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 
 @dataclass
@@ -46,39 +49,72 @@ class InvokeResponse:
 
 
 def _warn(message: str) -> None:
-    warnings.warn(message, MockApiGatewayWarning, stacklevel=4)
+    warn(message)
+
+
+def check_header(name: str, value: str) -> None:
+    """Refuse what HTTP forbids in a header, as ``requests`` does: :class:`requests.exceptions.InvalidHeader`."""
+    if not _HEADER_NAME.match(name):
+        raise requests.exceptions.InvalidHeader(
+            f"Invalid header name {name!r}: a header name is one or more token characters (no spaces, no colon)"
+        )
+    if "\r" in value or "\n" in value or "\0" in value:
+        raise requests.exceptions.InvalidHeader(f"Invalid header value for {name!r}: it contains CR, LF or NUL")
+
+
+def _head_size(method: str, path: str, query: str, headers: list[tuple[str, str]]) -> int:
+    """Bytes of the request line plus the header lines, as sent over HTTP/1.1."""
+    target = f"{path}?{query}" if query else path
+    size = len(f"{method} {target} HTTP/1.1\r\n".encode())
+    return size + sum(len(name.encode()) + len(value.encode()) + 4 for name, value in headers)
 
 
 class HttpRuntime:
-    """The data plane of HTTP APIs for one mock."""
+    """The data plane of HTTP APIs for one mock; requests reach it through the front door (:mod:`.endpoints`)."""
 
-    def __init__(self, control_plane: ApiGatewayV2Service, lambdas: LambdaRegistry, account_id: str) -> None:
-        self._control_plane = control_plane
+    def __init__(self, endpoints: Endpoints, lambdas: LambdaRegistry, account_id: str) -> None:
+        self._endpoints = endpoints
         self._lambdas = lambdas
         self._account_id = account_id
         self.jwt_keys = JwtKeys()
         self._authorizers = LambdaAuthorizers(lambdas)
 
-    def serves(self, url: str) -> bool:
-        """Whether *url* belongs to an HTTP API (or mapped custom domain) of this mock."""
-        host, path, _ = split_url(url)
-        return resolve(self._control_plane, self._account_id, host, path) is not None
+    def claims(self, url: str) -> Claim:
+        """How a request to *url* is this mock's: an API or custom domain it has, another execute-api host, or not.
+
+        Reads only the host: the request is resolved once, by :meth:`handle`.
+        """
+        host = split_url(url)[0]
+        if self._endpoints.knows(host):
+            return Claim.SERVE
+        return Claim.REFUSE if self._endpoints.claims(host) else Claim.NONE
 
     def handle(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> HttpAnswer | None:
-        """Answer a request to an invoke URL; ``None`` when the URL is not one of this mock's APIs."""
+        """Answer a request to an invoke URL (resolved once); ``None`` when the host is not the mock's."""
         host, path, query = split_url(url)
-        target = resolve(self._control_plane, self._account_id, host, path)
-        if target is None:
+        resolved = self._endpoints.http(Address.of(host, path))
+        if resolved is None:
             return None
-        request = HttpRequest(method.upper(), path, query, _with_gateway_headers(headers, host, body), body)
+        method = method.upper()
         request_id = ids.connection_style()
-        if isinstance(target, Target):
-            answer = self._serve(target, request, request_id)
-            return self._finish(answer, target, request, request_id)
-        answer = HttpAnswer.message(target, "Not Found" if target == 404 else "Forbidden")
-        return self._finish(answer, None, request, request_id)
+        if _head_size(method, path, query, headers) > MAX_REQUEST_HEAD_BYTES:
+            _warn(f"the request line and headers of {method} {url} pass API Gateway's {MAX_REQUEST_HEAD_BYTES} bytes")
+            return self._finish(HttpAnswer.message(431, "Request Header Fields Too Large"), None, None, request_id)
+        if len(body) > MAX_PAYLOAD_BYTES:
+            _warn(f"the body of {method} {url} ({len(body)} bytes) passes API Gateway's 10 MB payload limit")
+            answer = HttpAnswer(
+                413, [("content-type", "text; charset=utf-8")], b"HTTP content length exceeded 10485760 bytes."
+            )
+            return self._finish(answer, None, None, request_id)
+        request = HttpRequest(method, path, query, _with_gateway_headers(headers, host, body), body)
+        if isinstance(resolved, Refusal):
+            _warn(f"{method} {url} answered {resolved.status}: {resolved.reason}")
+            answer = HttpAnswer(resolved.status, [], resolved.body.encode())
+            return self._finish(answer, None, request, request_id)
+        answer = self._serve(resolved, request, request_id)
+        return self._finish(answer, resolved, request, request_id)
 
-    def _serve(self, target: Target, request: HttpRequest, request_id: str) -> HttpAnswer:
+    def _serve(self, target: Resolution, request: HttpRequest, request_id: str) -> HttpAnswer:
         cors = target.snapshot.api.get("CorsConfiguration")
         if (
             cors
@@ -89,29 +125,34 @@ class HttpRuntime:
             return _preflight(cors, request)  # answered by API Gateway itself, even without an OPTIONS route
         route, params = match_route(target.snapshot, request.method, target.path)
         if route is None:
+            keys = target.snapshot.route_keys
+            _warn(
+                f"no route of HTTP API {target.api_id} (stage {target.stage!r}) matches {request.method} "
+                f"{target.path} and it has no $default route, so API Gateway answers 404. Its route keys: "
+                f"{', '.join(keys) if keys else 'none'}"
+            )
             return HttpAnswer.message(404, "Not Found")
-        stage = target.api.stages.get(target.stage)
         info = RequestInfo(
             account_id=self._account_id,
-            api_id=target.api.api_id,
+            api_id=target.api_id,
             stage=target.stage,
             route_key=str(route["RouteKey"]),
             resource_path=str(route["RouteKey"]).split(" ", 1)[-1],
             path_parameters={k.rstrip("+"): v for k, v in params.items()},
-            stage_variables=dict(stage.get("StageVariables") or {}) if stage is not None else {},
+            stage_variables=dict(target.stage_variables),
             domain_name=target.domain_name,
             domain_prefix=target.domain_prefix,
             request_id=request_id,
             now_ms=now_ms(),
+            region=target.region,
         )
         try:
             authorized = self._authorize(target, route, request, info)
         except Denied as denied:
             return denied.answer
-        target_ref = str(route.get("Target") or "")
-        integration = target.snapshot.integrations.get(target_ref.removeprefix("integrations/"))
+        integration = target.snapshot.integration_for(route)
         if integration is None:
-            _warn(f"route {route['RouteKey']} of HTTP API {target.api.api_id} has no integration")
+            _warn(f"route {route['RouteKey']} of HTTP API {target.api_id} has no integration")
             return HttpAnswer.message(500, "Internal Server Error")
         if authorized is not None and integration.get("PayloadFormatVersion") == "1.0":
             if "jwt" in authorized:
@@ -129,14 +170,14 @@ class HttpRuntime:
         return self._integrate(integration, request, info, target.path)
 
     def _authorize(
-        self, target: Target, route: dict[str, Any], request: HttpRequest, info: RequestInfo
+        self, target: Resolution, route: dict[str, Any], request: HttpRequest, info: RequestInfo
     ) -> dict[str, Any] | None:
         kind = route.get("AuthorizationType", "NONE")
         if kind == "AWS_IAM":
             return check_iam(request, target.region, self._account_id)
         if kind not in ("JWT", "CUSTOM"):
             return None
-        authorizer = target.snapshot.authorizers.get(str(route.get("AuthorizerId")))
+        authorizer = target.snapshot.authorizer_for(route)
         if authorizer is None:
             raise Denied(HttpAnswer.message(500, "Internal Server Error"))
         if kind == "JWT":
@@ -146,7 +187,8 @@ class HttpRuntime:
             f"{request.method}{target.path}"
         )
         context = {"requestId": info.request_id, "apiId": info.api_id, "stage": info.stage, "routeKey": info.route_key}
-        return self._authorizers.authorize(target.api, authorizer, request, info, route_arn, context)
+        generation = target.authorizer_cache_generation
+        return self._authorizers.authorize(generation, authorizer, request, info, route_arn, context)
 
     def _integrate(self, integration: dict[str, Any], request: HttpRequest, info: RequestInfo, path: str) -> HttpAnswer:
         kind = integration["IntegrationType"]
@@ -167,22 +209,25 @@ class HttpRuntime:
         version = integration.get("PayloadFormatVersion", "2.0")
         event = event_v1(request, info) if version == "1.0" else event_v2(request, info)
         timeout = int(integration.get("TimeoutInMillis") or DEFAULT_TIMEOUT_MS)
-        called = invoke(self._lambdas, str(integration.get("IntegrationUri", "")), event, timeout)
+        uri = str(integration.get("IntegrationUri", ""))
+        called = invoke(self._lambdas, uri, event, timeout, info.site("integration"))
         if called.timed_out:
             return HttpAnswer.message(503, "Service Unavailable")
         if not called.ok:
             _warn(f"Lambda integration of {info.route_key} failed: {called.error!r}")
             return HttpAnswer.message(500, "Internal Server Error")
         try:
-            return read_v1(called.result) if version == "1.0" else read_v2(called.result)
+            return read_v1(called.payload) if version == "1.0" else read_v2(called.payload)
         except MalformedResponse as problem:
             _warn(f"Lambda integration of {info.route_key} returned a malformed response: {problem}")
             return HttpAnswer.message(500, "Internal Server Error")
 
-    def _finish(self, answer: HttpAnswer, target: Target | None, request: HttpRequest, request_id: str) -> HttpAnswer:
+    def _finish(
+        self, answer: HttpAnswer, target: Resolution | None, request: HttpRequest | None, request_id: str
+    ) -> HttpAnswer:
         cors = target.snapshot.api.get("CorsConfiguration") if target is not None else None
-        origin = request.header("origin")
-        if cors and origin and request.method != "OPTIONS":
+        origin = request.header("origin") if request is not None else None
+        if cors and origin and request is not None and request.method != "OPTIONS":
             # API Gateway replaces CORS headers from the integration with its own (aws-facts §3.7).
             answer.headers = [(k, v) for k, v in answer.headers if not k.startswith("access-control-")]
             answer.headers.extend(_cors_headers(cors, origin, preflight=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 import warnings
@@ -12,10 +13,9 @@ from urllib.parse import unquote
 import jwt
 import requests
 
-from ..apigatewayv2.apis import Api
-from ..apigatewayv2.authorizers import authorizer_cache_reset
-from .alerts import MockApiGatewayWarning
+from .alerts import MockApiGatewayWarning, warn
 from .http_events import HttpAnswer, HttpRequest, RequestInfo, event_v1, event_v2
+from .in_process import NothingAnswered, get_json
 from .lambdas import LambdaRegistry, invoke
 from .policies import policy_allows
 
@@ -103,10 +103,19 @@ class JwtKeys:
 
 
 def _discover(issuer: str) -> list[jwt.PyJWK]:
+    """The issuer's keys through OIDC discovery, answered in process (never the network); [] fails closed."""
     try:
-        config = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=JWKS_TIMEOUT_S).json()
-        jwks = requests.get(config["jwks_uri"], timeout=JWKS_TIMEOUT_S).json()
+        config = get_json(f"{issuer}/.well-known/openid-configuration", JWKS_TIMEOUT_S)
+        jwks = get_json(config["jwks_uri"], JWKS_TIMEOUT_S)
         return [jwt.PyJWK(entry) for entry in jwks["keys"] if entry.get("use", "sig") == "sig"]
+    except NothingAnswered:
+        warn(
+            f"no JWT keys are registered for issuer {issuer} and nothing in the process answers its OIDC discovery "
+            f"(mockapigw never goes online), so the JWT authorizer answers 401. Call "
+            f"gw.register_jwt_keys({issuer!r}, jwks), or mock {issuer}/.well-known/openid-configuration and its "
+            "jwks_uri with responses."
+        )
+        return []
     except (requests.RequestException, ValueError, KeyError, TypeError, jwt.PyJWTError):
         return []
 
@@ -137,7 +146,9 @@ def check_jwt(
         raise _unauthorized("the token is malformed") from None
     if header.get("alg") not in _RSA_ALGORITHMS:
         raise _unauthorized("the token's signing algorithm is not supported")
-    candidates = [k for k in keys.keys_for(issuer) if header.get("kid") in (None, k.key_id)]
+    if not isinstance(header.get("kid"), str):  # "must have a header claim that matches the key" (§9.9)
+        raise _unauthorized("the token does not have a kid header")
+    candidates = [k for k in keys.keys_for(issuer) if header["kid"] == k.key_id]
     if not candidates:
         raise _unauthorized("the token's kid does not match any key of the issuer")
     claims: dict[str, Any] | None = None
@@ -160,6 +171,14 @@ def check_jwt(
         raise _unauthorized("the token's claims are malformed") from None
 
 
+def _timestamp(claims: dict[str, Any], name: str) -> float:
+    """A NumericDate claim: a JSON number (not a string, a boolean, NaN or infinity), else 401."""
+    value = claims[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _unauthorized(f"the token's {name} claim is not a number")
+    return float(value)
+
+
 def _check_claims(claims: dict[str, Any], config: dict[str, Any], issuer: str, route: dict[str, Any]) -> dict[str, Any]:
     if str(claims.get("iss", "")).rstrip("/") != issuer:
         raise _unauthorized("the token does not have a valid issuer")
@@ -169,11 +188,13 @@ def _check_claims(claims: dict[str, Any], config: dict[str, Any], issuer: str, r
     if not audiences & presented:
         raise _unauthorized("the token does not have a valid audience")
     now = time.time()
-    if "exp" in claims and float(claims["exp"]) <= now:
+    if "exp" not in claims:
+        raise _unauthorized("the token does not have an exp claim")
+    if _timestamp(claims, "exp") <= now:
         raise _unauthorized("the token has expired")
-    if "nbf" in claims and float(claims["nbf"]) > now:
+    if "nbf" in claims and _timestamp(claims, "nbf") > now:
         raise _unauthorized("the token is not valid yet")
-    if "iat" in claims and float(claims["iat"]) > now:
+    if "iat" in claims and _timestamp(claims, "iat") > now:
         raise _unauthorized("the token was issued in the future")
     granted = claims.get("scope", claims.get("scp", []))
     scopes = granted.split() if isinstance(granted, str) else [str(s) for s in granted or []]
@@ -215,7 +236,7 @@ class LambdaAuthorizers:
 
     def authorize(
         self,
-        api: Api,
+        cache_generation: int,
         authorizer: dict[str, Any],
         request: HttpRequest,
         info: RequestInfo,
@@ -228,8 +249,7 @@ class LambdaAuthorizers:
         if any(not value for value in values):
             raise _unauthorized()  # AWS answers 401 without invoking the function
         ttl = int(authorizer.get("AuthorizerResultTtlInSeconds") or 0)
-        reset = authorizer_cache_reset(api, info.stage)
-        generation = reset.generation if reset is not None else 0
+        generation = cache_generation  # bumped by each ResetAuthorizersCache of the stage (the front door reads it)
         key = (info.api_id, info.stage, str(authorizer["AuthorizerId"]), tuple(str(v) for v in values))
         cached = self._cached(key, generation) if ttl and sources else None
         if cached is None:
@@ -265,8 +285,9 @@ class LambdaAuthorizers:
             event.update(type="REQUEST", routeArn=route_arn, identitySource=values)
             event.pop("isBase64Encoded", None)
             event.pop("body", None)
-        called = invoke(self._lambdas, str(authorizer.get("AuthorizerUri", "")), event, LAMBDA_AUTHORIZER_TIMEOUT_MS)
-        result = called.result
+        uri = str(authorizer.get("AuthorizerUri", ""))
+        called = invoke(self._lambdas, uri, event, LAMBDA_AUTHORIZER_TIMEOUT_MS, info.site("authorizer"))
+        result = called.payload
         if not called.ok or not isinstance(result, dict):
             reason = (
                 "timed out"

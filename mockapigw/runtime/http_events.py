@@ -1,8 +1,8 @@
 """Lambda proxy events of HTTP APIs (payload formats 1.0 and 2.0) and how AWS reads the function's answer.
 
-Shapes follow aws-facts §6: 2.0 lower-cases header names, joins repeated headers and query values with commas,
-moves cookies to ``cookies`` and leaves out empty optional fields; 1.0 keeps multi-value maps and sends
-``null`` for what is missing.
+Shapes follow aws-facts §6 and §9.7: 2.0 lower-cases header names, joins repeated headers and query values with
+commas, moves cookies to ``cookies`` and leaves out empty optional fields; 1.0 keeps the client's header case
+(capitalising those API Gateway adds), keeps multi-value maps and sends ``null`` for what is missing.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from .events import clf_time
+from .lambdas import CallSite, Kind
 
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript", "+json", "+xml")
 _TEXT_TYPES_EXTRA = ("application/x-www-form-urlencoded", "application/graphql")
@@ -58,6 +59,11 @@ class RequestInfo:
     now_ms: int
     authorizer: dict[str, Any] | None = None
     identity_extra: dict[str, Any] = field(default_factory=dict)
+    region: str = ""
+
+    def site(self, kind: Kind) -> CallSite:
+        """Who invokes a Lambda function for this request: the route's integration or its authorizer."""
+        return CallSite(kind, "HTTP", self.api_id, self.route_key, self.region, self.account_id)
 
 
 def _is_text(content_type: str | None) -> bool:
@@ -142,13 +148,35 @@ def event_v2(request: HttpRequest, info: RequestInfo) -> dict[str, Any]:
     return event
 
 
+# Payload 1.0 capitalises the headers API Gateway adds (or rewrites); the client's own keep its case (§9.7).
+_GATEWAY_HEADERS = {
+    name.lower(): name
+    for name in (
+        "Content-Length",
+        "Host",
+        "User-Agent",
+        "X-Amzn-Trace-Id",
+        "X-Forwarded-For",
+        "X-Forwarded-Port",
+        "X-Forwarded-Proto",
+    )
+}
+
+
+def _v1_headers(request: HttpRequest) -> list[tuple[str, str]]:
+    pairs = [(_GATEWAY_HEADERS.get(name.lower(), name), value) for name, value in request.headers]
+    return sorted(pairs, key=lambda pair: pair[0])  # the captures list names in code-point order (stable)
+
+
 def event_v1(request: HttpRequest, info: RequestInfo) -> dict[str, Any]:
-    """A payload format 1.0 event (REST-API compatible shape)."""
+    """A payload format 1.0 event (REST-API compatible shape), member by member as AWS's captures show it."""
     query = request.query_pairs
+    headers = _v1_headers(request)
     identity = {
         "accessKey": None,
         "accountId": None,
         "caller": None,
+        "cognitoAmr": None,
         "cognitoAuthenticationProvider": None,
         "cognitoAuthenticationType": None,
         "cognitoIdentityId": None,
@@ -166,8 +194,8 @@ def event_v1(request: HttpRequest, info: RequestInfo) -> dict[str, Any]:
         "resource": info.resource_path,
         "path": request.raw_path,
         "httpMethod": request.method,
-        "headers": _joined(request.headers, lower=True),
-        "multiValueHeaders": _multi(request.headers, lower=True),
+        "headers": _joined(headers, lower=False),
+        "multiValueHeaders": _multi(headers, lower=False),
         "queryStringParameters": _joined(query, lower=False) or None,
         "multiValueQueryStringParameters": _multi(query, lower=False) or None,
         "requestContext": {
@@ -184,7 +212,7 @@ def event_v1(request: HttpRequest, info: RequestInfo) -> dict[str, Any]:
             "requestId": info.request_id,
             "requestTime": clf_time(info.now_ms),
             "requestTimeEpoch": info.now_ms,
-            "resourceId": None,
+            "resourceId": info.route_key,
             "resourcePath": info.resource_path,
             "stage": info.stage,
         },
@@ -248,6 +276,8 @@ def _status(result: dict[str, Any]) -> int:
     status = result.get("statusCode")
     if isinstance(status, bool) or not isinstance(status, (int, str)) or not str(status).isdigit():
         raise MalformedResponse(f"statusCode must be an integer, got {status!r}")
+    if not 100 <= int(status) <= 599:
+        raise MalformedResponse(f"statusCode {status!r} is not an HTTP status code (100-599)")
     return int(status)
 
 

@@ -1,87 +1,13 @@
-"""Which HTTP API, stage and route a request reaches (aws-facts §3.3)."""
+"""Which route of a deployed HTTP API a request takes (aws-facts §3.3); the stage is the front door's job."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote
 
-from ..apigatewayv2.apis import Api
-from ..apigatewayv2.deployments import Snapshot, served_snapshot
-from ..apigatewayv2.records import HTTP
-
-if TYPE_CHECKING:
-    from ..apigatewayv2.service import ApiGatewayV2Service
-
-EXECUTE_API_HOST = re.compile(r"^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
-
-
-@dataclass
-class Target:
-    """A request resolved to a deployed stage: the path the API sees, and the stage prefix AWS keeps in it."""
-
-    api: Api
-    region: str
-    stage: str
-    snapshot: Snapshot
-    path: str
-    raw_path: str
-    domain_name: str
-    domain_prefix: str
-
-
-NOT_FOUND = 404
-FORBIDDEN = 403
-
-
-def resolve(control_plane: ApiGatewayV2Service, account_id: str, host: str, path: str) -> Target | int | None:
-    """The target of ``host`` + ``path``; a status (404, 403) API Gateway answers with; ``None`` if not ours."""
-    host = host.lower()
-    match = EXECUTE_API_HOST.match(host)
-    if match is not None:
-        api_id, region = match.group(1), match.group(2)
-        api = control_plane.backends(account_id, region).apis.get(api_id)
-        if api is None or api.protocol != HTTP:
-            return None
-        if api.get("DisableExecuteApiEndpoint"):
-            return FORBIDDEN
-        return _stage_target(api, region, path, host.split(":")[0], api_id) or NOT_FOUND
-    for backend in control_plane.backends:
-        if backend.account_id != account_id:
-            continue
-        domain = backend.domain_names.get(host.split(":")[0])
-        if domain is None:
-            continue
-        found = domain.mapping_for(path)
-        if found is None:
-            return NOT_FOUND
-        mapping, rest = found
-        api = backend.apis.get(str(mapping["ApiId"]))
-        stage = str(mapping["Stage"])
-        snapshot = served_snapshot(api, stage) if api is not None and api.protocol == HTTP else None
-        if api is None or snapshot is None:
-            return NOT_FOUND
-        return Target(api, backend.region, stage, snapshot, rest, path, host, host.split(".")[0])
-    return None
-
-
-def _stage_target(api: Api, region: str, path: str, host: str, api_id: str) -> Target | None:
-    segments = path.split("/")
-    first = unquote(segments[1]) if len(segments) > 1 else ""
-    if first and first != "$default" and api.stages.get(first) is not None:
-        snapshot = served_snapshot(api, first)
-        if snapshot is None:
-            return None
-        rest = "/" + "/".join(segments[2:])
-        return Target(api, region, first, snapshot, rest, path, host, api_id)
-    if api.stages.get("$default") is not None:
-        snapshot = served_snapshot(api, "$default")
-        if snapshot is not None:
-            return Target(api, region, "$default", snapshot, path, path, host, api_id)
-    return None
-
+from ..apigatewayv2.snapshot import Snapshot
 
 # ---------------------------------------------------------------------------------------------- routes
 

@@ -1,48 +1,107 @@
-"""Answering ``requests`` calls to invoke URLs, through the ``responses`` library.
+"""Answering ``requests`` calls to the mock's hosts, whatever else patches ``requests`` and in whatever order.
 
-Only URLs of this mock's HTTP APIs (execute-api hosts and mapped custom domains) are answered. Everything else
-passes through to whatever ``HTTPAdapter.send`` was in place when the mock started: the network, a local
-server, or a ``responses`` mock the test started earlier.
+While any mock is active, ``requests.Session.get_adapter`` is wrapped. For a URL that an active mock claims (an
+execute-api host, or a custom domain name it knows) it returns an adapter that answers in-process; for any other
+URL it returns what the session would have used anyway, so those requests go on exactly as without the mock: to
+the network, a local server, or a ``responses`` or moto mock.
+
+Why the adapter choice and not ``HTTPAdapter.send``, where ``responses`` and moto patch: each of them patches
+``send`` through ``unittest.mock.patch`` and puts back, on stop, whatever it found on start. Whoever patched
+``send`` last sees every request first, and its pass-through goes to the send captured when ``responses`` was
+imported, not to the patch below it. So a hook on ``send`` is skipped by any ``responses`` mock or ``mock_aws``
+started after it, and when the two stop in the other order, a stale layer stays behind and the next start stacks
+another one on it (the chain grows until ``RecursionError``). The session picks its adapter before any ``send``
+runs, and neither library touches that choice: invoke URLs reach the mock in any start order, ``send`` is never
+touched, and our one patch is undone in every stop order.
+
+Mocks are process-wide, as moto's are: while one is active, it answers the requests of every thread.
 """
 
 from __future__ import annotations
 
-import re
+import enum
+import http.client
+import io
 import threading
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 import requests
 import requests.adapters
-import responses
+from urllib3._collections import HTTPHeaderDict  # where urllib3 1.26 (allowed by botocore) has it too
+from urllib3.response import HTTPResponse
 
 if TYPE_CHECKING:
-    from requests import PreparedRequest
+    from requests import PreparedRequest, Response
 
-    from .http import HttpRuntime
+    from .http_events import HttpAnswer
 
-_EVERYTHING = re.compile(r".*")
+GetAdapter = Callable[[requests.Session, str], requests.adapters.BaseAdapter]
+_GET_ADAPTER_AT_IMPORT: GetAdapter = requests.Session.get_adapter
 
 
-class _ApiResponse(responses.CallbackResponse):
-    """A ``responses`` entry that claims exactly the URLs some active runtime serves, for any method."""
+class Claim(enum.IntEnum):
+    """How strongly a mock claims a URL, read from its host alone."""
 
-    def __init__(self, router: RequestsRouter) -> None:
-        super().__init__("GET", _EVERYTHING, self._answer, content_type=None)
-        self._router = router
+    NONE = 0  # not API Gateway's: the request goes on as without the mock
+    REFUSE = 1  # an execute-api host of no API the mock has: it answers API Gateway's refusal
+    SERVE = 2  # a host of one of the mock's APIs or custom domain names
 
-    def matches(self, request: PreparedRequest) -> tuple[bool, str]:
-        if self._router.runtime_for(str(request.url)) is not None:
-            return True, ""
-        return False, "not an invoke URL of a mockapigw API"
 
-    def _answer(self, request: PreparedRequest) -> tuple[int, list[tuple[str, str]], bytes]:
-        raw = _body_bytes(request.body)
+class Claimant(Protocol):
+    """What the hook needs from a mock's HTTP runtime: a cheap claim on URLs, then one answer per request."""
+
+    def claims(self, url: str) -> Claim:
+        """How *url* is the mock's to answer; no resolution, nothing read but the host."""
+        ...
+
+    def handle(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> HttpAnswer | None:
+        """Answer a request to a claimed URL, resolving it once (``None`` only if the claim has since lapsed)."""
+        ...
+
+
+class _MockAdapter(requests.adapters.HTTPAdapter):
+    """The transport for the URLs one runtime claims: it answers in-process and never opens a socket."""
+
+    def __init__(self, runtime: Claimant) -> None:
+        super().__init__(pool_connections=1, pool_maxsize=1)
+        self._runtime = runtime
+
+    def send(
+        self,
+        request: PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Answer *request* from the runtime, as API Gateway would."""
+        url, method = str(request.url), str(request.method)
         headers = [(str(k), str(v)) for k, v in request.headers.items()]
-        runtime = self._router.runtime_for(str(request.url))
-        answer = runtime.handle(str(request.method), str(request.url), headers, raw) if runtime else None
-        if answer is None:  # the API went away between matching and answering
-            raise requests.ConnectionError(f"mockapigw: no API serves {request.url}")
-        return answer.status, answer.headers, answer.body
+        answer = self._runtime.handle(method, url, headers, _body_bytes(request.body))
+        if answer is None:  # the claim lapsed between choosing the adapter and sending (a custom domain deleted)
+            raise requests.ConnectionError(f"mockapigw: no API serves {url}", request=request)
+        return self.build_response(request, _raw_response(answer, method))
+
+
+def _raw_response(answer: HttpAnswer, method: str) -> HTTPResponse:
+    """The urllib3 response ``HTTPAdapter.build_response`` turns into a ``requests.Response``."""
+    headers = HTTPHeaderDict()
+    for name, value in answer.headers:
+        headers.add(name, value)
+    # requests reads Set-Cookie into the session's jar from the response's ``_original_response.msg``: give it one.
+    original = HTTPResponse(body=io.BytesIO(), msg=headers, preload_content=False)  # type: ignore[arg-type]
+    return HTTPResponse(
+        body=io.BytesIO(answer.body),
+        headers=headers,
+        status=answer.status,
+        reason=http.client.responses.get(answer.status),
+        preload_content=False,
+        decode_content=False,
+        original_response=original,  # type: ignore[arg-type]
+        request_method=method,
+    )
 
 
 def _body_bytes(body: Any) -> bytes:
@@ -61,51 +120,83 @@ def _body_bytes(body: Any) -> bytes:
 
 
 class RequestsRouter:
-    """One ``responses`` mock for the whole process, active while any mock is; reference-counted like botocore's.
+    """The one patch of ``requests`` for the whole process: in place while any mock is active.
 
-    Each active mock pushes its runtime; a URL goes to the innermost runtime that serves it.
+    Each active mock pushes its runtime; a URL goes to the innermost runtime that claims it.
     """
 
     def __init__(self) -> None:
-        self._runtimes: list[HttpRuntime] = []
+        self._runtimes: list[tuple[Claimant, _MockAdapter | None]] = []
         self._lock = threading.Lock()
-        self._mock: responses.RequestsMock | None = None
-        self._previous: Any = None
-        self._installed: Any = None
+        self._wrapped: GetAdapter | None = None  # the get_adapter ours calls for everything it does not claim
+        router = self
 
-    def runtime_for(self, url: str) -> HttpRuntime | None:
-        """The innermost active runtime that serves *url*."""
-        for runtime in reversed(self._runtimes):
-            if runtime.serves(url):
-                return runtime
-        return None
+        def get_adapter(session: requests.Session, url: str) -> requests.adapters.BaseAdapter:
+            adapter = router.adapter_for(url)
+            if adapter is not None:
+                return adapter
+            wrapped = router._wrapped
+            if wrapped is None:
+                # Ours was removed after this call began (another thread stopped the last mock), or a reference
+                # to it outlived its removal (requests-mock keeps one on sessions): do what requests does now.
+                current = requests.Session.get_adapter
+                wrapped = current if current is not get_adapter else _GET_ADAPTER_AT_IMPORT
+            return wrapped(session, url)
 
-    def push(self, runtime: HttpRuntime) -> None:
-        """Route to *runtime*; patch ``requests`` (chaining to the ``send`` in place now) for the first one."""
+        get_adapter.__doc__ = requests.Session.get_adapter.__doc__
+        self._get_adapter = get_adapter
+
+    @property
+    def installed(self) -> bool:
+        """Whether ``requests.Session.get_adapter`` is ours right now."""
+        return requests.Session.get_adapter is self._get_adapter
+
+    def adapter_for(self, url: str) -> requests.adapters.BaseAdapter | None:
+        """The adapter for *url*: of the innermost mock serving it, else of the innermost refusing it; or ``None``.
+
+        So nested mocks each serve their own APIs, and an execute-api host that none has is refused, never sent.
+        """
+        if not url[:8].lower().startswith(("https://", "http://")):
+            return None  # requests refuses other schemes (InvalidSchema): let it, exactly as without the mock
+        runtimes = self._runtimes
+        refusing = -1
+        for index in range(len(runtimes) - 1, -1, -1):
+            claim = runtimes[index][0].claims(url)
+            if claim is Claim.SERVE:
+                return self._adapter(runtimes, index)
+            if claim is Claim.REFUSE and refusing < 0:
+                refusing = index
+        return self._adapter(runtimes, refusing) if refusing >= 0 else None
+
+    @staticmethod
+    def _adapter(runtimes: list[tuple[Claimant, _MockAdapter | None]], index: int) -> _MockAdapter:
+        runtime, adapter = runtimes[index]
+        if adapter is None:  # made on first use: most tests never call an invoke URL through requests
+            adapter = _MockAdapter(runtime)
+            runtimes[index] = (runtime, adapter)
+        return adapter
+
+    def push(self, runtime: Claimant) -> None:
+        """Route to *runtime*; patch ``requests`` for the first active one."""
         with self._lock:
-            self._runtimes.append(runtime)
-            if self._mock is None:
-                previous: Any = requests.adapters.HTTPAdapter.send
-                mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=previous)
-                mock.add(_ApiResponse(self))
-                mock.add_passthru(_EVERYTHING)
-                # Install the mock's send ourselves: RequestsMock.start() goes through unittest.mock.patch, which
-                # resolves the dotted target on every start (20x the cost of this one attribute swap).
-                installed = mock.unbound_on_send()
-                requests.adapters.HTTPAdapter.send = installed  # type: ignore[method-assign,assignment]
-                self._mock, self._previous, self._installed = mock, previous, installed
+            # A new list each time: a request in another thread may be walking the old one.
+            self._runtimes = [*self._runtimes, (runtime, None)]
+            if self._wrapped is None:
+                self._wrapped = requests.Session.get_adapter
+                requests.Session.get_adapter = self._get_adapter  # type: ignore[method-assign,assignment]
 
-    def pop(self, runtime: HttpRuntime) -> None:
+    def pop(self, runtime: Claimant) -> None:
         """Stop routing to *runtime*; unpatch ``requests`` when no runtime is left."""
         with self._lock:
             for index in range(len(self._runtimes) - 1, -1, -1):
-                if self._runtimes[index] is runtime:
-                    del self._runtimes[index]
+                if self._runtimes[index][0] is runtime:
+                    self._runtimes = self._runtimes[:index] + self._runtimes[index + 1 :]
                     break
-            if not self._runtimes and self._mock is not None:
-                # Put back what was there only if ours is still the outermost patch. When another library
-                # patched requests on top of ours and is still active, ours stays in its chain as a pure
-                # pass-through (no runtime is left to claim a URL) so that its mock keeps working.
-                if requests.adapters.HTTPAdapter.send is self._installed:
-                    requests.adapters.HTTPAdapter.send = self._previous  # type: ignore[method-assign]
-                self._mock = None
+            if self._runtimes or self._wrapped is None:
+                return
+            # Put back what was there only if ours is still on top. If a library that patches get_adapter
+            # (requests-mock) wrapped ours and is still active, ours stays in its chain as a pass-through, and
+            # the next start reuses it instead of stacking a second one.
+            if self.installed:
+                requests.Session.get_adapter = self._wrapped  # type: ignore[method-assign,assignment]
+                self._wrapped = None

@@ -1,6 +1,9 @@
 """Simulated WebSocket clients and the API Gateway side of their connections.
 
-A stage serves its deployed snapshot: every event reads the stage's current deployment, as AWS does.
+A stage serves its deployed snapshot: every event reads the stage's current deployment, as AWS does; the front
+door (:mod:`.endpoints`) resolves it. This runtime owns the connection lifecycle: closing (and ``$disconnect``),
+idle and lifetime expiry; the @connections backend asks it to close and to check expiry through
+:class:`~mockapigw.management.connections.ConnectionLifecycle`.
 """
 
 from __future__ import annotations
@@ -8,25 +11,20 @@ from __future__ import annotations
 import base64
 import json
 import os
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..apigatewayv2.apis import Api
-from ..apigatewayv2.deployments import Snapshot, served_snapshot
-from ..apigatewayv2.records import WEBSOCKET
+from ..apigatewayv2.snapshot import Snapshot
 from ..core import ids
-from ..management.connections import CLOSED, OPEN, Connection, ConnectionRegistry, now_ms
+from ..management.connections import CLOSED, GOING_AWAY, OPEN, Connection, ConnectionRegistry, now_ms
 from . import ws_integrations
 from .alerts import warn
-from .events import connect_event, disconnect_event, message_event
+from .endpoints import Endpoints, Refusal
+from .events import connect_authorizer_event, connect_event, disconnect_event, message_event
 from .http_auth import Denied, check_iam
 from .http_events import HttpRequest
-from .lambdas import LambdaRegistry, invoke
+from .lambdas import CallSite, Kind, LambdaRegistry, invoke
 from .policies import policy_allows, stringify_context
 from .selection import compile_expression, request_context
-
-if TYPE_CHECKING:
-    from ..apigatewayv2.service import ApiGatewayV2Service
-
 
 MAX_MESSAGE_BYTES = 128 * 1024  # aws-facts §4
 UNSUPPORTED_DATA = 1003
@@ -37,12 +35,17 @@ _AUTHORIZER_TIMEOUT_MS = 10000
 
 
 class ConnectionRejected(Exception):
-    """The WebSocket handshake failed: API Gateway answered the upgrade request with ``status_code``."""
+    """The WebSocket handshake failed: API Gateway answered the upgrade request with ``status_code``.
 
-    def __init__(self, status_code: int, body: str = "") -> None:
-        super().__init__(f"WebSocket handshake rejected with {status_code}: {body}")
+    ``status_code`` and ``body`` are exactly AWS's; the message adds why, when the test's set-up is the cause.
+    """
+
+    def __init__(self, status_code: int, body: str = "", reason: str = "") -> None:
+        message = f"WebSocket handshake rejected with {status_code}: {body}"
+        super().__init__(f"{message} ({reason})" if reason else message)
         self.status_code = status_code
         self.body = body
+        self.reason = reason
 
 
 class ConnectionClosed(Exception):
@@ -62,44 +65,31 @@ def _error_frame(message: str, connection: Connection, request_id: str) -> bytes
     return text.encode()
 
 
+def _site(connection: Connection, route_key: str, kind: Kind = "integration") -> CallSite:
+    return CallSite(kind, "WEBSOCKET", connection.api_id, route_key, connection.region, connection.account_id)
+
+
 class WebSocketRuntime:
     """The data plane of WebSocket APIs for one mock."""
 
     def __init__(
-        self,
-        control_plane: ApiGatewayV2Service,
-        lambdas: LambdaRegistry,
-        account_id: str,
-        connections: ConnectionRegistry,
+        self, endpoints: Endpoints, lambdas: LambdaRegistry, account_id: str, connections: ConnectionRegistry
     ) -> None:
-        self._control_plane = control_plane
+        self._endpoints = endpoints
         self._lambdas = lambdas
         self._account_id = account_id
         self.connections = connections
-        connections.on_closed = self._run_disconnect
 
     # --- lookups
 
-    def find_api(self, api_id: str, region: str | None) -> tuple[Api, str] | None:
-        """The API with *api_id* in *region* (or in whichever region of the account has it)."""
-        if region is not None:
-            api = self._control_plane.backends(self._account_id, region).apis.get(api_id)
-            return (api, region) if api is not None else None
-        for backend in self._control_plane.backends:
-            api = backend.apis.get(api_id) if backend.account_id == self._account_id else None
-            if api is not None:
-                return api, backend.region
-        return None
-
-    def snapshot_of(self, connection: Connection) -> Snapshot | None:
-        """What the connection's stage serves right now; its stage variables are refreshed on the way."""
-        found = self.find_api(connection.api_id, connection.region)
-        if found is None:
-            return None
-        stage = found[0].stages.get(connection.stage)
-        if stage is not None:  # stage variables take effect without a redeployment, for open connections too
-            connection.stage_variables = dict(stage.get("StageVariables") or {})
-        return served_snapshot(found[0], connection.stage)
+    def snapshot_of(self, connection: Connection) -> Snapshot | Refusal:
+        """What the connection's stage serves now (resolved once); its stage variables are refreshed on the way."""
+        resolved = self._endpoints.websocket(connection.api_id, connection.stage, connection.region, connecting=False)
+        if isinstance(resolved, Refusal):
+            return resolved
+        # Stage variables take effect without a redeployment, for open connections too.
+        connection.stage_variables = dict(resolved.stage_variables)
+        return resolved.snapshot
 
     # --- handshake
 
@@ -115,14 +105,11 @@ class WebSocketRuntime:
         region: str | None,
     ) -> Connection:
         """Open a connection, running ``$connect`` and its authorizer; :class:`ConnectionRejected` on failure."""
-        found = self.find_api(api_id, region)
-        if found is None or found[0].protocol != WEBSOCKET or found[0].get("DisableExecuteApiEndpoint"):
-            raise ConnectionRejected(403, '{"message":"Forbidden"}')
-        api, api_region = found
-        snapshot = served_snapshot(api, stage)
-        stage_record = api.stages.get(stage)
-        if snapshot is None or stage_record is None:
-            raise ConnectionRejected(403, '{"message":"Forbidden"}')
+        resolved = self._endpoints.websocket(api_id, stage, region)
+        if isinstance(resolved, Refusal):
+            raise ConnectionRejected(resolved.status, resolved.body, resolved.reason)
+        snapshot = resolved.snapshot
+        api_region = resolved.region
         domain = f"{api_id}.execute-api.{api_region}.amazonaws.com"
         connection = Connection(
             account_id=self._account_id,
@@ -134,12 +121,12 @@ class WebSocketRuntime:
             user_agent=user_agent,
             headers=self._handshake_headers(domain, source_ip, user_agent, headers),
             query={k: list(v) if isinstance(v, list) else [v] for k, v in (query or {}).items()},
-            stage_variables=dict(stage_record.get("StageVariables") or {}),
+            stage_variables=dict(resolved.stage_variables),
         )
         self.connections.add(connection)
         try:
             self._run_connect(connection, snapshot)
-        except ConnectionRejected:
+        except BaseException:  # a rejection, or a handler's exception on its way to the test
             connection.state = CLOSED
             raise
         connection.state = OPEN
@@ -182,7 +169,7 @@ class WebSocketRuntime:
         integration = self._integration(snapshot, route)
         if integration is None:
             return
-        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "")
+        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "", _site(connection, "$connect"))
         if not outcome.ok:
             warn(f"$connect integration of {connection.api_id}/{connection.stage} failed: {outcome.error}")
             raise ConnectionRejected(500, '{"message": "Internal server error"}')
@@ -195,7 +182,7 @@ class WebSocketRuntime:
     def _authorize(
         self, connection: Connection, snapshot: Snapshot, route: dict[str, Any], event: dict[str, Any]
     ) -> None:
-        authorizer = snapshot.authorizers.get(str(route.get("AuthorizerId")))
+        authorizer = snapshot.authorizer_for(route)
         if authorizer is None:
             raise ConnectionRejected(500, '{"message": "Internal server error"}')
         lowered = {k.lower(): v for k, v in connection.headers.items()}
@@ -212,36 +199,28 @@ class WebSocketRuntime:
             f"arn:aws:execute-api:{connection.region}:{connection.account_id}:"
             f"{connection.api_id}/{connection.stage}/$connect"
         )
-        request = {
-            "type": "REQUEST",
-            "methodArn": method_arn,
-            "headers": event["headers"],
-            "multiValueHeaders": event["multiValueHeaders"],
-            "queryStringParameters": event.get("queryStringParameters", {}),
-            "multiValueQueryStringParameters": event.get("multiValueQueryStringParameters", {}),
-            "stageVariables": dict(connection.stage_variables),
-            "requestContext": event["requestContext"],
-        }
-        called = invoke(self._lambdas, authorizer.get("AuthorizerUri", ""), request, _AUTHORIZER_TIMEOUT_MS)
-        if not called.ok or not isinstance(called.result, dict):
+        request = connect_authorizer_event(connection, event, method_arn)
+        site = _site(connection, "$connect", "authorizer")
+        called = invoke(self._lambdas, authorizer.get("AuthorizerUri", ""), request, _AUTHORIZER_TIMEOUT_MS, site)
+        if not called.ok or not isinstance(called.payload, dict):
             reason = "timed out" if called.timed_out else repr(called.error or called.result)
             warn(f"authorizer {authorizer.get('Name')} of {connection.api_id} failed: {reason}")
             raise ConnectionRejected(500, '{"message": "Internal server error"}')
-        if not policy_allows(called.result.get("policyDocument"), method_arn):
+        if not policy_allows(called.payload.get("policyDocument"), method_arn):
             raise ConnectionRejected(403, '{"message":"Forbidden"}')
-        context = stringify_context(called.result.get("context"))
-        connection.authorizer = {"principalId": str(called.result.get("principalId", "")), **context}
+        context = stringify_context(called.payload.get("context"))
+        connection.authorizer = {"principalId": str(called.payload.get("principalId", "")), **context}
 
     @staticmethod
     def _integration(snapshot: Snapshot, route: dict[str, Any]) -> dict[str, Any] | None:
-        target = str(route.get("Target") or "")
-        return snapshot.integrations.get(target.removeprefix("integrations/")) if target else None
+        return snapshot.integration_for(route)
 
     # --- messages
 
     def refresh(self, connection: Connection) -> None:
         """Close the connection if its idle timeout or lifetime has passed (time is read now)."""
-        self.connections.refresh(connection)
+        if connection.due_to_expire(now_ms()):
+            self.close(connection, GOING_AWAY, "Going away")
 
     def send(self, connection: Connection, data: str | bytes | bytearray | dict[str, Any] | list[Any]) -> None:
         """A frame from the client: route it, run the integration, send back what a two-way route returns."""
@@ -259,8 +238,18 @@ class WebSocketRuntime:
         connection.last_active_ms = now_ms()
         snapshot = self.snapshot_of(connection)
         request_id = ids.connection_style()
-        route = self._select_route(snapshot, text) if snapshot is not None else None
-        if snapshot is None or route is None:
+        if isinstance(snapshot, Refusal):
+            warn(f"message on connection {connection.connection_id} answered Forbidden: {snapshot.reason}")
+            connection.deliver(_error_frame("Forbidden", connection, request_id))
+            return
+        route = self._select_route(snapshot, text)
+        if route is None:
+            keys = [key for key in snapshot.route_keys if key not in ("$connect", "$disconnect")]
+            warn(
+                f"no route of WebSocket API {connection.api_id} matched the message (route selection expression "
+                f"{snapshot.api.get('RouteSelectionExpression')!r}) and it has no $default route, so API Gateway "
+                f"answers Forbidden. Its route keys: {', '.join(keys) if keys else 'none'}"
+            )
             connection.deliver(_error_frame("Forbidden", connection, request_id))
             return
         integration = self._integration(snapshot, route)
@@ -269,13 +258,23 @@ class WebSocketRuntime:
             warn(f"route {route['RouteKey']} of {connection.api_id} has no integration")
             connection.deliver(_error_frame("Internal server error", connection, request_id))
             return
-        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, text)
+        site = _site(connection, str(route["RouteKey"]))
+        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, text, site)
         if not outcome.ok:
             warn(f"integration of route {route['RouteKey']} of {connection.api_id} failed: {outcome.error}")
             connection.deliver(_error_frame("Internal server error", connection, request_id))
             return
-        if outcome.body is not None and self._two_way(snapshot, route) and connection.state == OPEN:
-            connection.deliver(outcome.body.encode("utf-8"))
+        if outcome.body is not None and snapshot.is_two_way(route) and connection.state == OPEN:
+            reply = outcome.body.encode("utf-8")
+            if len(reply) > MAX_MESSAGE_BYTES:
+                # A message over 128 KiB closes the connection with 1009 (aws-facts §4), whichever side sends it.
+                warn(
+                    f"the two-way response of route {route['RouteKey']} is {len(reply)} bytes, over API Gateway's "
+                    f"{MAX_MESSAGE_BYTES}-byte message limit: the connection closes with 1009"
+                )
+                self.close(connection, MESSAGE_TOO_BIG, "Message too big")
+                return
+            connection.deliver(reply)
 
     @staticmethod
     def _select_route(snapshot: Snapshot, text: str) -> dict[str, Any] | None:
@@ -283,13 +282,6 @@ class WebSocketRuntime:
         key = compile_expression(expression)(request_context(text))
         route = snapshot.route_by_key(key) if key not in ("$connect", "$disconnect") else None
         return route or snapshot.route_by_key("$default")
-
-    @staticmethod
-    def _two_way(snapshot: Snapshot, route: dict[str, Any]) -> bool:
-        if not route.get("RouteResponseSelectionExpression"):
-            return False
-        responses = snapshot.route_responses.get(route["RouteId"], {})
-        return any(r.get("RouteResponseKey") == "$default" for r in responses.values())
 
     def ping(self, connection: Connection) -> None:
         """A ping frame from the client: keeps the connection from going idle."""
@@ -301,18 +293,22 @@ class WebSocketRuntime:
     # --- closing
 
     def close(self, connection: Connection, code: int, reason: str) -> None:
-        """Close the connection; ``$disconnect`` runs through the registry's hook."""
-        self.connections.close(connection, code, reason)
+        """Close the connection once; an open one then runs ``$disconnect`` (client, expiry or @connections)."""
+        if self.connections.close(connection, code, reason):
+            self._run_disconnect(connection)
 
     def _run_disconnect(self, connection: Connection) -> None:
         """Run ``$disconnect`` after an open connection closed (best effort, as on AWS)."""
         snapshot = self.snapshot_of(connection)
-        route = snapshot.route_by_key("$disconnect") if snapshot is not None else None
-        integration = self._integration(snapshot, route) if snapshot is not None and route is not None else None
-        if snapshot is None or integration is None:
+        if isinstance(snapshot, Refusal):
+            return
+        route = snapshot.route_by_key("$disconnect")
+        integration = self._integration(snapshot, route) if route is not None else None
+        if integration is None:
             return
         event = disconnect_event(connection, ids.connection_style(), now_ms())
-        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "")
+        site = _site(connection, "$disconnect")
+        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "", site)
         if not outcome.ok:
             warn(f"$disconnect integration of {connection.api_id} failed: {outcome.error}")
 

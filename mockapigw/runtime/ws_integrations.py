@@ -10,7 +10,7 @@ from typing import Any
 import requests
 
 from ..apigatewayv2.deployments import Snapshot
-from .lambdas import LambdaRegistry, invoke
+from .lambdas import CallSite, LambdaRegistry, invoke
 from .selection import compile_expression, matches_key
 
 DEFAULT_TIMEOUT_MS = 29000
@@ -93,6 +93,8 @@ def _proxy_result(result: Any) -> Outcome:
             status = int(result.get("statusCode", 200))
         except (TypeError, ValueError):
             return Outcome(ok=False, error=f"Malformed Lambda proxy response: statusCode {result['statusCode']!r}")
+        if not 100 <= status <= 599:
+            return Outcome(ok=False, error=f"Malformed Lambda proxy response: statusCode {status} is not 100-599")
         body = result.get("body")
         headers = result.get("headers") if isinstance(result.get("headers"), dict) else None
         return Outcome(ok=True, status=status, body=None if body is None else str(body), headers=headers)
@@ -105,15 +107,19 @@ def run(
     integration: dict[str, Any],
     event: dict[str, Any],
     body: str,
+    site: CallSite,
 ) -> Outcome:
-    """Run *integration* for *event* (whose raw message text is *body*)."""
+    """Run *integration* for *event* (whose raw message text is *body*) on behalf of *site*.
+
+    A Lambda handler's exception propagates from here when the mock raises handler errors.
+    """
     kind = integration["IntegrationType"]
     timeout_ms = int(integration.get("TimeoutInMillis", DEFAULT_TIMEOUT_MS))
     if kind == "AWS_PROXY":
-        called = invoke(lambdas, integration.get("IntegrationUri", ""), event, timeout_ms)
+        called = invoke(lambdas, integration.get("IntegrationUri", ""), event, timeout_ms, site)
         if not called.ok:
             return Outcome(ok=False, error="timed out" if called.timed_out else repr(called.error))
-        return _proxy_result(called.result)
+        return _proxy_result(called.payload)
     if kind == "MOCK":
         request = _select_template(
             integration.get("RequestTemplates"), integration.get("TemplateSelectionExpression"), body
@@ -133,11 +139,11 @@ def run(
         )
         payload = _json_or_none(_render(template, event, body) if template is not None else body)
         called = invoke(
-            lambdas, integration.get("IntegrationUri", ""), payload if payload is not None else body, timeout_ms
+            lambdas, integration.get("IntegrationUri", ""), payload if payload is not None else body, timeout_ms, site
         )
         if not called.ok:
             return Outcome(ok=False, error="timed out" if called.timed_out else repr(called.error))
-        text = called.result if isinstance(called.result, str) else json.dumps(called.result)
+        text = called.payload if isinstance(called.payload, str) else json.dumps(called.payload)
         return Outcome(ok=True, body=_integration_response(snapshot, integration, 200, event, text))
     return _http(snapshot, integration, event, body, timeout_ms)
 

@@ -77,10 +77,19 @@ def test_api_key_selection_expression_values(v2: Any) -> None:
         )
 
 
+def test_http_apis_accept_and_return_an_api_key_selection_expression(v2: Any, http_api: dict[str, Any]) -> None:
+    # terraform sends it on every CreateApi; real get-apis output returns it for HTTP APIs (aws-facts §9.3).
+    expression = "$context.authorizer.usageIdentifierKey"
+    api = v2.create_api(Name="x", ProtocolType="HTTP", ApiKeySelectionExpression=expression)
+    assert api["ApiKeySelectionExpression"] == expression
+    assert v2.get_api(ApiId=api["ApiId"])["ApiKeySelectionExpression"] == expression
+    updated = v2.update_api(ApiId=http_api["ApiId"], ApiKeySelectionExpression="$request.header.x-api-key")
+    assert updated["ApiKeySelectionExpression"] == "$request.header.x-api-key"
+
+
 @pytest.mark.parametrize(
     ("protocol", "member", "value"),
     [
-        ("HTTP", "ApiKeySelectionExpression", "$request.header.x-api-key"),
         ("HTTP", "DisableSchemaValidation", True),
         ("WEBSOCKET", "CorsConfiguration", {"AllowOrigins": ["*"]}),
         ("WEBSOCKET", "Target", "arn:aws:lambda:us-east-1:123456789012:function:f"),
@@ -88,10 +97,15 @@ def test_api_key_selection_expression_values(v2: Any) -> None:
         ("WEBSOCKET", "CredentialsArn", "arn:aws:iam::123456789012:role/r"),
     ],
 )
-def test_members_of_the_other_protocol_are_rejected(v2: Any, protocol: str, member: str, value: Any) -> None:
+def test_members_of_the_other_protocol_are_accepted_and_ignored(
+    v2: Any, protocol: str, member: str, value: Any
+) -> None:
+    # No rejection by AWS is known (aws-facts §9.3): accepted, not stored, nothing made from them.
     extra = {"RouteSelectionExpression": "$request.body.a"} if protocol == "WEBSOCKET" else {}
-    with pytest.raises(v2.exceptions.BadRequestException, match=f"{member} is supported only for"):
-        v2.create_api(Name="x", ProtocolType=protocol, **extra, **{member: value})
+    api = v2.create_api(Name="x", ProtocolType=protocol, **extra, **{member: value})
+    assert member not in api
+    assert v2.get_routes(ApiId=api["ApiId"])["Items"] == [] and v2.get_stages(ApiId=api["ApiId"])["Items"] == []
+    assert member not in v2.update_api(ApiId=api["ApiId"], **{member: value})
 
 
 def test_cors_configuration_round_trips(v2: Any) -> None:
@@ -158,8 +172,6 @@ def test_update_api(v2: Any, http_api: dict[str, Any]) -> None:
 def test_update_api_validates_like_create(v2: Any, http_api: dict[str, Any], ws_api: dict[str, Any]) -> None:
     with pytest.raises(v2.exceptions.BadRequestException, match="HTTP APIs only support"):
         v2.update_api(ApiId=http_api["ApiId"], RouteSelectionExpression="$request.body.x")
-    with pytest.raises(v2.exceptions.BadRequestException, match="DisableSchemaValidation is supported only for"):
-        v2.update_api(ApiId=http_api["ApiId"], DisableSchemaValidation=True)
     with pytest.raises(v2.exceptions.BadRequestException, match="Unsupported ApiKeySelectionExpression"):
         v2.update_api(ApiId=ws_api["ApiId"], ApiKeySelectionExpression="nope")
     changed = v2.update_api(ApiId=ws_api["ApiId"], RouteSelectionExpression="$request.body.type")
@@ -203,8 +215,18 @@ def test_server_side_validation_reports_every_problem(v2: Any) -> None:
         unchecked.create_api(ProtocolType="HTTP")
 
 
-def test_lengths_stated_only_in_shape_names_are_enforced(v2: Any) -> None:
-    # The model's Name shape is StringWithLengthBetween1And128 with no min/max metadata.
-    with pytest.raises(v2.exceptions.BadRequestException, match="length less than or equal to 128"):
-        v2.create_api(Name="n" * 129, ProtocolType="HTTP")
-    assert v2.create_api(Name="n" * 128, ProtocolType="HTTP")["Name"] == "n" * 128
+def test_lengths_stated_only_in_shape_names_are_not_constraints(v2: Any) -> None:
+    # The model's Name shape is StringWithLengthBetween1And128 with no min/max trait (aws-facts §9.4).
+    assert v2.create_api(Name="n" * 129, ProtocolType="HTTP")["Name"] == "n" * 129
+    assert v2.create_api(Name="n" * 128, ProtocolType="HTTP", Version="v" * 65)["Version"] == "v" * 65
+
+
+def test_empty_version_clears_the_version(v2: Any) -> None:
+    # terraform's real-AWS tests send Version="" to remove it (aws-facts §9.4).
+    api = v2.create_api(Name="x", ProtocolType="HTTP", Version="1.0", Description="d")
+    updated = v2.update_api(ApiId=api["ApiId"], Version="")
+    assert "Version" not in updated and updated["Description"] == "d"
+    assert "Version" not in v2.get_api(ApiId=api["ApiId"])
+    cleared = v2.update_api(ApiId=api["ApiId"], Description="")
+    assert "Description" not in cleared
+    assert "Version" not in v2.create_api(Name="y", ProtocolType="HTTP", Version="")

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+import requests
 import time_machine
 
 from mockapigw import MockApiGateway
@@ -104,7 +105,7 @@ def test_create_deployment_to_a_stage(v2: Any, http_api: dict[str, Any]) -> None
 def test_create_deployment_to_a_missing_stage(v2: Any, http_api: dict[str, Any]) -> None:
     with pytest.raises(v2.exceptions.NotFoundException) as info:
         v2.create_deployment(ApiId=http_api["ApiId"], StageName="nope")
-    assert _error(info) == (404, "Invalid Stage identifier specified nope")
+    assert _error(info) == (404, "Invalid stage identifier specified")
     assert v2.get_deployments(ApiId=http_api["ApiId"])["Items"] == []
 
 
@@ -161,10 +162,11 @@ def test_update_deployment(v2: Any, http_api: dict[str, Any]) -> None:
         v2.update_deployment(ApiId=api_id, DeploymentId="zzzzzz", Description="x")
 
 
-def test_description_length(v2: Any, http_api: dict[str, Any]) -> None:
-    with pytest.raises(v2.exceptions.BadRequestException, match="less than or equal to 1024"):
-        v2.create_stage(ApiId=http_api["ApiId"], StageName="dev", Description="x" * 1025)
-    assert v2.create_deployment(ApiId=http_api["ApiId"], Description="x" * 1024)["Description"] == "x" * 1024
+def test_descriptions_are_not_limited_by_their_shape_name(v2: Any, http_api: dict[str, Any]) -> None:
+    # StringWithLengthBetween0And1024 carries no max trait: the name is no constraint (aws-facts §9.4).
+    long = "x" * 1025
+    assert v2.create_stage(ApiId=http_api["ApiId"], StageName="dev", Description=long)["Description"] == long
+    assert v2.create_deployment(ApiId=http_api["ApiId"], Description=long)["Description"] == long
 
 
 def test_delete_deployment(v2: Any, http_api: dict[str, Any]) -> None:
@@ -205,22 +207,13 @@ def test_deleting_the_api_deletes_its_deployments(v2: Any, http_api: dict[str, A
 # --- auto-deploy
 
 
-def test_new_auto_deploy_stage_waits_for_the_next_change(v2: Any, http_api: dict[str, Any]) -> None:
-    # AWS's get-stages example shows an AutoDeploy stage without a DeploymentId: creating it deploys nothing.
+def test_auto_deploy_stage_is_deployed_when_created(v2: Any, http_api: dict[str, Any]) -> None:
+    # aws-facts §9.1: AWS's own chat example creates the routes, then an AutoDeploy stage, then connects clients.
     api_id = http_api["ApiId"]
-    stage = v2.create_stage(ApiId=api_id, StageName="dev", AutoDeploy=True)
-    assert stage["AutoDeploy"] is True
-    assert "DeploymentId" not in stage
-    assert "LastDeploymentStatusMessage" not in stage
-    assert _ids(v2, api_id) == []
+    v2.create_route(ApiId=api_id, RouteKey="GET /x")
     with time_machine.travel(T0, tick=False):
-        v2.create_route(ApiId=api_id, RouteKey="GET /x")
-    stage = v2.get_stage(ApiId=api_id, StageName="dev")
+        created = v2.create_stage(ApiId=api_id, StageName="dev", AutoDeploy=True)
     (deployment,) = v2.get_deployments(ApiId=api_id)["Items"]
-    assert stage["DeploymentId"] == deployment["DeploymentId"]
-    assert stage["LastDeploymentStatusMessage"] == (
-        f"Successfully deployed stage with deployment ID '{deployment['DeploymentId']}'"
-    )
     assert deployment == {
         "AutoDeployed": True,
         "CreatedDate": T0,
@@ -228,6 +221,69 @@ def test_new_auto_deploy_stage_waits_for_the_next_change(v2: Any, http_api: dict
         "DeploymentStatus": "DEPLOYED",
         "Description": AUTO,
     }
+    message = f"Successfully deployed stage with deployment ID '{deployment['DeploymentId']}'"
+    stage = v2.get_stage(ApiId=api_id, StageName="dev")
+    assert stage["AutoDeploy"] is True
+    assert stage["DeploymentId"] == deployment["DeploymentId"]
+    assert stage["LastDeploymentStatusMessage"] == message
+    # The mock deploys synchronously, so the CreateStage response already shows it (AWS's may not yet).
+    assert (created["DeploymentId"], created["LastDeploymentStatusMessage"]) == (deployment["DeploymentId"], message)
+
+
+def test_auto_deploy_stage_created_after_the_routes_serves_http_requests(
+    apigw: MockApiGateway, v2: Any, http_api: dict[str, Any]
+) -> None:
+    # A Serverless-style HTTP API whose $default AutoDeploy stage is created last (aws-facts §9.1).
+    api_id = http_api["ApiId"]
+    apigw.register_lambda(LAMBDA_ARN, lambda event, context: {"statusCode": 200, "body": event["rawPath"]})
+    v2.create_route(ApiId=api_id, RouteKey="GET /pets", Target=f"integrations/{_http_integration(v2, api_id)}")
+    v2.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
+    response = requests.get(f"https://{api_id}.execute-api.us-east-1.amazonaws.com/pets")
+    assert (response.status_code, response.text) == (200, "/pets")
+
+
+def test_switching_auto_deploy_on_serves_http_requests(
+    apigw: MockApiGateway, v2: Any, http_api: dict[str, Any]
+) -> None:
+    api_id = http_api["ApiId"]
+    apigw.register_lambda(LAMBDA_ARN, lambda event, context: {"statusCode": 200, "body": "ok"})
+    v2.create_route(ApiId=api_id, RouteKey="GET /pets", Target=f"integrations/{_http_integration(v2, api_id)}")
+    v2.create_stage(ApiId=api_id, StageName="dev")
+    url = f"https://{api_id}.execute-api.us-east-1.amazonaws.com/dev/pets"
+    assert requests.get(url).status_code == 404  # nothing deployed yet
+    v2.update_stage(ApiId=api_id, StageName="dev", AutoDeploy=True)
+    assert requests.get(url).status_code == 200
+
+
+def test_websocket_auto_deploy_stage_created_after_the_routes_accepts_connections(
+    apigw: MockApiGateway, v2: Any, ws_api: dict[str, Any]
+) -> None:
+    # AWS's Python WebSocket chat example: routes, then create_stage(AutoDeploy=True), then clients connect.
+    api_id = ws_api["ApiId"]
+    apigw.register_lambda(LAMBDA_ARN, lambda event, context: {"statusCode": 200})
+    integration = v2.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=LAMBDA_ARN)
+    v2.create_route(ApiId=api_id, RouteKey="$connect", Target=f"integrations/{integration['IntegrationId']}")
+    v2.create_stage(ApiId=api_id, StageName="prod", AutoDeploy=True)
+    assert apigw.connect(api_id, "prod").connected
+
+
+def test_websocket_default_auto_deploy_stage_accepts_connections(
+    apigw: MockApiGateway, v2: Any, ws_api: dict[str, Any]
+) -> None:
+    # SST's WebSocket stage: named $default, AutoDeploy, created after the routes (aws-facts §9.1, §9.2).
+    api_id = ws_api["ApiId"]
+    apigw.register_lambda(LAMBDA_ARN, lambda event, context: {"statusCode": 200})
+    integration = v2.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=LAMBDA_ARN)
+    v2.create_route(ApiId=api_id, RouteKey="$connect", Target=f"integrations/{integration['IntegrationId']}")
+    stage = v2.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
+    assert stage["DeploymentId"] == _ids(v2, api_id)[0]
+    assert apigw.connect(api_id, "$default").connected
+
+
+def test_auto_deploy_stage_of_an_http_api_without_routes_is_deployed(v2: Any, http_api: dict[str, Any]) -> None:
+    # An HTTP API can be deployed without routes (every request is then 404), so its stage is deployed at once.
+    stage = v2.create_stage(ApiId=http_api["ApiId"], StageName="$default", AutoDeploy=True)
+    assert _ids(v2, http_api["ApiId"]) == [stage["DeploymentId"]]
 
 
 def test_auto_deploy_after_each_change(v2: Any, http_api: dict[str, Any]) -> None:
@@ -281,19 +337,22 @@ def test_stage_changes_do_not_auto_deploy(v2: Any, http_api: dict[str, Any]) -> 
     assert _ids(v2, api_id) == before
 
 
-def test_switching_auto_deploy_on_deploys_with_the_next_change(v2: Any, http_api: dict[str, Any]) -> None:
+def test_switching_auto_deploy_on_deploys_at_once(v2: Any, http_api: dict[str, Any]) -> None:
+    # terraform's TestAccAPIGatewayV2Stage_autoDeployHTTP: the DeploymentId is set once AutoDeploy is on (§9.1).
     api_id = http_api["ApiId"]
     v2.create_route(ApiId=api_id, RouteKey="GET /x")
     v2.create_stage(ApiId=api_id, StageName="dev")
     assert _ids(v2, api_id) == []
-    switched = v2.update_stage(ApiId=api_id, StageName="dev", AutoDeploy=True)
-    assert "DeploymentId" not in switched
-    assert _ids(v2, api_id) == []
-    v2.update_route(ApiId=api_id, RouteId=v2.get_routes(ApiId=api_id)["Items"][0]["RouteId"], OperationName="x")
-    stage = v2.get_stage(ApiId=api_id, StageName="dev")
+    v2.update_stage(ApiId=api_id, StageName="dev", AutoDeploy=True)
     (deployment_id,) = _ids(v2, api_id)
+    stage = v2.get_stage(ApiId=api_id, StageName="dev")
     assert stage["DeploymentId"] == deployment_id
     assert stage["LastDeploymentStatusMessage"] == f"Successfully deployed stage with deployment ID '{deployment_id}'"
+    deployment = v2.get_deployment(ApiId=api_id, DeploymentId=deployment_id)
+    assert deployment["AutoDeployed"] is True and deployment["Description"] == AUTO
+    # Sending AutoDeploy=True again is no switch: nothing new is deployed.
+    v2.update_stage(ApiId=api_id, StageName="dev", AutoDeploy=True)
+    assert _ids(v2, api_id) == [deployment_id]
 
     off = v2.update_stage(ApiId=api_id, StageName="dev", AutoDeploy=False)
     assert off["AutoDeploy"] is False
@@ -301,6 +360,15 @@ def test_switching_auto_deploy_on_deploys_with_the_next_change(v2: Any, http_api
     assert "LastDeploymentStatusMessage" not in off
     v2.create_route(ApiId=api_id, RouteKey="GET /y")
     assert v2.get_stage(ApiId=api_id, StageName="dev")["DeploymentId"] == deployment_id
+
+
+def test_switching_auto_deploy_on_without_routes_waits_for_one(v2: Any, ws_api: dict[str, Any]) -> None:
+    api_id = ws_api["ApiId"]
+    v2.create_stage(ApiId=api_id, StageName="prod")
+    switched = v2.update_stage(ApiId=api_id, StageName="prod", AutoDeploy=True)
+    assert "DeploymentId" not in switched and _ids(v2, api_id) == []
+    v2.create_route(ApiId=api_id, RouteKey="$default")
+    assert v2.get_stage(ApiId=api_id, StageName="prod")["DeploymentId"] == _ids(v2, api_id)[0]
 
 
 def test_deployment_id_cannot_be_set_while_auto_deploy_is_on(v2: Any, http_api: dict[str, Any]) -> None:
@@ -501,7 +569,8 @@ def test_auto_deploy_snapshots_follow_changes(apigw: MockApiGateway, v2: Any, ht
     api_id = http_api["ApiId"]
     v2.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
     api = _api(apigw, api_id)
-    assert served_snapshot(api, "$default") is None  # nothing deployed until the API changes
+    first = served_snapshot(api, "$default")  # deployed at once, with no routes yet
+    assert first is not None and first.routes == {}
     route = v2.create_route(ApiId=api_id, RouteKey="GET /pets")
     current = served_snapshot(api, "$default")
     assert current is not None and current.route_by_key("GET /pets") is not None

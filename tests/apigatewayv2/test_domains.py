@@ -157,19 +157,16 @@ def test_domain_name_of_253_characters_is_accepted(v2: Any) -> None:
     assert _domain(v2, name=name)["DomainName"] == name
 
 
-def test_domain_name_needs_a_configuration(v2: Any) -> None:
-    with pytest.raises(v2.exceptions.BadRequestException, match="DomainNameConfigurations is required"):
-        v2.create_domain_name(DomainName="api.example.com")
-    with pytest.raises(v2.exceptions.BadRequestException, match="DomainNameConfigurations is required"):
-        v2.create_domain_name(DomainName="api.example.com", DomainNameConfigurations=[])
+ONE_CONFIGURATION = "Invalid input. Expected one domain name configuration"  # AWS's text (aws-facts §9.6)
 
 
-def test_only_one_configuration(v2: Any) -> None:
-    with pytest.raises(v2.exceptions.BadRequestException, match="Only one DomainNameConfiguration"):
-        v2.create_domain_name(
-            DomainName="api.example.com",
-            DomainNameConfigurations=[{"CertificateArn": CERT}, {"CertificateArn": OTHER_CERT}],
-        )
+@pytest.mark.parametrize("configurations", [None, [], [{"CertificateArn": CERT}, {"CertificateArn": OTHER_CERT}]])
+def test_domain_name_needs_exactly_one_configuration(v2: Any, configurations: Any) -> None:
+    extra = {} if configurations is None else {"DomainNameConfigurations": configurations}
+    with pytest.raises(v2.exceptions.BadRequestException) as info:
+        v2.create_domain_name(DomainName="api.example.com", **extra)
+    assert info.value.response["Error"]["Message"] == ONE_CONFIGURATION
+    assert v2.get_domain_names()["Items"] == []
 
 
 def test_edge_endpoints_are_not_supported(v2: Any) -> None:

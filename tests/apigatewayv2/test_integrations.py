@@ -168,26 +168,34 @@ def test_http_api_accepts_only_proxy_types(v2: Any, http_api: dict[str, Any], ki
         ("TemplateSelectionExpression", "$request.body.x"),
     ],
 )
-def test_websocket_only_members_rejected_on_http(v2: Any, http_api: dict[str, Any], member: str, value: Any) -> None:
-    with pytest.raises(v2.exceptions.BadRequestException) as info:
-        _lambda_proxy(v2, http_api, **{member: value})
-    assert _message(info) == f"{member} is supported only for WEBSOCKET APIs, not for protocolType HTTP."
+def test_websocket_only_members_are_accepted_and_not_returned_on_http(
+    v2: Any, http_api: dict[str, Any], member: str, value: Any
+) -> None:
+    # terraform sends PassthroughBehavior on every HTTP integration and reads back "" (aws-facts §9.3); the other
+    # WebSocket-only members are handled the same way, as no rejection by AWS is known.
+    created = _lambda_proxy(v2, http_api, **{member: value})
+    assert member not in created
+    ids = {"ApiId": http_api["ApiId"], "IntegrationId": created["IntegrationId"]}
+    assert member not in v2.get_integration(**ids)
+    assert member not in v2.update_integration(**ids, **{member: value})
 
 
 @pytest.mark.parametrize(
     ("member", "value"),
     [
-        ("ConnectionId", "abcdefg"),
         ("IntegrationSubtype", "SQS-SendMessage"),
         ("ResponseParameters", {"200": {"overwrite:statuscode": "204"}}),
         ("TlsConfig", {"ServerNameToVerify": "example.com"}),
     ],
 )
-def test_http_only_members_rejected_on_websocket(v2: Any, ws_api: dict[str, Any], member: str, value: Any) -> None:
-    with pytest.raises(v2.exceptions.BadRequestException) as info:
-        v2.create_integration(ApiId=ws_api["ApiId"], IntegrationType="AWS_PROXY", IntegrationUri=LAMBDA,
-                              **{member: value})
-    assert _message(info) == f"{member} is supported only for HTTP APIs, not for protocolType WEBSOCKET."
+def test_http_only_members_are_accepted_and_ignored_on_websocket(
+    v2: Any, ws_api: dict[str, Any], member: str, value: Any
+) -> None:
+    created = v2.create_integration(
+        ApiId=ws_api["ApiId"], IntegrationType="AWS_PROXY", IntegrationUri=LAMBDA, **{member: value}
+    )
+    assert member not in created
+    assert member not in v2.get_integration(ApiId=ws_api["ApiId"], IntegrationId=created["IntegrationId"])
 
 
 def test_missing_api(v2: Any) -> None:
@@ -352,13 +360,31 @@ def test_vpc_link_connection_rules(apigw: MockApiGateway, v2: Any, http_api: dic
         )
 
 
-def test_websocket_rejects_vpc_link_connections(v2: Any, ws_api: dict[str, Any]) -> None:
+@pytest.mark.parametrize("kind", ["HTTP", "HTTP_PROXY"])
+def test_websocket_private_integrations_use_rest_api_vpc_links(v2: Any, ws_api: dict[str, Any], kind: str) -> None:
+    # WebSocket APIs reach a Network Load Balancer through a REST API (v1) VPC link, by URL.
+    created = v2.create_integration(
+        ApiId=ws_api["ApiId"], IntegrationType=kind, IntegrationMethod="GET", IntegrationUri="http://nlb.internal/x",
+        ConnectionType="VPC_LINK", ConnectionId="v1link",
+    )
+    assert (created["ConnectionType"], created["ConnectionId"]) == ("VPC_LINK", "v1link")
+    with pytest.raises(v2.exceptions.BadRequestException, match="ConnectionId is required"):
+        v2.create_integration(
+            ApiId=ws_api["ApiId"], IntegrationType=kind, IntegrationMethod="GET",
+            IntegrationUri="http://nlb.internal/x", ConnectionType="VPC_LINK",
+        )
+
+
+def test_websocket_refuses_http_api_vpc_links(v2: Any, ws_api: dict[str, Any]) -> None:
+    # terraform-aws-modules/terraform-aws-apigateway-v2 #151: a V2 VPC link on a WebSocket API is a BadRequest.
+    link = v2.create_vpc_link(Name="l", SubnetIds=["subnet-1"])["VpcLinkId"]
     with pytest.raises(v2.exceptions.BadRequestException) as info:
         v2.create_integration(
-            ApiId=ws_api["ApiId"], IntegrationType="HTTP_PROXY", IntegrationMethod="GET", IntegrationUri=LISTENER,
-            ConnectionType="VPC_LINK",
+            ApiId=ws_api["ApiId"], IntegrationType="HTTP_PROXY", IntegrationMethod="GET",
+            IntegrationUri="http://nlb.internal/x", ConnectionType="VPC_LINK", ConnectionId=link,
         )
-    assert _message(info) == "ConnectionType VPC_LINK is supported only for HTTP APIs, not for protocolType WEBSOCKET."
+    assert _message(info) == f"VPC link {link} is an HTTP API VPC link: WebSocket APIs use REST API VPC links."
+    assert v2.get_integrations(ApiId=ws_api["ApiId"])["Items"] == []
 
 
 # --------------------------------------------------------------------------------------------- subtypes
@@ -516,8 +542,6 @@ def test_update_validates_the_result(v2: Any, http_api: dict[str, Any]) -> None:
     with pytest.raises(v2.exceptions.BadRequestException) as info:
         v2.update_integration(**ids, IntegrationType="MOCK")
     assert _message(info) == HTTP_PROTOCOL_ERROR
-    with pytest.raises(v2.exceptions.BadRequestException, match="PassthroughBehavior is supported only for"):
-        v2.update_integration(**ids, PassthroughBehavior="NEVER")
     unchanged = v2.get_integration(**ids)
     assert (unchanged["IntegrationType"], unchanged["IntegrationUri"]) == ("AWS_PROXY", LAMBDA)
     changed = v2.update_integration(

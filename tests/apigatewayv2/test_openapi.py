@@ -158,7 +158,7 @@ def test_bad_basepath_mode(v2: Any) -> None:
         ("- a\n- list", "must be an object"),
         ("swagger: '2.0'\ninfo: {title: x}\npaths: {}", "Only OpenAPI 3.0"),
         ("openapi: 3.0.1\ninfo: {version: '1'}\npaths: {}", "info.title"),
-        ("openapi: 3.0.1\ninfo: {title: x}\npaths: [1]", "paths must be an object"),
+        ("openapi: 3.0.1\ninfo: {title: x}\npaths: [1]", r"paths: \[1\] is not of type object"),
         (
             "openapi: 3.0.1\ninfo: {title: x}\npaths: {/a: {get: {x-amazon-apigateway-integration: {type: aws}}}}",
             "proxy integrations",

@@ -18,6 +18,9 @@ REQUEST_ID = "$context.requestId"
 T0 = dt.datetime(2024, 5, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
 
 
+# The whole message (AWS gives no stage name in it).
+STAGE_NOT_FOUND = r": Invalid stage identifier specified$"
+
 def _route(v2: Any, api_id: str, key: str) -> dict[str, Any]:
     return dict(v2.create_route(ApiId=api_id, RouteKey=key))
 
@@ -130,17 +133,19 @@ def test_invalid_stage_names(v2: Any, http_api: dict[str, Any], name: str) -> No
 
 
 def test_stage_name_length(v2: Any, http_api: dict[str, Any]) -> None:
+    # The limit is the model's documentation of StageName ("Maximum length is 128 characters"), not a shape name.
     with pytest.raises(v2.exceptions.BadRequestException) as info:
         v2.create_stage(ApiId=http_api["ApiId"], StageName="x" * 129)
-    assert _error(info)[1].endswith(
-        "at 'stageName' failed to satisfy constraint: Member must have length less than or equal to 128"
-    )
+    assert _error(info)[1].startswith("Invalid stage name: ")
+    assert v2.create_stage(ApiId=http_api["ApiId"], StageName="x" * 128)["StageName"] == "x" * 128
 
 
-def test_websocket_apis_have_no_default_stage(v2: Any, ws_api: dict[str, Any]) -> None:
-    with pytest.raises(v2.exceptions.BadRequestException) as info:
-        v2.create_stage(ApiId=ws_api["ApiId"], StageName="$default")
-    assert _error(info) == (400, "The $default stage is supported only for HTTP APIs.")
+def test_websocket_apis_accept_the_default_stage(v2: Any, ws_api: dict[str, Any]) -> None:
+    # aws-facts §9.2: SST and stelvio name their WebSocket stage $default.
+    stage = v2.create_stage(ApiId=ws_api["ApiId"], StageName="$default", AutoDeploy=True)
+    assert stage["StageName"] == "$default"
+    assert [s["StageName"] for s in v2.get_stages(ApiId=ws_api["ApiId"])["Items"]] == ["$default"]
+    assert v2.get_stage(ApiId=ws_api["ApiId"], StageName="$default")["AutoDeploy"] is True
 
 
 def test_duplicate_stage_name_is_a_conflict(v2: Any, http_api: dict[str, Any]) -> None:
@@ -238,16 +243,17 @@ def test_negative_throttling_is_rejected(v2: Any, http_api: dict[str, Any], memb
     assert _error(info) == (400, f"DefaultRouteSettings.{member} must be greater than or equal to 0, got -1.")
 
 
-def test_client_certificate_is_websocket_only(v2: Any, http_api: dict[str, Any]) -> None:
-    with pytest.raises(v2.exceptions.BadRequestException) as info:
-        v2.create_stage(ApiId=http_api["ApiId"], StageName="dev", ClientCertificateId="abc123")
-    assert _error(info) == (
-        400,
-        "ClientCertificateId is supported only for WEBSOCKET APIs, not for protocolType HTTP.",
-    )
-    v2.create_stage(ApiId=http_api["ApiId"], StageName="dev")
-    with pytest.raises(v2.exceptions.BadRequestException, match="ClientCertificateId is supported only"):
-        v2.update_stage(ApiId=http_api["ApiId"], StageName="dev", ClientCertificateId="abc123")
+def test_client_certificate_on_http_stages_is_accepted_and_ignored(v2: Any, http_api: dict[str, Any]) -> None:
+    # "Supported only for WebSocket APIs", but AWS is not known to refuse it (aws-facts §9.3).
+    stage = v2.create_stage(ApiId=http_api["ApiId"], StageName="dev", ClientCertificateId="abc123")
+    assert "ClientCertificateId" not in stage
+    updated = v2.update_stage(ApiId=http_api["ApiId"], StageName="dev", ClientCertificateId="abc123")
+    assert "ClientCertificateId" not in updated
+
+
+def test_client_certificate_on_websocket_stages(v2: Any, ws_api: dict[str, Any]) -> None:
+    stage = v2.create_stage(ApiId=ws_api["ApiId"], StageName="dev", ClientCertificateId="abc123")
+    assert stage["ClientCertificateId"] == "abc123"
 
 
 # --- stage variables
@@ -321,23 +327,48 @@ def test_access_log_format_must_include_request_id(v2: Any, http_api: dict[str, 
     assert _error(info) == (400, "Access log format must include at least $context.requestId.")
 
 
-def test_access_log_format_length(v2: Any, http_api: dict[str, Any]) -> None:
-    log_format = "$context.requestId " + "x" * 1006
+def test_access_log_format_is_limited_to_3_kb(v2: Any, http_api: dict[str, Any]) -> None:
+    # The quota is 3 KB (aws-facts §4); the 1024 in the shape's name is no constraint (§9.4).
+    log_format = "$context.requestId " + "x" * (3072 - 19)
+    ok = v2.create_stage(
+        ApiId=http_api["ApiId"], StageName="dev", AccessLogSettings={"DestinationArn": LOG_GROUP, "Format": log_format}
+    )
+    assert len(ok["AccessLogSettings"]["Format"]) == 3072
     with pytest.raises(v2.exceptions.BadRequestException) as info:
         v2.create_stage(
             ApiId=http_api["ApiId"],
-            StageName="dev",
-            AccessLogSettings={"DestinationArn": LOG_GROUP, "Format": log_format},
+            StageName="prod",
+            AccessLogSettings={"DestinationArn": LOG_GROUP, "Format": log_format + "x"},
         )
-    assert _error(info)[1].endswith(
-        "at 'accessLogSettings.format' failed to satisfy constraint: Member must have length less than or equal to 1024"
-    )
-    ok = v2.create_stage(
-        ApiId=http_api["ApiId"],
-        StageName="dev",
-        AccessLogSettings={"DestinationArn": LOG_GROUP, "Format": log_format[:1024]},
-    )
-    assert len(ok["AccessLogSettings"]["Format"]) == 1024
+    assert _error(info) == (400, "Access log format is larger than the 3072 bytes (3 KB) a template can have.")
+
+
+@pytest.mark.parametrize(
+    "log_format",
+    ['{"requestId":"$context.requestId","status":"$context.status"}', "$context.requestId $context.status"],
+)
+def test_websocket_access_logs_refuse_context_status(v2: Any, ws_api: dict[str, Any], log_format: str) -> None:
+    # AWS's answer (aws-facts §1.3, serverless/serverless #7016).
+    settings = {"DestinationArn": LOG_GROUP, "Format": log_format}
+    with pytest.raises(v2.exceptions.BadRequestException) as info:
+        v2.create_stage(ApiId=ws_api["ApiId"], StageName="dev", AccessLogSettings=settings)
+    assert _error(info) == (400, "The following context variables are not supported: [$context.status]")
+    v2.create_stage(ApiId=ws_api["ApiId"], StageName="dev")
+    with pytest.raises(v2.exceptions.BadRequestException, match=r"not supported: \[\$context.status\]"):
+        v2.update_stage(ApiId=ws_api["ApiId"], StageName="dev", AccessLogSettings=settings)
+    assert "AccessLogSettings" not in v2.get_stage(ApiId=ws_api["ApiId"], StageName="dev")
+
+
+def test_http_access_logs_may_use_context_status(v2: Any, http_api: dict[str, Any]) -> None:
+    settings = {"DestinationArn": LOG_GROUP, "Format": "$context.requestId $context.status"}
+    stage = v2.create_stage(ApiId=http_api["ApiId"], StageName="dev", AccessLogSettings=settings)
+    assert stage["AccessLogSettings"] == settings
+
+
+def test_websocket_access_logs_may_use_other_status_variables(v2: Any, ws_api: dict[str, Any]) -> None:
+    settings = {"DestinationArn": LOG_GROUP, "Format": "$context.requestId $context.integration.status"}
+    stage = v2.create_stage(ApiId=ws_api["ApiId"], StageName="dev", AccessLogSettings=settings)
+    assert stage["AccessLogSettings"] == settings
 
 
 def test_access_log_destination_must_be_a_log_group(v2: Any, http_api: dict[str, Any]) -> None:
@@ -383,7 +414,7 @@ def test_delete_access_log_settings_of_default_stage(v2: Any, http_api: dict[str
 def test_delete_access_log_settings_of_missing_stage(v2: Any, http_api: dict[str, Any]) -> None:
     with pytest.raises(v2.exceptions.NotFoundException) as info:
         v2.delete_access_log_settings(ApiId=http_api["ApiId"], StageName="nope")
-    assert _error(info) == (404, "Invalid Stage identifier specified nope")
+    assert _error(info) == (404, "Invalid stage identifier specified")
 
 
 # --- tags
@@ -403,7 +434,7 @@ def test_stage_tags_through_the_stage_arn(v2: Any, http_api: dict[str, Any]) -> 
 def test_stage_tag_rules(v2: Any, http_api: dict[str, Any]) -> None:
     with pytest.raises(v2.exceptions.BadRequestException) as info:
         v2.create_stage(ApiId=http_api["ApiId"], StageName="dev", Tags={f"k{i}": "v" for i in range(51)})
-    assert _error(info) == (400, "A stage can have at most 50 tags, got 51.")
+    assert _error(info) == (400, "A resource can have at most 50 tags; this request would make 51.")
     with pytest.raises(v2.exceptions.BadRequestException, match="Tag keys starting with 'aws:' are reserved: aws:x"):
         v2.create_stage(ApiId=http_api["ApiId"], StageName="dev", Tags={"aws:x": "v"})
     stage = v2.create_stage(ApiId=http_api["ApiId"], StageName="dev", Tags={f"k{i}": "v" for i in range(50)})
@@ -416,7 +447,7 @@ def test_stage_tag_rules(v2: Any, http_api: dict[str, Any]) -> None:
 def test_get_missing_stage(v2: Any, http_api: dict[str, Any]) -> None:
     with pytest.raises(v2.exceptions.NotFoundException) as info:
         v2.get_stage(ApiId=http_api["ApiId"], StageName="nope")
-    assert _error(info) == (404, "Invalid Stage identifier specified nope")
+    assert _error(info) == (404, "Invalid stage identifier specified")
     assert v2.get_stages(ApiId=http_api["ApiId"])["Items"] == []
 
 
@@ -499,7 +530,7 @@ def test_update_route_settings_merge(v2: Any, http_api: dict[str, Any]) -> None:
 def test_update_missing_stage_or_api(v2: Any, http_api: dict[str, Any]) -> None:
     with pytest.raises(v2.exceptions.NotFoundException) as info:
         v2.update_stage(ApiId=http_api["ApiId"], StageName="nope", Description="x")
-    assert _error(info) == (404, "Invalid Stage identifier specified nope")
+    assert _error(info) == (404, "Invalid stage identifier specified")
     with pytest.raises(v2.exceptions.NotFoundException, match="Invalid API identifier"):
         v2.update_stage(ApiId="abcdefghij", StageName="nope", Description="x")
 
@@ -534,11 +565,11 @@ def test_delete_stage(v2: Any, http_api: dict[str, Any]) -> None:
     v2.create_stage(ApiId=api_id, StageName="dev", DeploymentId=deployment["DeploymentId"])
     response = v2.delete_stage(ApiId=api_id, StageName="dev")
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 204
-    with pytest.raises(v2.exceptions.NotFoundException, match="Invalid Stage identifier specified dev"):
+    with pytest.raises(v2.exceptions.NotFoundException, match=STAGE_NOT_FOUND):
         v2.get_stage(ApiId=api_id, StageName="dev")
     # The deployment the stage served stays.
     assert [d["DeploymentId"] for d in v2.get_deployments(ApiId=api_id)["Items"]] == [deployment["DeploymentId"]]
-    with pytest.raises(v2.exceptions.NotFoundException, match="Invalid Stage identifier specified dev"):
+    with pytest.raises(v2.exceptions.NotFoundException, match=STAGE_NOT_FOUND):
         v2.delete_stage(ApiId=api_id, StageName="dev")
 
 
@@ -595,7 +626,7 @@ def test_delete_route_settings(v2: Any, http_api: dict[str, Any]) -> None:
     with pytest.raises(v2.exceptions.NotFoundException) as info:
         v2.delete_route_settings(ApiId=api_id, StageName="dev", RouteKey="GET /pets/{id}")
     assert _error(info) == (404, "Unable to find RouteSettings by key GET /pets/{id} in stage dev")
-    with pytest.raises(v2.exceptions.NotFoundException, match="Invalid Stage identifier specified prod"):
+    with pytest.raises(v2.exceptions.NotFoundException, match=STAGE_NOT_FOUND):
         v2.delete_route_settings(ApiId=api_id, StageName="prod", RouteKey="POST /pets")
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import NoCredentialsError
+from botocore.exceptions import HTTPClientError, NoCredentialsError
+from moto import mock_aws
 
 from mockapigw import MockApiGateway, UnsupportedOperation, mock_apigateway
 from mockapigw.core.interception import SEND_ID, SIGNER_ID
@@ -149,3 +150,45 @@ def test_concurrent_calls_from_threads_lose_nothing(v2: Any) -> None:
     assert errors == []
     names = [api["Name"] for api in v2.get_apis()["Items"]]
     assert len(names) == len(set(names)) == 160
+
+
+# ---------------------------------------------------------------------------------------------- unsendable URLs
+
+WSS_ENDPOINT = "wss://abcdef1234.execute-api.us-east-1.amazonaws.com/prod"
+
+
+def _wss_failure(call: str) -> tuple[type[BaseException], str, type[BaseException], str]:
+    """What a management client with a wss:// endpoint raises: class, message, and the wrapped urllib3 error."""
+    client = boto3.client(
+        "apigatewaymanagementapi",
+        region_name="us-east-1",
+        endpoint_url=WSS_ENDPOINT,
+        aws_access_key_id="testing",  # outside the mock botocore signs first: let it get as far as sending
+        aws_secret_access_key="testing",
+    )
+    arguments: dict[str, Any] = {"ConnectionId": "L0SM9cOFvHcCIhw="}
+    if call == "post_to_connection":
+        arguments["Data"] = b"hello"
+    with pytest.raises(HTTPClientError) as caught:
+        getattr(client, call)(**arguments)
+    wrapped = caught.value.kwargs["error"]
+    return type(caught.value), str(caught.value), type(wrapped), str(wrapped)
+
+
+@pytest.mark.parametrize("call", ["post_to_connection", "get_connection", "delete_connection"])
+def test_a_wss_management_endpoint_fails_under_the_mock_exactly_as_outside_it(
+    call: str, no_network: list[Any]
+) -> None:
+    outside = _wss_failure(call)
+    assert outside[1] == "An HTTP Client raised an unhandled exception: Not supported URL scheme wss"
+    with mock_apigateway():
+        assert _wss_failure(call) == outside
+    with mock_aws(), mock_apigateway():
+        assert _wss_failure(call) == outside
+    assert no_network == []
+
+
+def test_an_uppercase_https_endpoint_is_still_served(apigw: MockApiGateway, no_network: list[Any]) -> None:
+    client = boto3.client("apigatewayv2", region_name="us-east-1", endpoint_url="HTTPS://apigateway.example")
+    assert client.get_apis()["Items"] == []
+    assert no_network == []

@@ -13,6 +13,8 @@ import boto3
 import pytest
 import requests
 import responses
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mockapigw import MockApiGateway, MockApiGatewayWarning, mock_apigateway
 
@@ -188,8 +190,8 @@ def test_payload_1_0_event(apigw: MockApiGateway, v2: Any) -> None:
     event, bare = app.events
     assert event["version"] == "1.0"
     assert (event["resource"], event["path"], event["httpMethod"]) == ("/pets/{id}", "/pets/3", "GET")
-    assert event["headers"]["x-one"] == "1"
-    assert event["multiValueHeaders"]["x-one"] == ["1"]
+    assert event["headers"]["X-One"] == "1"  # the client's case (aws-facts §9.7)
+    assert event["multiValueHeaders"]["X-One"] == ["1"]
     assert event["queryStringParameters"] == {"a": "1,2"}
     assert event["multiValueQueryStringParameters"] == {"a": ["1", "2"]}
     assert event["pathParameters"] == {"id": "3"}
@@ -243,6 +245,7 @@ def test_malformed_1_0_response_is_a_500(apigw: MockApiGateway, v2: Any, reply: 
     assert (response.status_code, response.json()) == (500, {"message": "Internal Server Error"})
 
 
+@pytest.mark.apigw(raise_handler_errors=False)
 def test_handler_error_is_a_500(app: App) -> None:
     app.route("GET /boom")
 
@@ -270,6 +273,7 @@ def test_timeout_is_a_503(app: App) -> None:
     assert (response.status_code, response.json()) == (503, {"message": "Service Unavailable"})
 
 
+@pytest.mark.apigw(raise_handler_errors=False)
 def test_unregistered_function_names_the_arn(apigw: MockApiGateway, v2: Any) -> None:
     api = v2.create_api(Name="q", ProtocolType="HTTP", Target="arn:aws:lambda:us-east-1:123456789012:function:nobody")
     with pytest.warns(MockApiGatewayWarning, match="register_lambda"):
@@ -397,22 +401,6 @@ def test_other_urls_and_real_local_servers_are_left_alone(apigw: MockApiGateway,
     assert requests.get(endpoint + "/via/api").text == "local /via/api"
 
 
-def test_requests_is_restored_after_stop() -> None:
-    import requests.adapters
-
-    original = requests.adapters.HTTPAdapter.send
-    with mock_apigateway(), mock_apigateway():
-        assert requests.adapters.HTTPAdapter.send is not original
-    assert requests.adapters.HTTPAdapter.send is original
-    first, second = mock_apigateway(), mock_apigateway()
-    first.start()
-    second.start()
-    first.stop()
-    assert requests.adapters.HTTPAdapter.send is not original
-    second.stop()
-    assert requests.adapters.HTTPAdapter.send is original
-
-
 def test_each_mock_serves_its_own_apis_when_nested(v2: Any) -> None:
     with mock_apigateway() as outer:
         client = boto3.client("apigatewayv2", region_name="us-east-1")
@@ -471,6 +459,63 @@ def test_without_cors_options_is_routed_normally(app: App) -> None:
     response = requests.options(app.url("/x"), headers={"Origin": "o", "Access-Control-Request-Method": "GET"})
     assert response.text == "custom options"
     assert json.loads(json.dumps(app.events[0]["requestContext"]["http"]))["method"] == "OPTIONS"
+
+
+# --- data-plane limits (aws-facts §4, §9.10)
+
+
+def test_payload_over_10_mb_is_refused_with_413(app: App) -> None:
+    app.route("POST /upload")
+    assert requests.post(app.url("/upload"), data=b"x" * (10 * 1024 * 1024)).status_code == 200
+    with pytest.warns(MockApiGatewayWarning, match="10 MB payload limit"):
+        response = requests.post(app.url("/upload"), data=b"x" * (10 * 1024 * 1024 + 1))
+    assert response.status_code == 413
+    assert response.text == "HTTP content length exceeded 10485760 bytes."
+    assert len(app.events) == 1
+
+
+def test_request_line_and_headers_over_10240_bytes_are_refused(app: App) -> None:
+    app.route("GET /pets")
+    assert app.gw.invoke("GET", app.url("/pets"), headers={"x-big": "a" * 9000}).status_code == 200
+    with pytest.warns(MockApiGatewayWarning, match="10240 bytes"):
+        response = app.gw.invoke("GET", app.url("/pets"), headers={"x-big": "a" * 10300})
+    assert (response.status_code, response.json()) == (431, {"message": "Request Header Fields Too Large"})
+    assert len(app.events) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("", "v"), ("x name", "v"), ("x:y", "v"), ("x-ok", "a\r\nInjected: 1"), ("x-ok", "a\nb"), ("x-ok", "a\rb")],
+)
+def test_invoke_refuses_header_names_and_values_http_forbids(app: App, name: str, value: str) -> None:
+    app.route("GET /pets")
+    with pytest.raises(requests.exceptions.InvalidHeader):
+        app.gw.invoke("GET", app.url("/pets"), headers={name: value})
+    assert app.events == []
+
+
+_TOKEN = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=st.one_of(st.text(max_size=12), st.text(alphabet=_TOKEN, min_size=1, max_size=12)),
+    value=st.one_of(st.text(max_size=12), st.text(alphabet="abc \r\n\0", max_size=6)),
+)
+def test_invoke_headers_either_reach_the_handler_or_are_refused(app: App, name: str, value: str) -> None:
+    """Any header: a valid one reaches the event unchanged (name lower-cased); anything else is InvalidHeader."""
+    if not any(route["RouteKey"] == "GET /pets" for route in app.v2.get_routes(ApiId=app.api_id)["Items"]):
+        app.route("GET /pets")
+    valid = bool(name) and all(c in _TOKEN for c in name) and not any(c in value for c in "\r\n\0")
+    seen = len(app.events)
+    try:
+        response = app.gw.invoke("GET", app.url("/pets"), headers={name: value})
+    except requests.exceptions.InvalidHeader:
+        assert not valid
+        assert len(app.events) == seen
+        return
+    assert valid and response.status_code == 200
+    assert app.events[-1]["headers"][name.lower()].startswith(value) or name.lower() in ("host", "content-length")
 
 
 def test_non_numeric_status_mapping_is_a_500(apigw: MockApiGateway, v2: Any) -> None:

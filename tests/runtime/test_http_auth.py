@@ -147,6 +147,60 @@ def test_invalid_claims_are_unauthorized_with_a_challenge(
     )
 
 
+def _signed(keys: Keys, claims: dict[str, Any], header: dict[str, Any]) -> str:
+    """A token signed by *keys* with exactly these claims (PyJWT writes NaN as the bare ``NaN`` JSON extension)."""
+    return jwt.encode(claims, keys.private, algorithm="RS256", headers=header)
+
+
+@pytest.mark.parametrize(
+    ("claims", "header", "description"),
+    [
+        ({}, {}, "the token does not have a kid header"),
+        ({"exp": None}, None, "the token does not have an exp claim"),
+        ({"exp": float("nan")}, None, "the token's exp claim is not a number"),
+        ({"exp": float("inf")}, None, "the token's exp claim is not a number"),
+        ({"exp": "4102444800"}, None, "the token's exp claim is not a number"),
+        ({"exp": "soon"}, None, "the token's exp claim is not a number"),
+        ({"exp": True}, None, "the token's exp claim is not a number"),
+        ({"nbf": "0"}, None, "the token's nbf claim is not a number"),
+        ({"iat": float("nan")}, None, "the token's iat claim is not a number"),
+    ],
+    ids=[
+        "no-kid",
+        "no-exp",
+        "exp-nan",
+        "exp-inf",
+        "exp-numeric-string",
+        "exp-string",
+        "exp-bool",
+        "nbf-string",
+        "iat-nan",
+    ],
+)
+def test_tokens_without_kid_or_numeric_exp_are_unauthorized(
+    api: Secured, keys: Keys, claims: dict[str, Any], header: dict[str, Any] | None, description: str
+) -> None:
+    api.gw.register_jwt_keys(ISSUER, keys.jwk)
+    api.jwt_route("GET /me")
+    body = {"iss": ISSUER, "aud": "shop", "exp": int(time.time()) + 60, **claims}
+    if body["exp"] is None:
+        del body["exp"]
+    token = _signed(keys, body, {"kid": keys.kid} if header is None else header)
+    response = requests.get(api.endpoint + "/me", headers={"Authorization": f"Bearer {token}"})
+    assert (response.status_code, response.json()) == (401, {"message": "Unauthorized"})
+    assert response.headers["www-authenticate"] == (
+        f'Bearer scope="" error="invalid_token" error_description="{description}"'
+    )
+    assert api.events == []
+
+
+def test_a_token_with_kid_and_numeric_exp_still_passes(api: Secured, keys: Keys) -> None:
+    api.gw.register_jwt_keys(ISSUER, keys.jwk)
+    api.jwt_route("GET /me")
+    token = _signed(keys, {"iss": ISSUER, "aud": "shop", "exp": time.time() + 60.5}, {"kid": keys.kid})
+    assert requests.get(api.endpoint + "/me", headers={"Authorization": token}).status_code == 200
+
+
 def test_client_id_stands_in_for_aud(api: Secured, keys: Keys) -> None:
     api.gw.register_jwt_keys(ISSUER, keys.jwk)
     api.jwt_route("GET /me")
@@ -352,6 +406,7 @@ def test_aws_iam_route_needs_a_sigv4_signature(api: Secured) -> None:
     assert requests.get(api.endpoint + "/admin", headers=dict(wrong_service.headers.items())).status_code == 403
 
 
+@pytest.mark.apigw(raise_handler_errors=False)
 def test_failing_lambda_authorizer_warns(api: Secured) -> None:
     from mockapigw import MockApiGatewayWarning
 
@@ -404,7 +459,7 @@ def test_payload_1_0_events_carry_the_iam_caller(apigw: MockApiGateway, v2: Any)
         "123456789012",
         "AKIDEXAMPLE",
     )
-    assert seen[0]["requestContext"]["resourceId"] is None
+    assert seen[0]["requestContext"]["resourceId"] == "GET /admin"  # the route key (aws-facts §9.7)
 
 
 @pytest.mark.parametrize("claims", [{"exp": "soon"}, {"aud": {"a": 1}}, {"scope": 5}, {"nbf": [1]}])

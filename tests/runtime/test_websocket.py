@@ -7,12 +7,13 @@ import json
 import re
 from typing import Any
 
+import boto3
 import pytest
 import time_machine
 from freezegun import freeze_time
-from wsapi import FUNCTION_ARN, WsApi
+from wsapi import FUNCTION_ARN, WsApi, build_ws_api
 
-from mockapigw import ConnectionClosed, ConnectionRejected, MockApiGatewayWarning
+from mockapigw import ConnectionClosed, ConnectionRejected, MockApiGatewayWarning, mock_apigateway
 
 CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{15}=$")
 
@@ -98,6 +99,7 @@ def test_two_way_route_sends_the_body_back(ws: WsApi) -> None:
         client.receive()
 
 
+@pytest.mark.apigw(raise_handler_errors=False)
 def test_handler_error_and_timeout_give_internal_server_error(ws: WsApi) -> None:
     ws.route("boom", two_way=True)
     ws.route("slow", two_way=True)
@@ -125,6 +127,7 @@ def test_handler_error_and_timeout_give_internal_server_error(ws: WsApi) -> None
     assert client.connected
 
 
+@pytest.mark.apigw(raise_handler_errors=False)
 def test_unregistered_function_names_the_arn_to_register(ws: WsApi) -> None:
     other = "arn:aws:lambda:us-east-1:123456789012:function:missing"
     integration = ws.v2.create_integration(ApiId=ws.api_id, IntegrationType="AWS_PROXY", IntegrationUri=other)
@@ -155,7 +158,7 @@ def test_lambda_context_behaves_like_the_runtime(ws: WsApi) -> None:
     ws.gw.connect(ws.api_id, "prod").send({"action": "ctx"})
     assert seen["name"] == "chat"
     assert seen["arn"] == FUNCTION_ARN
-    assert seen["memory"] == 128
+    assert seen["memory"] == "128"  # the runtime reads it from AWS_LAMBDA_FUNCTION_MEMORY_SIZE
     assert re.fullmatch(r"[0-9a-f-]{36}", seen["request_id"])
     assert seen["log_group"] == "/aws/lambda/chat"
     assert 28000 < seen["remaining"] <= 29000  # counts down the WebSocket default timeout
@@ -174,6 +177,7 @@ def test_connect_returning_non_2xx_rejects_the_handshake(ws: WsApi, reply: dict[
     assert ws.of_type("DISCONNECT") == []  # $disconnect never runs for a connection that never opened
 
 
+@pytest.mark.apigw(raise_handler_errors=False)
 def test_connect_handler_crash_is_a_500(ws: WsApi) -> None:
     def crash(event: Any, context: Any) -> Any:
         raise ValueError("bad")
@@ -473,6 +477,48 @@ def test_http_integration_uses_templates_and_integration_responses(apigw: Any, v
             client.send('{"x": 2}')
     assert client.receive_text() == "accepted"
     assert client.receive_json()["message"] == "Internal server error"
+
+
+def test_two_way_response_over_128_kib_closes_with_1009(ws: WsApi) -> None:
+    """A message over 128 KiB closes the connection with 1009 (aws-facts §4), from either side."""
+    ws.route("echo", two_way=True)
+    ws.replies["echo"] = lambda event, context: {"statusCode": 200, "body": "y" * json.loads(event["body"])["size"]}
+    client = ws.gw.connect(ws.api_id, "prod")
+    client.send({"action": "echo", "size": 128 * 1024})
+    assert client.receive_text() == "y" * (128 * 1024) and client.connected
+    with pytest.warns(MockApiGatewayWarning, match="over API Gateway's 131072-byte message limit"):
+        client.send({"action": "echo", "size": 128 * 1024 + 1})
+    assert client.close_code == 1009
+    assert len(client.received) == 1
+    assert len(ws.of_type("DISCONNECT")) == 1
+
+
+def test_default_stage_is_served_with_its_connections_endpoint(ws: WsApi) -> None:
+    """SST and stelvio connect to wss://{id}.execute-api.{region}.amazonaws.com/$default (aws-facts §9.2)."""
+    ws.v2.create_stage(ApiId=ws.api_id, StageName="$default")
+    ws.v2.create_deployment(ApiId=ws.api_id, StageName="$default")
+    client = ws.gw.connect(ws.api_id, "$default")
+    connect = ws.of_type("CONNECT")[-1]
+    assert connect["requestContext"]["stage"] == "$default"
+    management = boto3.client(
+        "apigatewaymanagementapi",
+        region_name="us-east-1",
+        endpoint_url=f"https://{ws.api_id}.execute-api.us-east-1.amazonaws.com/$default",
+    )
+    management.post_to_connection(ConnectionId=client.connection_id, Data=b"hi")
+    assert client.receive() == b"hi"
+    prod = ws.management()  # the other stage's endpoint does not reach this connection
+    with pytest.raises(prod.exceptions.GoneException):
+        prod.post_to_connection(ConnectionId=client.connection_id, Data=b"hi")
+
+
+def test_closing_a_client_after_the_mock_stopped_still_runs_disconnect() -> None:
+    """Teardown order must not matter: events of open connections reach their stage after stop()."""
+    with mock_apigateway() as gw:
+        ws = build_ws_api(gw, boto3.client("apigatewayv2", region_name="us-east-1"))
+        client = gw.connect(ws.api_id, "prod")
+    client.close()
+    assert len(ws.of_type("DISCONNECT")) == 1
 
 
 def test_aws_iam_on_connect_needs_a_signature(apigw: Any, v2: Any) -> None:

@@ -1,0 +1,404 @@
+"""The front door: which API, stage and deployed snapshot a request reaches, or why API Gateway refuses it.
+
+One resolver for every entry point: ``requests`` and ``gw.invoke`` (HTTP APIs), ``gw.connect`` (WebSocket APIs)
+and the @connections endpoint of the management API. Each request is resolved once, here; the runtimes then read
+only the deployed :class:`Snapshot` of the resolution.
+
+Every ``{apiId}.execute-api.{region}.amazonaws.com`` host, in any region and for any id, and every custom domain
+name created in the mock is answered by the mock while it is active, so nothing for those hosts reaches the network.
+A refusal carries AWS's status and body and, separately, a reason written for the user (the runtimes raise it as
+a :class:`MockApiGatewayWarning` or put it in ``ConnectionRejected``'s message). See docs/troubleshooting.md.
+
+Server mode adds its local URL forms (``/_aws/execute-api/{apiId}/{stage}/...`` and ``Host: {apiId}.execute-api.
+{anything}``) by turning them into an :class:`Address` and calling the same methods.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from ..apigatewayv2.records import HTTP, WEBSOCKET
+from ..apigatewayv2.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from ..apigatewayv2.apis import Api
+    from ..apigatewayv2.backend import ApiGatewayV2Backend
+    from ..apigatewayv2.domains import DomainName
+    from ..apigatewayv2.service import ApiGatewayV2Service
+
+EXECUTE_API_HOST = re.compile(r"^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
+# The default endpoint of the management API (a client made without endpoint_url): no API id in the host.
+_SERVICE_HOST = re.compile(r"^execute-api\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
+# Server mode's local forms (DESIGN.md): Host {apiId}.execute-api.{anything}, and the path form below.
+_LOCAL_HOST = re.compile(r"^([a-z0-9]+)\.execute-api\.")
+LOCAL_PATH_PREFIX = "/_aws/execute-api/"
+
+FORBIDDEN_BODY = '{"message":"Forbidden"}'
+NOT_FOUND_BODY = '{"message":"Not Found"}'
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where a request was sent: a host (lower case, no port) and the raw path.
+
+    ``api_id`` (and ``region``) are set by server mode's local forms, which name the API without an AWS host.
+    """
+
+    host: str
+    path: str
+    api_id: str | None = None
+    region: str | None = None
+
+    @classmethod
+    def of(cls, host: str, path: str) -> Address:
+        """Normalise *host* (case, port) once."""
+        return cls(host.lower().rsplit(":", 1)[0] if ":" in host else host.lower(), path or "/")
+
+    @classmethod
+    def local(cls, host: str, path: str) -> Address | None:
+        """Server mode's local URL forms: ``/_aws/execute-api/{apiId}/{stage}/...`` on any host, or the Host
+        ``{apiId}.execute-api.{anything}``; ``None`` for any other request."""
+        address = cls.of(host, path)
+        if address.path.startswith(LOCAL_PATH_PREFIX):
+            api_id, _, rest = address.path[len(LOCAL_PATH_PREFIX) :].partition("/")
+            return cls(address.host, "/" + rest, api_id.lower())
+        match = _LOCAL_HOST.match(address.host)
+        return cls(address.host, address.path, match.group(1)) if match is not None else None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A request that reaches a deployed stage: everything the runtime needs, read once."""
+
+    api_id: str
+    region: str
+    stage: str
+    snapshot: Snapshot
+    path: str  # the path the API sees: without the stage (execute-api host) or the mapping key (custom domain)
+    raw_path: str
+    domain_name: str
+    domain_prefix: str
+    stage_variables: dict[str, str] = field(default_factory=dict)
+    # ResetAuthorizersCache calls on the stage so far: cached authorizer results from an older generation are stale.
+    authorizer_cache_generation: int = 0
+
+    @property
+    def protocol(self) -> str:
+        """``HTTP`` or ``WEBSOCKET``."""
+        return self.snapshot.protocol
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """API Gateway's answer to a request that reaches nothing, and why, in words for the user."""
+
+    status: int
+    body: str
+    reason: str
+
+    @classmethod
+    def forbidden(cls, reason: str) -> Refusal:
+        """403 ``{"message":"Forbidden"}``."""
+        return cls(403, FORBIDDEN_BODY, reason)
+
+    @classmethod
+    def not_found(cls, reason: str) -> Refusal:
+        """404 ``{"message":"Not Found"}``."""
+        return cls(404, NOT_FOUND_BODY, reason)
+
+
+Resolved = Resolution | Refusal
+
+
+@dataclass(frozen=True)
+class ConnectionsTarget:
+    """The stage a @connections endpoint addresses (it need not be deployed: its connection ids are then gone)."""
+
+    api_id: str
+    region: str
+    stage: str
+
+
+_HOW_TO_DEPLOY = (
+    "Deploy it: create_deployment(ApiId='{api}', StageName='{stage}'), or create the stage with AutoDeploy=True."
+)
+_HOW_TO_STAGE = "Create one: create_stage(ApiId='{api}', StageName='{stage}', AutoDeploy=True)."
+
+
+class Endpoints:
+    """Resolves requests against one mock's control plane (account *account_id*)."""
+
+    def __init__(self, control_plane: ApiGatewayV2Service, account_id: str, active: Callable[[], bool]) -> None:
+        self._control_plane = control_plane
+        self._account_id = account_id
+        self._active = active
+
+    # --- which hosts are the mock's
+
+    def claims(self, host: str) -> bool:
+        """Whether *host* is one the mock answers: any execute-api host, or a custom domain name it knows."""
+        address = Address.of(host, "/")
+        return EXECUTE_API_HOST.match(address.host) is not None or self._domain(address.host) is not None
+
+    def knows(self, host: str) -> bool:
+        """Whether *host* names an API or custom domain this mock has (nested mocks: the one that has it answers)."""
+        address = Address.of(host, "/")
+        match = EXECUTE_API_HOST.match(address.host)
+        if match is not None:
+            return self._region_of(match.group(1)) is not None
+        return self._domain(address.host) is not None
+
+    # --- HTTP APIs (requests, gw.invoke)
+
+    def http(self, address: Address) -> Resolved | None:
+        """The HTTP API stage *address* reaches, a refusal, or ``None`` when the host is not the mock's."""
+        if address.api_id is not None:  # a local form: the API is named, its region is wherever it is
+            region = address.region or self._region_of(address.api_id) or "us-east-1"
+            return self._http_execute_api(address.api_id, region, address)
+        match = EXECUTE_API_HOST.match(address.host)
+        if match is not None:
+            return self._http_execute_api(match.group(1), match.group(2), address)
+        found = self._domain(address.host)
+        if found is None:
+            return None
+        return self._http_custom_domain(found[0], found[1], address)
+
+    def _http_execute_api(self, api_id: str, region: str, address: Address) -> Resolved:
+        api = self._api_or_refusal(api_id, region, HTTP)
+        if isinstance(api, Refusal):
+            return api
+        if api.get("DisableExecuteApiEndpoint"):
+            return Refusal.forbidden(
+                f"API {api_id} has DisableExecuteApiEndpoint=true, so its execute-api endpoint answers 403; "
+                "call it through a custom domain name mapped to it, or update the API to enable the endpoint."
+            )
+        segments = address.path.split("/")
+        first = unquote(segments[1]) if len(segments) > 1 else ""
+        stage_names = [stage.name for stage in api.stages]
+        if first and first != "$default" and first in stage_names:
+            rest = "/" + "/".join(segments[2:])
+            return self._deployed(api, region, first, rest, address, api_id) or Refusal.not_found(
+                f"stage {first!r} of HTTP API {api_id} has no deployment, so API Gateway answers 404. "
+                + _HOW_TO_DEPLOY.format(api=api_id, stage=first)
+            )
+        if "$default" in stage_names:
+            return self._deployed(api, region, "$default", address.path, address, api_id) or Refusal.not_found(
+                f"the $default stage of HTTP API {api_id} has no deployment, so API Gateway answers 404. "
+                + _HOW_TO_DEPLOY.format(api=api_id, stage="$default")
+            )
+        if not stage_names:
+            return Refusal.not_found(
+                f"HTTP API {api_id} has no stage, so API Gateway answers 404. "
+                + _HOW_TO_STAGE.format(api=api_id, stage="$default")
+            )
+        return Refusal.not_found(
+            f"HTTP API {api_id} has no stage {first!r} and no $default stage, so API Gateway answers 404. "
+            f"Its stages: {', '.join(repr(name) for name in stage_names)}; the URL's first path segment names the "
+            "stage: https://{api_id}.execute-api.{region}.amazonaws.com/{{stage}}/...".format(
+                api_id=api_id, region=region
+            )
+        )
+
+    def _http_custom_domain(self, backend: ApiGatewayV2Backend, domain: DomainName, address: Address) -> Resolved:
+        found = domain.mapping_for(address.path)
+        if found is None:
+            keys = [mapping.key or "(root)" for mapping in domain.api_mappings]
+            return Refusal.not_found(
+                f"no API mapping of custom domain {domain.name} matches the path {address.path!r}, so API Gateway "
+                f"answers 404. Its mapping keys: {', '.join(keys) if keys else 'none (create_api_mapping)'}."
+            )
+        mapping, rest = found
+        api = backend.apis.get(mapping.api_id)
+        stage = str(mapping["Stage"])
+        if api is None or api.protocol != HTTP:
+            return Refusal.not_found(f"custom domain {domain.name} maps {mapping.api_id}, which is not an HTTP API.")
+        return self._deployed(api, backend.region, stage, rest, address, address.host.split(".")[0]) or (
+            Refusal.not_found(
+                f"stage {stage!r} of HTTP API {api.api_id} (mapped by {domain.name}) has no deployment. "
+                + _HOW_TO_DEPLOY.format(api=api.api_id, stage=stage)
+            )
+        )
+
+    # --- WebSocket APIs (gw.connect)
+
+    def websocket(self, api_id: str, stage: str, region: str | None, *, connecting: bool = True) -> Resolved:
+        """The WebSocket API stage ``gw.connect(api_id, stage, region=region)`` reaches, or AWS's 403.
+
+        Events of open connections (*connecting* false) still reach their stage after the mock stopped, so that a
+        test's teardown can close its clients (and run ``$disconnect``) in any order.
+        """
+        if connecting and not self._active():
+            return Refusal.forbidden(
+                "the mock is not active (gw.connect was called before start() or after stop()); connect inside "
+                "the `with mock_apigateway()` block, the decorated test, or a test using the apigw fixture."
+            )
+        if region is None:
+            region = self._region_of(api_id) or "us-east-1"
+        api = self._api_or_refusal(api_id, region, WEBSOCKET)
+        if isinstance(api, Refusal):
+            return api
+        if api.get("DisableExecuteApiEndpoint"):
+            return Refusal.forbidden(f"WebSocket API {api_id} has DisableExecuteApiEndpoint=true.")
+        host = f"{api_id}.execute-api.{region}.amazonaws.com"
+        stage_names = [s.name for s in api.stages]
+        if stage not in stage_names:
+            return Refusal.forbidden(
+                f"WebSocket API {api_id} has no stage {stage!r}"
+                + (
+                    f"; its stages: {', '.join(repr(name) for name in stage_names)}."
+                    if stage_names
+                    else ". " + _HOW_TO_STAGE.format(api=api_id, stage=stage)
+                )
+            )
+        resolution = self._deployed(api, region, stage, "/", Address(host, f"/{stage}"), api_id)
+        if resolution is None:
+            return Refusal.forbidden(
+                f"stage {stage!r} of WebSocket API {api_id} has no deployment. "
+                + _HOW_TO_DEPLOY.format(api=api_id, stage=stage)
+            )
+        return resolution
+
+    # --- the @connections endpoint (apigatewaymanagementapi)
+
+    def management(self, address: Address, client_region: str) -> ConnectionsTarget | Refusal:
+        """The WebSocket API stage a management client's endpoint names, or AWS's 403."""
+        path = address.path.strip("/")
+        if _SERVICE_HOST.match(address.host) is not None:
+            return Refusal.forbidden(
+                "the apigatewaymanagementapi client has no endpoint_url, so it does not name an API and stage. Make "
+                "it with endpoint_url='https://{apiId}.execute-api.{region}.amazonaws.com/{stage}'."
+            )
+        match = EXECUTE_API_HOST.match(address.host)
+        if match is not None:
+            api_id, region = match.group(1), match.group(2)
+            api = self._api_or_refusal(api_id, region, WEBSOCKET)
+            if isinstance(api, Refusal):
+                return api
+            if not path or "/" in path:
+                stage_names = [s.name for s in api.stages]
+                return Refusal.forbidden(
+                    f"the management endpoint https://{address.host}{address.path.rstrip('/')} does not name a stage "
+                    "(or has extra path segments): use endpoint_url="
+                    f"'https://{address.host}/{{stage}}'; stages of {api_id}: "
+                    f"{', '.join(repr(name) for name in stage_names) or 'none'}."
+                )
+            if api.get("DisableExecuteApiEndpoint"):
+                return Refusal.forbidden(
+                    f"WebSocket API {api_id} has DisableExecuteApiEndpoint=true; use its custom domain name."
+                )
+            return self._management_stage(api, region, unquote(path))
+        found = self._domain(address.host)
+        if found is None:
+            return Refusal.forbidden(
+                f"{address.host} is neither an execute-api host nor a custom domain name of this mock."
+            )
+        backend, domain = found
+        mapped = domain.mapping_for(address.path)
+        if mapped is None or mapped[1] != "/":
+            keys = [mapping.key or "(root)" for mapping in domain.api_mappings]
+            return Refusal.forbidden(
+                f"no API mapping of custom domain {domain.name} is exactly {path!r}; its mapping keys: "
+                f"{', '.join(keys) or 'none'}."
+            )
+        mapping = mapped[0]
+        mapped_api = backend.apis.get(mapping.api_id)
+        if mapped_api is None or mapped_api.protocol != WEBSOCKET:
+            return Refusal.forbidden(
+                f"custom domain {domain.name} maps {mapping.api_id}, which is not a WebSocket API."
+            )
+        stage = str(mapping["Stage"])
+        return self._management_stage(mapped_api, backend.region, stage)
+
+    def connections_target(self, host: str, base_path: str, client_region: str) -> tuple[str, str] | str:
+        """For the @connections adapter: ``(api_id, stage)`` the endpoint addresses, or the reason it is refused."""
+        resolved = self.management(Address.of(host, base_path), client_region)
+        return resolved.reason if isinstance(resolved, Refusal) else (resolved.api_id, resolved.stage)
+
+    def _management_stage(self, api: Api, region: str, stage: str) -> ConnectionsTarget | Refusal:
+        if api.stages.get(stage) is None:
+            stage_names = [s.name for s in api.stages]
+            return Refusal.forbidden(
+                f"WebSocket API {api.api_id} has no stage {stage!r}; its stages: "
+                f"{', '.join(repr(name) for name in stage_names) or 'none'}."
+            )
+        return ConnectionsTarget(api.api_id, region, stage)
+
+    # --- lookups shared by every entry point
+
+    def _backends(self) -> list[ApiGatewayV2Backend]:
+        return [backend for backend in self._control_plane.backends if backend.account_id == self._account_id]
+
+    def _domain(self, host: str) -> tuple[ApiGatewayV2Backend, DomainName] | None:
+        for backend in self._backends():
+            domain = backend.domain_names.get(host)
+            if domain is not None:
+                return backend, domain
+        return None
+
+    def _region_of(self, api_id: str) -> str | None:
+        for backend in self._backends():
+            if backend.apis.get(api_id) is not None:
+                return backend.region
+        return None
+
+    def _api_or_refusal(self, api_id: str, region: str, protocol: str) -> Api | Refusal:
+        """The API *api_id* in *region* if it has *protocol*; otherwise AWS's 403 and what is wrong."""
+        api = None
+        for backend in self._backends():
+            if backend.region == region:
+                api = backend.apis.get(api_id)
+        if api is None:
+            elsewhere = self._region_of(api_id)
+            if elsewhere is not None:
+                return Refusal.forbidden(
+                    f"API {api_id} is in region {elsewhere}, not {region}: use "
+                    f"{api_id}.execute-api.{elsewhere}.amazonaws.com (or region={elsewhere!r})."
+                )
+            return Refusal.forbidden(f"there is no API {api_id} in this mock. {self._inventory()}")
+        if api.protocol != protocol:
+            if api.protocol == WEBSOCKET:
+                how = "connect to it with gw.connect(api_id, stage) and call @connections with boto3"
+            else:
+                how = "call its invoke URL with requests or gw.invoke(method, url)"
+            return Refusal.forbidden(f"API {api_id} is {_article(api.protocol)} API: {how}.")
+        return api
+
+    def _inventory(self) -> str:
+        described = [
+            f"{api.api_id} ({'WebSocket' if api.protocol == WEBSOCKET else 'HTTP'}, {backend.region})"
+            for backend in self._backends()
+            for api in backend.apis
+        ]
+        if not described:
+            return "The mock has no APIs yet (create_api must run while the mock is active, in the same account)."
+        return f"APIs in this mock: {', '.join(described)}."
+
+    def _deployed(
+        self, api: Api, region: str, stage_name: str, path: str, address: Address, prefix: str
+    ) -> Resolution | None:
+        stage = api.stages.get(stage_name)
+        deployment_id = stage.get("DeploymentId") if stage is not None else None
+        deployment = api.deployments.get(deployment_id) if deployment_id else None
+        if stage is None or deployment is None:
+            return None
+        reset = api.authorizer_cache_resets.get(stage_name)
+        return Resolution(
+            api_id=api.api_id,
+            region=region,
+            stage=stage_name,
+            snapshot=deployment.snapshot,
+            path=path,
+            raw_path=address.path,
+            domain_name=address.host,
+            domain_prefix=prefix,
+            stage_variables=dict(stage.get("StageVariables") or {}),
+            authorizer_cache_generation=reset.generation if reset is not None else 0,
+        )
+
+
+def _article(protocol: str) -> str:
+    return "a WebSocket" if protocol == WEBSOCKET else "an HTTP"

@@ -1,0 +1,453 @@
+"""Handler errors: raised in the test from every call that runs a handler, or AWS's answer and a warning.
+
+Every call site (connect, its authorizer, send, close, @connections delete, expiry, requests, the HTTP
+authorizer, gw.invoke) is tried with three failures (the handler raises, nobody registered it, its result cannot
+be serialized) in both modes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+import requests
+import time_machine
+from botocore.exceptions import ClientError
+
+from mockapigw import (
+    ConnectionRejected,
+    LambdaNotRegistered,
+    LambdaResultError,
+    MockApiGateway,
+    MockApiGatewayWarning,
+    mock_apigateway,
+)
+
+OK = "arn:aws:lambda:us-east-1:123456789012:function:ok"
+FAILING = "arn:aws:lambda:us-east-1:123456789012:function:failing"
+FAILING_URI = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{FAILING}/invocations"
+
+
+class HandlerBug(Exception):
+    """What the failing handler raises."""
+
+
+def _ok(event: Any, context: Any) -> Any:
+    return {"statusCode": 200, "body": "fine", "isAuthorized": True}
+
+
+# --- the API each call site needs; `arrange` returns the call that makes the failing handler run
+
+
+@dataclass
+class Site:
+    name: str
+    arrange: Callable[[MockApiGateway, Any], Callable[[], Any]]
+    check_aws_answer: Callable[[Callable[[], Any]], None]
+
+
+def _ws_api(v2: Any, failing_route: str, *, authorizer: bool = False) -> str:
+    api_id = str(
+        v2.create_api(Name="ws", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")["ApiId"]
+    )
+    routes: dict[str, str] = {}
+    for key, uri in (("$connect", OK), ("$disconnect", OK), ("boom", OK)):
+        uri = FAILING if key == failing_route else uri
+        integration = v2.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=uri)
+        extra: dict[str, Any] = {}
+        if key == "$connect" and authorizer:
+            extra["AuthorizationType"] = "CUSTOM"
+            extra["AuthorizerId"] = v2.create_authorizer(
+                ApiId=api_id,
+                AuthorizerType="REQUEST",
+                Name="auth",
+                AuthorizerUri=FAILING_URI,
+                IdentitySource=["route.request.header.Auth"],
+            )["AuthorizerId"]
+        route = v2.create_route(
+            ApiId=api_id, RouteKey=key, Target=f"integrations/{integration['IntegrationId']}", **extra
+        )
+        routes[key] = route["RouteId"]
+    v2.create_route_response(ApiId=api_id, RouteId=routes["boom"], RouteResponseKey="$default")
+    v2.update_route(ApiId=api_id, RouteId=routes["boom"], RouteResponseSelectionExpression="$default")
+    v2.create_stage(ApiId=api_id, StageName="prod")
+    v2.create_deployment(ApiId=api_id, StageName="prod")
+    return api_id
+
+
+def _connect(gw: MockApiGateway, v2: Any) -> Callable[[], Any]:
+    api_id = _ws_api(v2, "$connect")
+    return lambda: gw.connect(api_id, "prod")
+
+
+def _connect_authorizer(gw: MockApiGateway, v2: Any) -> Callable[[], Any]:
+    api_id = _ws_api(v2, "", authorizer=True)
+    return lambda: gw.connect(api_id, "prod", headers={"Auth": "t"})
+
+
+def _rejected_500(call: Callable[[], Any]) -> None:
+    with pytest.raises(ConnectionRejected) as rejected:
+        call()
+    assert rejected.value.status_code == 500
+
+
+def _send(gw: MockApiGateway, v2: Any) -> Callable[[], Any]:
+    client = gw.connect(_ws_api(v2, "boom"), "prod")
+    return lambda: (client.send({"action": "boom"}), client)[1]
+
+
+def _error_frame(call: Callable[[], Any]) -> None:
+    client = call()
+    assert client.receive_json()["message"] == "Internal server error"
+    assert client.connected
+
+
+def _close(gw: MockApiGateway, v2: Any) -> Callable[[], Any]:
+    client = gw.connect(_ws_api(v2, "$disconnect"), "prod")
+    return lambda: (client.close(1000, "bye"), client)[1]
+
+
+def _closed(call: Callable[[], Any]) -> None:
+    client = call()
+    assert not client.connected
+
+
+def _delete_connection(gw: MockApiGateway, v2: Any) -> Callable[[], Any]:
+    api_id = _ws_api(v2, "$disconnect")
+    client = gw.connect(api_id, "prod")
+    endpoint = f"https://{api_id}.execute-api.us-east-1.amazonaws.com/prod"
+    management = boto3.client("apigatewaymanagementapi", region_name="us-east-1", endpoint_url=endpoint)
+    return lambda: (management.delete_connection(ConnectionId=client.connection_id), client)[1]
+
+
+def _expiry(gw: MockApiGateway, v2: Any) -> Callable[[], Any]:
+    start = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
+    api_id = _ws_api(v2, "$disconnect")
+    with time_machine.travel(start, tick=False):
+        client = gw.connect(api_id, "prod")
+
+    def later() -> Any:
+        with time_machine.travel(start + dt.timedelta(minutes=11), tick=False):
+            assert client.connected is False  # the first access after the idle timeout runs $disconnect
+        return client
+
+    return later
+
+
+def _expired(call: Callable[[], Any]) -> None:
+    assert call().close_code == 1001
+
+
+def _post_after_lifetime(gw: MockApiGateway, v2: Any) -> Callable[[], Any]:
+    start = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
+    api_id = _ws_api(v2, "$disconnect")
+    endpoint = f"https://{api_id}.execute-api.us-east-1.amazonaws.com/prod"
+    management = boto3.client("apigatewaymanagementapi", region_name="us-east-1", endpoint_url=endpoint)
+    with time_machine.travel(start, tick=False):
+        client = gw.connect(api_id, "prod")
+
+    def later() -> Any:
+        with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
+            return management.post_to_connection(ConnectionId=client.connection_id, Data=b"late")
+
+    return later
+
+
+def _gone(call: Callable[[], Any]) -> None:
+    with pytest.raises(ClientError, match="GoneException"):
+        call()
+
+
+def _http_api(v2: Any, *, authorizer: bool = False, version: str = "2.0") -> str:
+    api = v2.create_api(Name="http", ProtocolType="HTTP")
+    integration = v2.create_integration(
+        ApiId=api["ApiId"],
+        IntegrationType="AWS_PROXY",
+        IntegrationUri=OK if authorizer else FAILING,
+        PayloadFormatVersion=version,
+    )
+    v2.create_stage(ApiId=api["ApiId"], StageName="$default", AutoDeploy=True)
+    extra: dict[str, Any] = {}
+    if authorizer:
+        extra["AuthorizationType"] = "CUSTOM"
+        extra["AuthorizerId"] = v2.create_authorizer(
+            ApiId=api["ApiId"],
+            AuthorizerType="REQUEST",
+            Name="auth",
+            AuthorizerUri=FAILING_URI,
+            AuthorizerPayloadFormatVersion="2.0",
+            EnableSimpleResponses=True,
+            IdentitySource=["$request.header.X-Token"],
+        )["AuthorizerId"]
+    v2.create_route(
+        ApiId=api["ApiId"], RouteKey="ANY /orders", Target=f"integrations/{integration['IntegrationId']}", **extra
+    )
+    return str(api["ApiEndpoint"])
+
+
+def _requests_get(gw: MockApiGateway, v2: Any) -> Callable[[], Any]:
+    endpoint = _http_api(v2)
+    return lambda: requests.get(endpoint + "/orders")
+
+
+def _requests_post_v1(gw: MockApiGateway, v2: Any) -> Callable[[], Any]:
+    endpoint = _http_api(v2, version="1.0")
+    return lambda: requests.post(endpoint + "/orders", json={"n": 1})
+
+
+def _requests_authorizer(gw: MockApiGateway, v2: Any) -> Callable[[], Any]:
+    endpoint = _http_api(v2, authorizer=True)
+    return lambda: requests.put(endpoint + "/orders", headers={"X-Token": "t"})
+
+
+def _gw_invoke(gw: MockApiGateway, v2: Any) -> Callable[[], Any]:
+    endpoint = _http_api(v2)
+    return lambda: gw.invoke("DELETE", endpoint + "/orders")
+
+
+def _status_500(call: Callable[[], Any]) -> None:
+    response = call()
+    assert (response.status_code, response.json()) == (500, {"message": "Internal Server Error"})
+
+
+SITES = [
+    Site("gw.connect", _connect, _rejected_500),
+    Site("gw.connect authorizer", _connect_authorizer, _rejected_500),
+    Site("ws.send", _send, _error_frame),
+    Site("ws.close", _close, _closed),
+    Site("delete_connection", _delete_connection, _closed),
+    Site("expiry", _expiry, _expired),
+    Site("post_to_connection after the lifetime", _post_after_lifetime, _gone),
+    Site("requests.get", _requests_get, _status_500),
+    Site("requests.post 1.0", _requests_post_v1, _status_500),
+    Site("requests authorizer", _requests_authorizer, _status_500),
+    Site("gw.invoke", _gw_invoke, _status_500),
+]
+
+# --- the three failures
+
+
+@dataclass
+class Failure:
+    name: str
+    handler: Callable[[Any, Any], Any] | None  # None: nobody registers the function
+    expected: type[BaseException]
+    match: str
+
+
+def _raises(event: Any, context: Any) -> Any:
+    raise HandlerBug("the handler's own bug")
+
+
+def _unserializable(event: Any, context: Any) -> Any:
+    return {"statusCode": 200, "body": {1, 2}, "isAuthorized": True}
+
+
+FAILURES = [
+    Failure("raises", _raises, HandlerBug, "the handler's own bug"),
+    Failure("unregistered", None, LambdaNotRegistered, re.escape(f"gw.register_lambda('{FAILING}', handler)")),
+    Failure("unserializable", _unserializable, LambdaResultError, "Unable to marshal response: Object of type set"),
+]
+
+
+def _start(raise_errors: bool, failure: Failure) -> MockApiGateway:
+    gw = mock_apigateway(raise_handler_errors=raise_errors).start()
+    gw.register_lambda(OK, _ok)
+    if failure.handler is not None:
+        gw.register_lambda(FAILING, failure.handler)
+    return gw
+
+
+@pytest.mark.parametrize("failure", FAILURES, ids=[f.name for f in FAILURES])
+@pytest.mark.parametrize("site", SITES, ids=[s.name for s in SITES])
+def test_handler_failure_propagates_from_the_call_that_ran_it(site: Site, failure: Failure) -> None:
+    gw = _start(True, failure)
+    try:
+        call = site.arrange(gw, boto3.client("apigatewayv2", region_name="us-east-1"))
+        with pytest.raises(failure.expected, match=failure.match) as raised:
+            call()
+    finally:
+        gw.stop()
+    recorded = [i for i in gw.invocations if i.function_arn == FAILING]
+    assert len(recorded) == 1
+    assert raised.value is recorded[0].error  # the very exception object, not a copy or a wrapper
+    if failure.name == "raises":
+        frames = [frame.name for frame in traceback.extract_tb(raised.value.__traceback__)]
+        assert "_raises" in frames  # with the handler's traceback
+
+
+@pytest.mark.parametrize("failure", FAILURES, ids=[f.name for f in FAILURES])
+@pytest.mark.parametrize("site", SITES, ids=[s.name for s in SITES])
+def test_without_raising_the_client_gets_aws_answer_and_a_warning(site: Site, failure: Failure) -> None:
+    gw = _start(False, failure)
+    try:
+        call = site.arrange(gw, boto3.client("apigatewayv2", region_name="us-east-1"))
+        with pytest.warns(MockApiGatewayWarning) as warned:
+            site.check_aws_answer(call)
+    finally:
+        gw.stop()
+    assert any(failure.expected.__name__ in str(w.message) for w in warned)
+    recorded = [i for i in gw.invocations if i.function_arn == FAILING]
+    assert len(recorded) == 1 and isinstance(recorded[0].error, failure.expected)
+
+
+def test_the_fixture_takes_the_setting_from_the_marker(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import boto3, pytest, requests
+        from mockapigw import MockApiGatewayWarning
+
+        def _api(apigw):
+            v2 = boto3.client("apigatewayv2", region_name="us-east-1")
+            target = "arn:aws:lambda:us-east-1:123456789012:function:f"
+            api = v2.create_api(Name="a", ProtocolType="HTTP", Target=target)
+            apigw.register_lambda("f", lambda event, context: 1 / 0)
+            return api["ApiEndpoint"]
+
+        def test_default_raises(apigw):
+            with pytest.raises(ZeroDivisionError):
+                requests.get(_api(apigw) + "/")
+
+        @pytest.mark.apigw(raise_handler_errors=False)
+        def test_opt_out(apigw):
+            with pytest.warns(MockApiGatewayWarning, match="ZeroDivisionError"):
+                assert requests.get(_api(apigw) + "/").status_code == 500
+        """
+    )
+    result = pytester.runpytest_inprocess("--strict-markers")
+    result.assert_outcomes(passed=2)
+
+
+# --- what does not propagate: a malformed but serializable result, a timeout
+
+
+@pytest.mark.parametrize(
+    "result", [{"statusCode": 600}, {"statusCode": 99, "body": "x"}, {"statusCode": "abc"}, {"headers": 5}]
+)
+def test_a_malformed_result_gets_aws_answer_even_when_raising(result: dict[str, Any]) -> None:
+    with mock_apigateway() as gw:
+        endpoint = _http_api(boto3.client("apigatewayv2", region_name="us-east-1"), version="1.0")
+        gw.register_lambda(FAILING, lambda event, context: result)
+        with pytest.warns(MockApiGatewayWarning, match="malformed"):
+            response = requests.get(endpoint + "/orders")
+    assert response.status_code == 500
+    assert gw.invocations[0].error is None and gw.invocations[0].result == result
+
+
+def test_a_websocket_status_outside_100_599_is_a_failed_integration() -> None:
+    with mock_apigateway() as gw:
+        api_id = _ws_api(boto3.client("apigatewayv2", region_name="us-east-1"), "boom")
+        gw.register_lambda(OK, _ok)
+        gw.register_lambda(FAILING, lambda event, context: {"statusCode": 700, "body": "x"})
+        client = gw.connect(api_id, "prod")
+        with pytest.warns(MockApiGatewayWarning, match="not 100-599"):
+            client.send({"action": "boom"})
+    assert client.receive_json()["message"] == "Internal server error"
+
+
+def test_a_timeout_gets_aws_answer_even_when_raising() -> None:
+    with mock_apigateway() as gw:
+        v2 = boto3.client("apigatewayv2", region_name="us-east-1")
+        endpoint = _http_api(v2)
+        api_id = v2.get_apis()["Items"][0]["ApiId"]
+        integration = v2.get_integrations(ApiId=api_id)["Items"][0]
+        v2.update_integration(ApiId=api_id, IntegrationId=integration["IntegrationId"], TimeoutInMillis=50)
+
+        def slow(event: Any, context: Any) -> Any:
+            import time
+
+            time.sleep(0.08)
+            return "late"
+
+        gw.register_lambda(FAILING, slow)
+        assert requests.get(endpoint + "/orders").status_code == 503
+    assert gw.invocations[0].timed_out and gw.invocations[0].result is None
+
+
+# --- results the Lambda runtime cannot return
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        {1, 2},
+        b"bytes",
+        dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+        {"statusCode": 200, "body": b"bytes in the body"},
+        {"statusCode": 200, "body": "ok", "headers": {"x": dt.date(2026, 1, 1)}},
+        {"statusCode": 200, "body": object()},
+    ],
+    ids=["set", "bytes", "datetime", "bytes-body", "date-header", "object-body"],
+)
+@pytest.mark.parametrize("entry", ["requests", "invoke", "ws"])
+def test_a_result_the_runtime_cannot_serialize_is_a_failed_invocation(result: Any, entry: str) -> None:
+    with mock_apigateway(raise_handler_errors=False) as gw:
+        gw.register_lambda(OK, _ok)
+        gw.register_lambda(FAILING, lambda event, context: result)
+        v2 = boto3.client("apigatewayv2", region_name="us-east-1")
+        if entry == "ws":
+            client = gw.connect(_ws_api(v2, "boom"), "prod")
+            with pytest.warns(MockApiGatewayWarning, match="Runtime.MarshalError"):
+                client.send({"action": "boom"})
+            assert client.receive_json()["message"] == "Internal server error"
+        else:
+            endpoint = _http_api(v2) + "/orders"
+            with pytest.warns(MockApiGatewayWarning, match="Runtime.MarshalError"):
+                response = requests.get(endpoint) if entry == "requests" else gw.invoke("GET", endpoint)
+            assert response.status_code == 500
+    assert isinstance(gw.invocations[-1].error, LambdaResultError)
+    assert isinstance(gw.invocations[-1].error.__cause__, TypeError)
+
+
+def test_a_result_over_six_megabytes_is_a_failed_invocation() -> None:
+    with mock_apigateway(raise_handler_errors=False) as gw:
+        endpoint = _http_api(boto3.client("apigatewayv2", region_name="us-east-1")) + "/orders"
+        gw.register_lambda(FAILING, lambda event, context: {"statusCode": 200, "body": "x" * (6 * 1024 * 1024)})
+        with pytest.warns(MockApiGatewayWarning, match="exceeded maximum allowed payload size"):
+            assert requests.get(endpoint).status_code == 500
+        gw.register_lambda(FAILING, lambda event, context: {"statusCode": 200, "body": "x" * (6 * 1024 * 1024 - 100)})
+        assert requests.get(endpoint).status_code == 200
+
+
+def test_results_are_serialized_as_the_runtime_does() -> None:
+    import decimal
+
+    with mock_apigateway() as gw:
+        endpoint = _http_api(boto3.client("apigatewayv2", region_name="us-east-1")) + "/orders"
+        reply = {"count": decimal.Decimal("3"), "price": decimal.Decimal("1.5"), "pair": (1, 2), 7: "seven"}
+        gw.register_lambda(FAILING, lambda event, context: reply)
+        assert requests.get(endpoint).json() == {"count": 3, "price": 1.5, "pair": [1, 2], "7": "seven"}
+    assert gw.invocations[0].result is reply  # as the handler returned it
+    assert gw.invocations[0].payload == {"count": 3, "price": 1.5, "pair": [1, 2], "7": "seven"}
+
+
+def test_a_failed_connect_leaves_no_open_connection() -> None:
+    with mock_apigateway() as gw:
+        api_id = _ws_api(boto3.client("apigatewayv2", region_name="us-east-1"), "$connect")
+        gw.register_lambda(OK, _ok)
+        gw.register_lambda(FAILING, _raises)
+        with pytest.raises(HandlerBug):
+            gw.connect(api_id, "prod")
+        connection_id = gw.invocations[0].event["requestContext"]["connectionId"]
+        management = boto3.client(
+            "apigatewaymanagementapi",
+            region_name="us-east-1",
+            endpoint_url=f"https://{api_id}.execute-api.us-east-1.amazonaws.com/prod",
+        )
+        with pytest.raises(management.exceptions.GoneException):
+            management.get_connection(ConnectionId=connection_id)
+
+
+def test_a_handler_that_stops_the_test_is_recorded_and_never_swallowed() -> None:
+    with mock_apigateway(raise_handler_errors=False) as gw:
+        endpoint = _http_api(boto3.client("apigatewayv2", region_name="us-east-1")) + "/orders"
+        gw.register_lambda(FAILING, lambda event, context: pytest.skip("stop here"))
+        with pytest.raises(pytest.skip.Exception):
+            requests.get(endpoint)
+    assert isinstance(gw.invocations[0].error, pytest.skip.Exception)
