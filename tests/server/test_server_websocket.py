@@ -361,8 +361,9 @@ def test_stopping_the_mock_stops_its_server(chat: Any) -> None:
 
 
 def test_binding_another_host_warns(apigw: MockApiGateway) -> None:
-    with pytest.warns(MockApiGatewayWarning, match="reachable from other machines"):
+    with pytest.warns(MockApiGatewayWarning, match="reachable from other machines") as warned:
         served = apigw.serve(host="0.0.0.0")
+    assert warned[0].filename == __file__  # at the user's line
     with served:
         assert served.url.startswith("http://0.0.0.0:")
 
