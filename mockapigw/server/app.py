@@ -169,6 +169,7 @@ class Gateway:
                 user_agent=request.headers.get("User-Agent"),
                 region=target.region,
                 transport=transport,
+                domain_name=address.host if address.api_id is None else None,  # a custom domain name
             )
 
         try:
