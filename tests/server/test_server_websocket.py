@@ -117,6 +117,8 @@ def test_posts_reach_real_sockets_from_in_process_and_through_the_server(
         over_socket.post_to_connection(ConnectionId=simulated.connection_id, Data=b"to simulated")
         over_socket.post_to_connection(ConnectionId=real_id, Data="héllo".encode())
         assert client.recv(timeout=WAIT) == "héllo"
+        over_socket.post_to_connection(ConnectionId=real_id, Data=b"\xff\xfe")  # not UTF-8: a binary frame
+        assert client.recv(timeout=WAIT) == b"\xff\xfe"
         assert simulated.receive_text() == "to simulated"
         described = over_socket.get_connection(ConnectionId=real_id)
         assert described["Identity"]["SourceIp"] == "127.0.0.1"
