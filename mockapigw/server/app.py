@@ -95,8 +95,15 @@ class Gateway:
             return await self._control_plane(request, host, path, query)
         if _is_upgrade(request):
             return await self._websocket(request, address)
-        if "@connections" in address.path.split("/"):
+        segments = address.path.split("/")
+        if "@connections" in segments:
             return await self._connections(request, address, query)
+        if "%40connections" in (segment.lower() for segment in segments):
+            # AWS accepts the @ percent-encoded (its docs' curl example does it; so may SDKs): the same request.
+            decoded = "/".join("@connections" if s.lower() == "%40connections" else s for s in segments)
+            return await self._connections(
+                request, Address(address.host, decoded, address.api_id, address.region), query
+            )
         return await self._http_api(request, address, query)
 
     async def _read(self, request: web.Request) -> bytes | web.Response:
