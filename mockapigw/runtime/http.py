@@ -92,7 +92,7 @@ class HttpRuntime:
     def handle(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> HttpAnswer | None:
         """Answer a request to an invoke URL (resolved once); ``None`` when the host is not the mock's."""
         host, path, query = split_url(url)
-        resolved = self._endpoints.http(Address.of(host, path))
+        resolved = self._endpoints.http(Address.of(host, path, tuple(headers)))
         if resolved is None:
             return None
         method = method.upper()
