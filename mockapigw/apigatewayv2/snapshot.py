@@ -44,6 +44,7 @@ class Deployable(Versioned, Protocol):
     @property
     def models(self) -> Collection[Any]: ...
 
+
 # The API-level members the runtime needs; everything else about an API (name, tags...) does not change serving.
 _API_MEMBERS = (
     "ApiId",

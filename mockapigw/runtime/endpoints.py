@@ -25,10 +25,9 @@ from ..apigatewayv2.records import HTTP, WEBSOCKET
 from ..apigatewayv2.snapshot import Snapshot
 
 if TYPE_CHECKING:
-    from ..apigatewayv2.apis import Api
-    from ..apigatewayv2.backend import ApiGatewayV2Backend
-    from ..apigatewayv2.resources import DomainName
+    from ..apigatewayv2.resources import Api, DomainName
     from ..apigatewayv2.service import ApiGatewayV2Service
+    from ..apigatewayv2.store import Store
 
 EXECUTE_API_HOST = re.compile(r"^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
 # The default endpoint of the management API (a client made without endpoint_url): no API id in the host.
@@ -230,7 +229,7 @@ class Endpoints:
             )
         )
 
-    def _http_custom_domain(self, backend: ApiGatewayV2Backend, domain: DomainName, address: Address) -> Resolved:
+    def _http_custom_domain(self, backend: Store, domain: DomainName, address: Address) -> Resolved:
         refused = _routing_refusal(domain, address, Refusal.not_found)
         if refused is not None:
             return refused
@@ -362,10 +361,10 @@ class Endpoints:
 
     # --- lookups shared by every entry point
 
-    def _backends(self) -> list[ApiGatewayV2Backend]:
-        return [backend for backend in self._control_plane.backends if backend.account_id == self._account_id]
+    def _backends(self) -> list[Store]:
+        return [backend for backend in self._control_plane.stores if backend.account_id == self._account_id]
 
-    def _domain(self, host: str) -> tuple[ApiGatewayV2Backend, DomainName] | None:
+    def _domain(self, host: str) -> tuple[Store, DomainName] | None:
         for backend in self._backends():
             domain = backend.domain_names.get(host)
             if domain is not None:
