@@ -511,17 +511,10 @@ REST_ACTION = {"InvokeApi": {"ApiId": "abcd1234", "Stage": "prod"}}
 PORTAL_CONTENT = {
     "DisplayName": "portal",
     "Theme": {
-        "CustomColors": {
-            name: "#000000"
-            for name in (
-                "AccentColor",
-                "BackgroundColor",
-                "ErrorValidationColor",
-                "HeaderColor",
-                "NavigationColor",
-                "TextColor",
-            )
-        }
+        "CustomColors": dict.fromkeys(
+            ("AccentColor", "BackgroundColor", "ErrorValidationColor", "HeaderColor", "NavigationColor", "TextColor"),
+            "#000000",
+        )
     },
 }
 ENDPOINT_PARTS = {"RestApiId": "kf5387miad", "Stage": "prod", "Method": "GET", "Path": "/dogs"}
@@ -653,7 +646,10 @@ NEWER_CASES: dict[str, tuple[NewerKwargs, NewerKwargs, str]] = {
     "ListPortalProducts": (lambda w: {"MaxResults": "1"}, lambda w: {"MaxResults": "0"}, "BadRequestException"),
     "UpdatePortalProduct": (
         lambda w: {"PortalProductId": w.product, "DisplayName": "renamed"},
-        lambda w: {"PortalProductId": w.product, "DisplayOrder": {"ProductPageArns": [f"arn:aws:apigateway:us-east-1:123456789012:/x/{MISSING}"]}},
+        lambda w: {
+            "PortalProductId": w.product,
+            "DisplayOrder": {"ProductPageArns": [f"arn:aws:apigateway:us-east-1:123456789012:/x/{MISSING}"]},
+        },
         "BadRequestException",
     ),
     "DeletePortalProduct": (
@@ -692,7 +688,11 @@ NEWER_CASES: dict[str, tuple[NewerKwargs, NewerKwargs, str]] = {
         "NotFoundException",
     ),
     "UpdateProductPage": (
-        lambda w: {"PortalProductId": w.product, "ProductPageId": w.page, "DisplayContent": {"Title": "u", "Body": "u"}},
+        lambda w: {
+            "PortalProductId": w.product,
+            "ProductPageId": w.page,
+            "DisplayContent": {"Title": "u", "Body": "u"},
+        },
         lambda w: {"PortalProductId": w.product, "ProductPageId": MISSING},
         "NotFoundException",
     ),

@@ -134,7 +134,9 @@ def test_rest_endpoint_page_defaults_and_overrides(v2: Any, product: dict[str, A
     assert v2.list_product_rest_endpoint_pages(PortalProductId=product_id)["Items"] == []
 
 
-def test_rest_endpoint_pages_document_rest_apis_only(v2: Any, product: dict[str, Any], http_api: dict[str, Any]) -> None:
+def test_rest_endpoint_pages_document_rest_apis_only(
+    v2: Any, product: dict[str, Any], http_api: dict[str, Any]
+) -> None:
     parts = {**PARTS, "RestApiId": http_api["ApiId"]}
     with pytest.raises(v2.exceptions.BadRequestException, match="REST APIs only"):
         v2.create_product_rest_endpoint_page(
@@ -159,13 +161,18 @@ def test_display_order_names_this_products_pages_and_forgets_deleted_ones(v2: An
     other = v2.create_portal_product(DisplayName="other")
     foreign = _page(v2, other)
     with pytest.raises(v2.exceptions.BadRequestException, match="not a product page of this product"):
-        v2.update_portal_product(PortalProductId=product_id, DisplayOrder={"ProductPageArns": [foreign["ProductPageArn"]]})
+        v2.update_portal_product(
+            PortalProductId=product_id, DisplayOrder={"ProductPageArns": [foreign["ProductPageArn"]]}
+        )
     v2.delete_product_page(PortalProductId=product_id, ProductPageId=page["ProductPageId"])
     v2.delete_product_rest_endpoint_page(
         PortalProductId=product_id, ProductRestEndpointPageId=endpoint["ProductRestEndpointPageId"]
     )
     left = v2.get_portal_product(PortalProductId=product_id)["DisplayOrder"]
-    assert left == {"ProductPageArns": [], "Contents": [{"SectionName": "AdoptAnimals", "ProductRestEndpointPageArns": []}]}
+    assert left == {
+        "ProductPageArns": [],
+        "Contents": [{"SectionName": "AdoptAnimals", "ProductRestEndpointPageArns": []}],
+    }
 
 
 def test_pages_of_an_unknown_product(v2: Any) -> None:

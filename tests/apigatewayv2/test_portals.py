@@ -9,17 +9,9 @@ import pytest
 
 from mockapigw.apigatewayv2.portals import OPERATIONS
 
-COLORS = {
-    name: "#000000"
-    for name in (
-        "AccentColor",
-        "BackgroundColor",
-        "ErrorValidationColor",
-        "HeaderColor",
-        "NavigationColor",
-        "TextColor",
-    )
-}
+COLORS = dict.fromkeys(
+    ("AccentColor", "BackgroundColor", "ErrorValidationColor", "HeaderColor", "NavigationColor", "TextColor"), "#000000"
+)
 CONTENT = {"DisplayName": "Pets portal", "Theme": {"CustomColors": COLORS}}
 COGNITO = {
     "CognitoConfig": {

@@ -25,9 +25,7 @@ def test_the_table_names_only_model_operations() -> None:
     assert not unknown, f"table entries that are not operations of the model: {', '.join(unknown)}"
 
 
-def test_an_operation_missing_from_the_table_is_unsupported_by_name(
-    v2: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_operation_missing_from_the_table_is_unsupported_by_name(v2: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     # Stand in for an operation a future botocore adds: take one out of the table for this test.
     monkeypatch.delitem(OPERATIONS, "GetPortal")
     with pytest.raises(UnsupportedOperation, match="GetPortal"):
