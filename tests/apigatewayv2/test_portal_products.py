@@ -143,7 +143,7 @@ def test_rest_endpoint_pages_document_rest_apis_only(
             PortalProductId=product["PortalProductId"], RestEndpointIdentifier={"IdentifierParts": parts}
         )
     with pytest.raises(v2.exceptions.BadRequestException, match="exactly one of None or Overrides"):
-        _endpoint_page(v2, product, DisplayContent={})
+        _endpoint_page(v2, product, DisplayContent={"None": {}, "Overrides": {"OperationName": "x"}})
 
 
 def test_display_order_names_this_products_pages_and_forgets_deleted_ones(v2: Any, product: dict[str, Any]) -> None:

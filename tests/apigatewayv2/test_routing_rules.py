@@ -46,6 +46,7 @@ def test_create_returns_the_cli_examples_shape(v2: Any, domain: dict[str, Any]) 
     assert rule["Conditions"] == [BASE_PATH]
     assert rule["Priority"] == 50
     got = v2.get_routing_rule(DomainName=DOMAIN, RoutingRuleId=rule["RoutingRuleId"])
+    rule.pop("ResponseMetadata")
     assert {k: v for k, v in got.items() if k != "ResponseMetadata"} == rule
 
 
