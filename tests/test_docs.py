@@ -199,28 +199,15 @@ def _rows(markdown: str, service: str) -> dict[str, tuple[str, str]]:
     return rows
 
 
-def test_operations_page_lists_every_in_scope_operation() -> None:
+def test_operations_page_lists_every_operation_supported() -> None:
     markdown = _hooks().operations_markdown()
     rows = _rows(markdown, "apigatewayv2")
 
     assert len(rows) == 103
-    in_scope = {method: status for method, status in rows.values() if status != "out of scope"}
-    assert sorted(in_scope) == sorted(IN_SCOPE_METHODS)
-    assert set(in_scope.values()) <= {"supported", "not yet"}
-    out_of_scope = [name for name, (_, status) in rows.items() if status == "out of scope"]
-    assert len(out_of_scope) == 31
-    assert all(re.search("Portal|Product|RoutingRule", name) for name in out_of_scope)
-
-    supported = sum(1 for status in in_scope.values() if status == "supported")
-    assert f"**{supported} of 72 operations supported.**" in markdown
-
-
-def test_operations_page_shows_every_in_scope_operation_supported() -> None:
-    markdown = _hooks().operations_markdown()
-    rows = _rows(markdown, "apigatewayv2")
-    in_scope = {method: status for method, status in rows.values() if status != "out of scope"}
-    assert in_scope == dict.fromkeys(IN_SCOPE_METHODS, "supported")
-    assert "**72 of 72 operations supported.**" in markdown
+    methods = dict(rows.values())
+    assert set(IN_SCOPE_METHODS) <= set(methods)
+    assert methods == dict.fromkeys(methods, "supported")
+    assert "**103 of 103 operations supported.**" in markdown
 
 
 def test_operations_page_lists_the_connections_api() -> None:
