@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import boto3
 import pytest
 import requests
 from helpers import create_domain
@@ -224,3 +225,18 @@ def test_rules_come_before_mappings(apigw: MockApiGateway, v2: Any) -> None:
     _rule(v2, 20, [{"MatchBasePaths": {"AnyOf": ["v1"]}}])
     with pytest.warns(MockApiGatewayWarning, match="priority 20"):
         requests.get(f"https://{DOMAIN}/v1/pets")
+
+
+def test_a_connections_endpoint_on_a_routing_rule_only_domain_is_forbidden(ws: Any) -> None:
+    create_domain(v2 := ws.v2, "ws.example.com")
+    v2.create_api_mapping(DomainName="ws.example.com", ApiId=ws.api_id, Stage="prod", ApiMappingKey="chat")
+    client = ws.gw.connect(ws.api_id, "prod")
+    mgmt = boto3.client("apigatewaymanagementapi", region_name="us-east-1", endpoint_url="https://ws.example.com/chat")
+    mgmt.post_to_connection(ConnectionId=client.connection_id, Data=b"mapped")
+    v2.update_domain_name(DomainName="ws.example.com", RoutingMode="ROUTING_RULE_ONLY")
+    with (
+        pytest.warns(MockApiGatewayWarning, match="RoutingMode ROUTING_RULE_ONLY"),
+        pytest.raises(mgmt.exceptions.ForbiddenException),
+    ):
+        mgmt.post_to_connection(ConnectionId=client.connection_id, Data=b"refused")
+    assert client.received == [b"mapped"]
