@@ -1,4 +1,7 @@
-"""Route responses of WebSocket routes: CreateRouteResponse ... DeleteRouteResponse."""
+"""Route responses of WebSocket routes: CreateRouteResponse ... DeleteRouteResponse; they live on their route.
+
+WebSocket routes use them; HTTP APIs accept and keep them too, as no rejection by AWS is known (§9.3).
+"""
 
 from __future__ import annotations
 

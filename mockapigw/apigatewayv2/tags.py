@@ -1,4 +1,4 @@
-"""TagResource, UntagResource and GetTags on the ARNs of taggable resources."""
+"""TagResource, UntagResource and GetTags on the ARNs of taggable resources; tags live in their ``Tags`` member."""
 
 from __future__ import annotations
 
