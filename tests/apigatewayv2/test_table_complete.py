@@ -20,11 +20,6 @@ def test_every_model_operation_is_in_the_table() -> None:
     assert not missing, f"apigatewayv2 operations botocore's model has and the table lacks: {', '.join(missing)}"
 
 
-def test_the_table_names_only_model_operations() -> None:
-    unknown = sorted(set(OPERATIONS) - set(service_model("apigatewayv2").operation_names))
-    assert not unknown, f"table entries that are not operations of the model: {', '.join(unknown)}"
-
-
 def test_an_operation_missing_from_the_table_is_unsupported_by_name(v2: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     # Stand in for an operation a future botocore adds: take one out of the table for this test.
     monkeypatch.delitem(OPERATIONS, "GetPortal")
