@@ -264,3 +264,26 @@ def test_the_developer_guides_example_one(
     _rule(v2, 100)
     with pytest.warns(MockApiGatewayWarning, match=rf"\(priority {priority}\)"):
         requests.get(f"https://{DOMAIN}{path}", headers=headers)
+
+
+_VALUE = st.text(alphabet="abcXYZ019-._", min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=_VALUE, cut=st.integers(0, 12), other=_VALUE)
+def test_value_globs_match_as_prefix_suffix_infix_or_literal(value: str, cut: int, other: str) -> None:
+    from mockapigw.apigatewayv2.rule_records import RoutingRule
+
+    def matches(glob: str, sent: str) -> bool:
+        rule = RoutingRule({"Conditions": [_header("X-Test", glob)], "Actions": [REST], "Priority": 1})
+        return rule.matches([("x-test", sent)], "/")
+
+    head, tail = value[:cut], value[cut:]
+    assert matches(value, value)
+    assert matches(head + "*", value)
+    assert matches("*" + tail, value)
+    assert matches("*" + value[1:-1] + "*", value)
+    assert matches(value, other) == (value == other)
+    assert matches(value + "*", other) == other.startswith(value)
+    assert matches("*" + value, other) == other.endswith(value)
+    assert matches("*" + value + "*", other) == (value in other)
