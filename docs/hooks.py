@@ -39,14 +39,39 @@ def operation_rows(service_name: str, implemented: set[str]) -> list[tuple[str, 
     return rows
 
 
+# Subsection headings of a service's operations, by status, in page order.
+SECTIONS = {SUPPORTED: "Supported", NOT_YET: "Not yet supported"}
+_SECTION_NOTES = {
+    NOT_YET: "Newer than this mockapigw: calling one raises `mockapigw.UnsupportedOperation`, which names it; the "
+    "call is never sent anywhere.",
+}
+
+
+def _request(verb: str, uri: str) -> str:
+    """``<code>VERB /uri</code>``, breakable only after a slash when the column is narrow."""
+    return f"<code>{verb} {uri.replace('/', '/<wbr>')}</code>"
+
+
+def _section(status: str, rows: list[tuple[str, str, str, str, str]]) -> list[str]:
+    lines = [f"### {SECTIONS[status]} ({len(rows)})", ""]
+    if status in _SECTION_NOTES:
+        lines += [_SECTION_NOTES[status], ""]
+    # The div keeps operation names and boto3 methods on one line (docs/stylesheets/extra.css).
+    lines += ['<div class="operations" markdown>', ""]
+    lines += ["| Operation | boto3 method | HTTP request |", "| --- | --- | --- |"]
+    lines += [f"| {name} | `{method}` | {_request(verb, uri)} |" for name, method, verb, uri, _ in rows]
+    return [*lines, "", "</div>", ""]
+
+
 def _table(service_name: str, implemented: set[str]) -> str:
     rows = operation_rows(service_name, implemented)
     supported = sum(1 for row in rows if row[4] == SUPPORTED)
-    lines = [f"## `{service_name}`", "", f"**{supported} of {len(rows)} operations supported.**"]
-    lines += ["", "| Operation | boto3 method | HTTP request | Status |", "| --- | --- | --- | --- |"]
-    for name, method, verb, uri, status in rows:
-        lines.append(f"| {name} | `{method}` | `{verb} {uri}` | {status} |")
-    return "\n".join(lines) + "\n"
+    lines = [f"## `{service_name}`", "", f"**{supported} of {len(rows)} operations supported.**", ""]
+    for status in SECTIONS:
+        section = [row for row in rows if row[4] == status]
+        if section:
+            lines += _section(status, section)
+    return "\n".join(lines)
 
 
 def operations_markdown() -> str:

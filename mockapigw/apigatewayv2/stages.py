@@ -1,4 +1,4 @@
-"""Stages (route settings, access logs, stage variables) and auto-deploy; deployments live in deployments.py."""
+"""Stages (route settings, access logs, stage variables); deployments and auto-deploy live in deployments.py."""
 
 from __future__ import annotations
 
