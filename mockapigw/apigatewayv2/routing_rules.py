@@ -15,7 +15,7 @@ from typing import Any
 
 from ..core.collection import decode_token, encode_token, parse_max_results
 from . import lookup
-from .exceptions import BadRequestException, ConflictException
+from .exceptions import BadRequestException, ConflictException, NotFoundException
 from .records import new_id
 from .resources import DomainName
 from .rule_records import RoutingRule
@@ -30,6 +30,16 @@ MAX_BASE_PATH_CONDITIONS = 1
 _TOKEN = re.compile(r"^[A-Za-z0-9*?\-!#$%&'.^_`|~]+$")
 _MAX_HEADER_LENGTH = 39
 _MAX_GLOB_LENGTH = 127
+
+
+def _domain(store: Store, params: dict[str, Any]) -> DomainName:
+    """The domain a request names. A ``DomainNameId`` names a private custom domain name, which the mock has none of."""
+    if "DomainNameId" in params:
+        raise NotFoundException(
+            f"{lookup.DOMAIN_NAME_NOT_FOUND} (DomainNameId {params['DomainNameId']!r} names a private custom domain "
+            "name; mockapigw has none: leave DomainNameId out for a public one.)"
+        )
+    return lookup.domain_name(store, params["DomainName"])
 
 
 def _check_header(item: dict[str, Any]) -> None:
@@ -104,7 +114,7 @@ def _rule_fields(store: Store, domain: DomainName, params: dict[str, Any], rule_
 
 
 def create_routing_rule(store: Store, params: dict[str, Any]) -> dict[str, Any]:
-    domain = lookup.domain_name(store, params["DomainName"])
+    domain = _domain(store, params)
     fields = _rule_fields(store, domain, params, None)
     rule_id = new_id(domain.routing_rules, RULE_ID_LENGTH)
     rule = RoutingRule(
@@ -122,7 +132,7 @@ def create_routing_rule(store: Store, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def get_routing_rule(store: Store, params: dict[str, Any]) -> dict[str, Any]:
-    domain = lookup.domain_name(store, params["DomainName"])
+    domain = _domain(store, params)
     return lookup.routing_rule(domain, params["RoutingRuleId"]).describe()
 
 
@@ -132,7 +142,7 @@ def by_priority(domain: DomainName) -> list[RoutingRule]:
 
 
 def list_routing_rules(store: Store, params: dict[str, Any]) -> dict[str, Any]:
-    domain = lookup.domain_name(store, params["DomainName"])
+    domain = _domain(store, params)
     rules = by_priority(domain)
     start = decode_token(params["NextToken"]) if params.get("NextToken") else 0
     end = start + parse_max_results(params["MaxResults"]) if "MaxResults" in params else len(rules)
@@ -143,14 +153,14 @@ def list_routing_rules(store: Store, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def put_routing_rule(store: Store, params: dict[str, Any]) -> dict[str, Any]:
-    domain = lookup.domain_name(store, params["DomainName"])
+    domain = _domain(store, params)
     rule = lookup.routing_rule(domain, params["RoutingRuleId"])
     rule.fields.update(_rule_fields(store, domain, params, rule.rule_id))
     return rule.describe()
 
 
 def delete_routing_rule(store: Store, params: dict[str, Any]) -> None:
-    domain = lookup.domain_name(store, params["DomainName"])
+    domain = _domain(store, params)
     rule = lookup.routing_rule(domain, params["RoutingRuleId"])
     domain.routing_rules.remove(rule.rule_id)
 

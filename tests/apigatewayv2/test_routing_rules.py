@@ -287,3 +287,10 @@ def test_value_globs_match_as_prefix_suffix_infix_or_literal(value: str, cut: in
     assert matches(value + "*", other) == other.startswith(value)
     assert matches("*" + value, other) == other.endswith(value)
     assert matches("*" + value + "*", other) == (value in other)
+
+
+def test_a_domain_name_id_names_a_private_domain_the_mock_does_not_have(v2: Any, domain: dict[str, Any]) -> None:
+    rule = _rule(v2, 1)
+    with pytest.raises(v2.exceptions.NotFoundException, match="private custom domain"):
+        v2.delete_routing_rule(DomainName=DOMAIN, DomainNameId="abcd1234", RoutingRuleId=rule["RoutingRuleId"])
+    assert v2.get_routing_rule(DomainName=DOMAIN, RoutingRuleId=rule["RoutingRuleId"])["Priority"] == 1
