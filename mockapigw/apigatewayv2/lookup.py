@@ -7,6 +7,7 @@ The one form of lookup for operations: ``lookup.api(store, api_id)`` for top-lev
 from __future__ import annotations
 
 from .exceptions import NotFoundException
+from .portal_records import Portal, PortalProduct, ProductPage, ProductRestEndpointPage
 from .records import STAGE_NOT_FOUND, not_found
 from .resources import (
     Api,
@@ -22,6 +23,7 @@ from .resources import (
     Stage,
     VpcLink,
 )
+from .rule_records import RoutingRule
 from .store import Store
 
 DOMAIN_NAME_NOT_FOUND = "The domain name resource specified in the request was not found."
@@ -121,4 +123,47 @@ def api_mapping(domain: DomainName, api_mapping_id: str) -> ApiMapping:
     found = domain.api_mappings.get(api_mapping_id)
     if found is None:
         raise NotFoundException(API_MAPPING_NOT_FOUND)
+    return found
+
+
+# --- The newer resources: developer portals and routing rules.
+
+
+def portal(store: Store, portal_id: str) -> Portal:
+    """The portal *portal_id*."""
+    found = store.portals.get(portal_id)
+    if found is None:
+        raise not_found("Portal", portal_id)
+    return found
+
+
+def portal_product(store: Store, product_id: str) -> PortalProduct:
+    """The portal product *product_id*."""
+    found = store.portal_products.get(product_id)
+    if found is None:
+        raise not_found("PortalProduct", product_id)
+    return found
+
+
+def product_page(product: PortalProduct, page_id: str) -> ProductPage:
+    """The product page *page_id* of *product*."""
+    found = product.pages.get(page_id)
+    if found is None:
+        raise not_found("ProductPage", page_id)
+    return found
+
+
+def product_rest_endpoint_page(product: PortalProduct, page_id: str) -> ProductRestEndpointPage:
+    """The product REST endpoint page *page_id* of *product*."""
+    found = product.endpoint_pages.get(page_id)
+    if found is None:
+        raise not_found("ProductRestEndpointPage", page_id)
+    return found
+
+
+def routing_rule(domain: DomainName, rule_id: str) -> RoutingRule:
+    """The routing rule *rule_id* of *domain*."""
+    found = domain.routing_rules.get(rule_id)
+    if found is None:
+        raise not_found("RoutingRule", rule_id)
     return found

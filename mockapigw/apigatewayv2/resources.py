@@ -15,6 +15,7 @@ from typing import Any
 from ..core import clock
 from ..core.collection import Collection
 from .records import Record, pick
+from .rule_records import RoutingRule
 from .snapshot import Snapshot
 
 # The members each kind's describe() returns; the Update* members of kinds whose operations need them too.
@@ -297,6 +298,7 @@ class DomainName(Record):
     def __init__(self, fields: dict[str, Any]) -> None:
         super().__init__(fields)
         self.api_mappings: Collection[ApiMapping] = Collection()
+        self.routing_rules: Collection[RoutingRule] = Collection(versioned=False)  # routing_rules.py
 
     @property
     def name(self) -> str:

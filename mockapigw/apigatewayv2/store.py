@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..core.collection import Collection
+from .portal_records import Portal, PortalProduct
 from .records import Record
 from .resources import Api, DomainName, VpcLink
 
@@ -26,6 +27,9 @@ class Store:
         self.apis: Collection[Api] = Collection()
         self.domain_names: Collection[DomainName] = Collection()
         self.vpc_links: Collection[VpcLink] = Collection()
+        # Developer portals (portals.py, portal_products.py, product_pages.py, product_rest_endpoint_pages.py).
+        self.portals: Collection[Portal] = Collection(versioned=False)
+        self.portal_products: Collection[PortalProduct] = Collection(versioned=False)
 
     def tagged(self, path: str) -> Record | None:
         """The taggable resource at an ARN's resource path (``/apis/{id}``...), or ``None``."""
@@ -39,6 +43,10 @@ class Store:
             return self.domain_names.get(parts[1])
         if len(parts) == 2 and parts[0] == "vpclinks":
             return self.vpc_links.get(parts[1])
+        if len(parts) == 2 and parts[0] == "portals":
+            return self.portals.get(parts[1])
+        if len(parts) == 2 and parts[0] == "portalproducts":
+            return self.portal_products.get(parts[1])
         return None
 
 

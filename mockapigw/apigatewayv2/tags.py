@@ -10,7 +10,7 @@ from .exceptions import BadRequestException, NotFoundException
 from .records import Record
 from .store import Operation, Store
 
-_ARN = re.compile(r"^arn:(aws[a-z-]*):apigateway:([a-z0-9-]+)::(/.+)$")
+_ARN = re.compile(r"^arn:(aws[a-z-]*):apigateway:([a-z0-9-]+):(?:\d{12})?:(/.+)$")  # portals' ARNs carry the account
 
 # API Gateway's tag restrictions (developer guide, "Tag restrictions"; aws-facts §9.10).
 MAX_TAGS = 50

@@ -90,7 +90,7 @@ class Gateway:
         path, _, query = request.raw_path.partition("?")
         address = Address.local(host, path)
         if address is None and self.gw.endpoints.knows(host):
-            address = Address.of(host, path)  # a custom domain name of the mock
+            address = Address.of(host, path, tuple(request.headers.items()))  # a custom domain name (its rules)
         if address is None:
             return await self._control_plane(request, host, path, query)
         if _is_upgrade(request):
