@@ -147,3 +147,20 @@ def test_in_process_use_imports_no_server_code() -> None:
         "assert 'aiohttp' not in sys.modules and 'mockapigw.server' not in sys.modules, sorted(sys.modules)"
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_a_taken_port_is_a_clean_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "mockapigw", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert f"mockapigw: cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
