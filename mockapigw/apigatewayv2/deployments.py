@@ -83,7 +83,7 @@ class DeploymentOperations(BackendPart):
                 "DeploymentStatus": "DEPLOYED",
                 "Description": AUTO_DEPLOY_DESCRIPTION if auto else description,
             },
-            Snapshot.of(api),
+            Snapshot.of(api, self.lock),
         )
         return api.deployments.add(deployment_id, deployment)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from ..core.collection import Collection
@@ -20,6 +21,7 @@ class BackendPart:
 
     account_id: str
     region: str
+    lock: threading.RLock  # held by every control-plane call; deployed snapshots build their views under it
     apis: Collection[Api]
     domain_names: Collection[DomainName]
     vpc_links: Collection[VpcLink]

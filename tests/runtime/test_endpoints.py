@@ -8,6 +8,7 @@ whose location is the line of this file that made the request).
 from __future__ import annotations
 
 import inspect
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -413,3 +414,35 @@ def test_any_host_and_path_get_an_answer_never_an_exception(
     local = Address.local(host, path)
     if local is not None:
         assert apigw.endpoints.http(local) is not None
+
+
+def test_the_front_door_reads_the_control_plane_under_its_lock(
+    apigw: MockApiGateway, v2: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Resolving a request reads the backend's dicts (APIs, stages, deployments), which control-plane calls change
+    in other threads under the backend's lock: the front door holds that lock while it reads them."""
+    http = v2.create_api(Name="h", ProtocolType="HTTP", Target=LAMBDA)
+    ws = v2.create_api(Name="w", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
+    backend = apigw.apigatewayv2.backends(apigw.account_id, "us-east-1")
+    free_in_another_thread: list[bool] = []
+
+    def try_lock() -> None:
+        taken = backend.lock.acquire(blocking=False)
+        free_in_another_thread.append(taken)
+        if taken:
+            backend.lock.release()
+
+    original = Endpoints._api_or_refusal
+
+    def checking(self: Endpoints, *args: Any) -> Any:
+        other = threading.Thread(target=try_lock)
+        other.start()
+        other.join()
+        return original(self, *args)
+
+    monkeypatch.setattr(Endpoints, "_api_or_refusal", checking)
+    apigw.register_lambda(LAMBDA, lambda event, context: "ok")
+    assert apigw.invoke("GET", http["ApiEndpoint"] + "/").status_code == 200
+    with pytest.raises(ConnectionRejected):
+        apigw.connect(ws["ApiId"], "missing")
+    assert free_in_another_thread == [False, False]
