@@ -95,15 +95,30 @@ def _sendable(outcome: Outcome) -> Outcome:
     return outcome
 
 
+def _ascii_digits(text: str) -> bool:
+    # str.isdigit() and int() also take "²" and "٢٠٠" (int() reads the second as 200; the first it refuses).
+    return text.isascii() and text.isdigit()
+
+
+def _proxy_status(code: Any) -> int | None:
+    """A proxy result's ``statusCode`` as a number, or ``None`` when it is none (a string must be ASCII digits)."""
+    if isinstance(code, str):
+        return int(code) if _ascii_digits(code) else None
+    try:
+        return int(code)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity, which json reads back
+        return None
+
+
 def _proxy_result(result: Any) -> Outcome:
     """Read a Lambda proxy result: ``{"statusCode", "body", "headers"}``, or anything else as the body."""
     if result is None:
         return Outcome(ok=True, status=200, body=None)
     if isinstance(result, dict) and ("statusCode" in result or "body" in result):
-        try:
-            status = int(result.get("statusCode", 200))
-        except (TypeError, ValueError):
-            return Outcome(ok=False, error=f"Malformed Lambda proxy response: statusCode {result['statusCode']!r}")
+        code = result.get("statusCode", 200)
+        status = _proxy_status(code)
+        if status is None:
+            return Outcome(ok=False, error=f"Malformed Lambda proxy response: statusCode {code!r}")
         if not 100 <= status <= 599:
             return Outcome(ok=False, error=f"Malformed Lambda proxy response: statusCode {status} is not 100-599")
         body = result.get("body")
@@ -140,7 +155,7 @@ def run(
             parsed = _json_or_none(_render(request, event, body))
             code = parsed.get("statusCode") if isinstance(parsed, dict) else None
             if code is not None:
-                if isinstance(code, bool) or not str(code).isdigit():
+                if isinstance(code, bool) or not _ascii_digits(str(code)):
                     return Outcome(ok=False, error=f"MOCK request template gave a non-numeric statusCode {code!r}")
                 status = int(code)
         response = _integration_response(snapshot, integration, status, event, body)

@@ -99,6 +99,17 @@ def test_two_way_route_sends_the_body_back(ws: WsApi) -> None:
         client.receive()
 
 
+@pytest.mark.parametrize("status", ["\u00b2", "\u0662\u0660\u0660", "abc", float("inf"), [200]])
+def test_a_proxy_status_code_that_is_not_a_number_is_an_integration_failure(ws: WsApi, status: Any) -> None:
+    """Only ASCII digits make a number: str.isdigit() and int() also take "²" and "٢٠٠" (int() reads it as 200)."""
+    ws.route("odd", two_way=True)
+    ws.replies["odd"] = lambda event, context: {"statusCode": status, "body": "x"}
+    client = ws.gw.connect(ws.api_id, "prod")
+    with pytest.warns(MockApiGatewayWarning, match="Malformed Lambda proxy response"):
+        client.send({"action": "odd"})
+    assert client.receive_json()["message"] == "Internal server error"
+
+
 @pytest.mark.apigw(raise_handler_errors=False)
 def test_handler_error_and_timeout_give_internal_server_error(ws: WsApi) -> None:
     ws.route("boom", two_way=True)
@@ -397,8 +408,9 @@ def test_mock_without_integration_responses_sends_nothing(apigw: Any, v2: Any) -
     assert client.received == []
 
 
-def test_non_numeric_mock_status_is_an_integration_failure(apigw: Any, v2: Any) -> None:
-    client = _mock_api(apigw, v2, '{"statusCode": "ok"}', {"$default": "x"})
+@pytest.mark.parametrize("status", ["ok", "\u00b2", "\u0662\u0660\u0660"])  # isdigit() takes the last two
+def test_non_numeric_mock_status_is_an_integration_failure(apigw: Any, v2: Any, status: str) -> None:
+    client = _mock_api(apigw, v2, json.dumps({"statusCode": status}), {"$default": "x"})
     with pytest.warns(MockApiGatewayWarning, match="non-numeric"):
         client.send("hello")
     assert client.receive_json()["message"] == "Internal server error"
