@@ -217,6 +217,26 @@ def test_connect_to_an_unknown_api_lists_the_apis(apigw: MockApiGateway, v2: Any
     assert f"APIs in this mock: {api_id} (WebSocket, us-east-1)" in str(info.value)
 
 
+def test_a_route_typo_among_many_routes_lists_the_closest_keys(apigw: MockApiGateway, v2: Any) -> None:
+    api_id = _http_api(apigw, v2)
+    for n in range(40):
+        v2.create_route(ApiId=api_id, RouteKey=f"GET /items/{n}")
+    with hint_here("matches GET /pest", "Its route keys: GET /pets, ", "... and 21 more"):
+        response = requests.get(_url(api_id, "/pest"))
+    assert (response.status_code, response.text) == (404, NOT_FOUND)
+
+
+def test_a_websocket_route_typo_among_many_routes_lists_the_closest_keys(apigw: MockApiGateway, v2: Any) -> None:
+    api_id = _ws_api(v2, deploy=False)
+    for n in range(40):
+        v2.create_route(ApiId=api_id, RouteKey=f"action{n}")
+    v2.create_deployment(ApiId=api_id, StageName="prod")
+    client = apigw.connect(api_id, "prod")
+    with hint_here("gave 'sendMesage'", "Its route keys: sendmessage, ", "... and 21 more"):
+        client.send({"action": "sendMesage"})
+    assert client.receive_json()["message"] == "Forbidden"
+
+
 def test_websocket_route_key_typo_lists_the_route_keys(apigw: MockApiGateway, v2: Any) -> None:
     client = apigw.connect(_ws_api(v2), "prod")
     with hint_here("no route of WebSocket API", "no $default route", "Its route keys: sendmessage"):
