@@ -111,7 +111,8 @@ def create_api(store: Store, params: dict[str, Any]) -> dict[str, Any]:
             "IpAddressType": params.get("IpAddressType", "ipv4"),
             "CreatedDate": clock.now(),
             "Tags": dict(params.get("Tags") or {}),
-        }
+        },
+        store.lock,
     )
     store.apis.add(api_id, api)
     if "Target" in params:

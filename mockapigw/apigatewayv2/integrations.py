@@ -160,7 +160,7 @@ def _check_http_parameters(state: Mapping[str, Any]) -> None:
                     "<append|overwrite|remove>:<header|querystring>.<name> or overwrite:path."
                 )
     for status, mapping in (state.get("ResponseParameters") or {}).items():
-        if not (status.isdigit() and 200 <= int(status) <= 599):
+        if not (status.isascii() and status.isdigit() and 200 <= int(status) <= 599):  # isdigit() alone takes "²"
             raise BadRequestException(
                 f"Invalid response parameter selection key specified: {status}. Use a status code 200-599."
             )

@@ -7,12 +7,19 @@ summary (and ``-W error``) points at the ``requests.get``, ``ws.send`` or manage
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 import sys
 import warnings
+from collections.abc import Sequence
 
 logger = logging.getLogger("mockapigw")
+# A library does not configure logging: without this, an application that has not configured it either gets every
+# hint twice on stderr (the warning, and the message from logging's last-resort handler).
+logger.addHandler(logging.NullHandler())
+
+HINT_LIST_LIMIT = 20
 
 
 class MockApiGatewayWarning(UserWarning):
@@ -47,6 +54,17 @@ def user_stacklevel() -> int:
         frame = frame.f_back
         level += 1
     return level
+
+
+def listing(items: Sequence[str], near: str | None = None, limit: int = HINT_LIST_LIMIT) -> str:
+    """*items* for a hint, comma-separated: all of them up to *limit*; past that, the *limit* closest to *near* (or
+    the first ones) and how many more there are."""
+    if not items:
+        return "none"
+    if len(items) <= limit:
+        return ", ".join(items)
+    shown = difflib.get_close_matches(near, items, n=limit, cutoff=0) if near is not None else list(items[:limit])
+    return f"{', '.join(shown)} ... and {len(items) - len(shown)} more"
 
 
 def hint(message: str) -> None:

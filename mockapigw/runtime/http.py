@@ -14,7 +14,7 @@ import requests
 from ..core import ids
 from ..core.codec import split_url
 from ..management.connections import now_ms
-from .alerts import warn
+from .alerts import listing, warn
 from .endpoints import Address, Endpoints, Refusal, Resolution
 from .http_auth import Denied, JwtKeys, LambdaAuthorizers, check_iam, check_jwt
 from .http_events import HttpAnswer, HttpRequest, MalformedResponse, RequestInfo, event_v1, event_v2, read_v1, read_v2
@@ -125,11 +125,11 @@ class HttpRuntime:
             return _preflight(cors, request)  # answered by API Gateway itself, even without an OPTIONS route
         route, params = match_route(target.snapshot, request.method, target.path)
         if route is None:
-            keys = target.snapshot.route_keys
+            sent = f"{request.method} {target.path}"
             _warn(
-                f"no route of HTTP API {target.api_id} (stage {target.stage!r}) matches {request.method} "
-                f"{target.path} and it has no $default route, so API Gateway answers 404. Its route keys: "
-                f"{', '.join(keys) if keys else 'none'}"
+                f"no route of HTTP API {target.api_id} (stage {target.stage!r}) matches {sent} and it has no "
+                f"$default route, so API Gateway answers 404. Its route keys: "
+                f"{listing(target.snapshot.route_keys, near=sent)}"
             )
             return HttpAnswer.message(404, "Not Found")
         info = RequestInfo(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -592,7 +593,7 @@ def test_snapshot_copies_records_through_describe(apigw: MockApiGateway, v2: Any
 
     api.routes.add("r1", Bare({"RouteId": "r1", "RouteKey": "GET /a", "Target": "integrations/i1"}))  # type: ignore[arg-type]
     api.integrations.add("i1", Bare({"IntegrationId": "i1", "IntegrationType": "HTTP_PROXY"}))  # type: ignore[arg-type]
-    snapshot = Snapshot.of(api)
+    snapshot = Snapshot.of(api, threading.RLock())
     route = snapshot.route_by_key("GET /a")
     assert route == {"RouteId": "r1", "RouteKey": "GET /a", "Target": "integrations/i1"}
     assert snapshot.integration_for(route) == {"IntegrationId": "i1", "IntegrationType": "HTTP_PROXY"}

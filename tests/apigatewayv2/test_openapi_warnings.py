@@ -82,6 +82,21 @@ WARNINGS = {
         _document(components={"schemas": {"Other": {"$ref": "#/components/schemas/Missing"}}}),
         "Parse issue: attribute components.schemas.Other.#/components/schemas/Missing is missing",
     ),
+    # List indexes are ASCII digits: str.isdigit() also takes "²" (which int() refuses) and "\u0660" (0 to int()).
+    **{
+        f"a $ref whose list index is {digit!a}": (
+            _document(
+                components={
+                    "schemas": {
+                        "L": {"type": "object", "required": ["a"]},
+                        "Other": {"$ref": f"#/components/schemas/L/required/{digit}"},
+                    }
+                }
+            ),
+            f"Parse issue: attribute components.schemas.Other.#/components/schemas/L/required/{digit} is missing",
+        )
+        for digit in ("\u00b2", "\u0660")
+    },
     "an external $ref": (
         _document(components={"schemas": {"Other": {"$ref": "https://example.com/pets.json#/Pet"}}}),
         "Parse issue: attribute components.schemas.Other.https://example.com/pets.json#/Pet is missing",
