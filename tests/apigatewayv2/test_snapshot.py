@@ -200,7 +200,8 @@ def test_a_snapshot_read_while_the_control_plane_changes_the_api_is_the_deployed
                     with backend.lock:
                         routes.create_route(backend, {"ApiId": api_id, "RouteKey": f"GET /later{round_}/{n}"})
                 with backend.lock:
-                    routes.update_route(backend, {"ApiId": api_id, "RouteId": route_id, "OperationName": f"later{round_}"})
+                    change = {"ApiId": api_id, "RouteId": route_id, "OperationName": f"later{round_}"}
+                    routes.update_route(backend, change)
             reader.join()
             assert not isinstance(read[0], BaseException), read[0]
             served = read[0]
