@@ -15,11 +15,11 @@ from .resources import INTEGRATION_UPDATABLE as _UPDATABLE
 from .resources import Integration
 from .store import Operation, Store
 
-INTEGRATIONS_PER_API = 300  # aws-facts §4, both protocols
+INTEGRATIONS_PER_API = 300  # aws-behaviour.md §4, both protocols
 
 _PROXY_TYPES = ("AWS_PROXY", "HTTP_PROXY")
 # Members the model documents as "Supported only for HTTP/WebSocket APIs": accepted and ignored on the other
-# protocol, as AWS does with PassthroughBehavior on HTTP APIs (aws-facts §9.3). ConnectionId is not among them:
+# protocol, as AWS does with PassthroughBehavior on HTTP APIs (aws-behaviour.md §9.3). ConnectionId is not among them:
 # WebSocket private integrations name a (REST API) VPC link with it.
 _HTTP_ONLY = ("IntegrationSubtype", "ResponseParameters", "TlsConfig")
 _WEBSOCKET_ONLY = ("ContentHandlingStrategy", "PassthroughBehavior", "RequestTemplates", "TemplateSelectionExpression")

@@ -24,8 +24,8 @@ from .lambdas import LambdaRegistry, invoke
 from .requests_hook import Claim
 
 DEFAULT_TIMEOUT_MS = 30000
-MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # aws-facts §4: HTTP API payload size
-MAX_REQUEST_HEAD_BYTES = 10240  # aws-facts §4: request line plus header values
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # aws-behaviour.md §4: HTTP API payload size
+MAX_REQUEST_HEAD_BYTES = 10240  # aws-behaviour.md §4: request line plus header values
 # RFC 9110 token characters: what a header name may be made of.
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
@@ -228,7 +228,7 @@ class HttpRuntime:
         cors = target.snapshot.api.get("CorsConfiguration") if target is not None else None
         origin = request.header("origin") if request is not None else None
         if cors and origin and request is not None and request.method != "OPTIONS":
-            # API Gateway replaces CORS headers from the integration with its own (aws-facts §3.7).
+            # API Gateway replaces CORS headers from the integration with its own (aws-behaviour.md §3.7).
             answer.headers = [(k, v) for k, v in answer.headers if not k.startswith("access-control-")]
             answer.headers.extend(_cors_headers(cors, origin, preflight=False))
         names = {k for k, _ in answer.headers}

@@ -1,4 +1,4 @@
-"""Authorization of HTTP API routes: JWT authorizers, Lambda REQUEST authorizers and AWS_IAM (aws-facts §3.6)."""
+"""Authorization of HTTP API routes: JWT authorizers, Lambda REQUEST authorizers and AWS_IAM (aws-behaviour.md §3.6)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from .in_process import NothingAnswered, get_json
 from .lambdas import LambdaRegistry, invoke
 from .policies import policy_allows
 
-JWKS_TIMEOUT_S = 1.5  # aws-facts §4: JWKS endpoint and OIDC discovery timeouts
+JWKS_TIMEOUT_S = 1.5  # aws-behaviour.md §4: JWKS endpoint and OIDC discovery timeouts
 LAMBDA_AUTHORIZER_TIMEOUT_MS = 10000
 _RSA_ALGORITHMS = ("RS256", "RS384", "RS512")
 

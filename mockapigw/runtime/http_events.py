@@ -1,6 +1,6 @@
 """Lambda proxy events of HTTP APIs (payload formats 1.0 and 2.0) and how AWS reads the function's answer.
 
-Shapes follow aws-facts §6 and §9.7: 2.0 lower-cases header names, joins repeated headers and query values with
+Shapes follow aws-behaviour.md §6 and §9.7: 2.0 lower-cases header names, joins repeated headers and query values with
 commas, moves cookies to ``cookies`` and leaves out empty optional fields; 1.0 keeps the client's header case
 (capitalising those API Gateway adds), keeps multi-value maps and sends ``null`` for what is missing.
 """

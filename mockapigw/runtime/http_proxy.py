@@ -1,4 +1,7 @@
-"""HTTP_PROXY integrations: forward the request with ``requests``, applying parameter mappings (aws-facts §3.4)."""
+"""HTTP_PROXY integrations: forward the request with ``requests``, applying parameter mappings.
+
+See docs/reference/aws-behaviour.md §3.4.
+"""
 
 from __future__ import annotations
 

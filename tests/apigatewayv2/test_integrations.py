@@ -172,7 +172,7 @@ def test_http_api_accepts_only_proxy_types(v2: Any, http_api: dict[str, Any], ki
 def test_websocket_only_members_are_accepted_and_not_returned_on_http(
     v2: Any, http_api: dict[str, Any], member: str, value: Any
 ) -> None:
-    # terraform sends PassthroughBehavior on every HTTP integration and reads back "" (aws-facts §9.3); the other
+    # terraform sends PassthroughBehavior on every HTTP integration and reads back "" (aws-behaviour.md §9.3); the other
     # WebSocket-only members are handled the same way, as no rejection by AWS is known.
     created = _lambda_proxy(v2, http_api, **{member: value})
     assert member not in created

@@ -10,7 +10,7 @@ import pytest
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:pets"
 
-# The document of terraform-provider-aws's real-AWS test of fail_on_warnings (aws-facts §9.5): a response schema
+# The document of terraform-provider-aws's real-AWS test of fail_on_warnings (aws-behaviour.md §9.5): a response schema
 # that refers to a model the document does not define.
 UNRESOLVED_REF = {
     "openapi": "3.0.1",
@@ -215,7 +215,7 @@ def _outcome(call: Any, **kwargs: Any) -> str:
     ],
 )
 def test_import_and_reimport_apply_the_same_length_limits(v2: Any, info: dict[str, str], member: str) -> None:
-    """ReimportApi checks Name, Version and Description exactly as ImportApi does (aws-facts §9.10: 128, 64, 1024
+    """ReimportApi checks Name, Version and Description exactly as ImportApi does (aws-behaviour.md §9.10: 128, 64, 1024
     characters, CreateApi's rules); a refused reimport changes nothing."""
     body = json.dumps({"openapi": "3.0.1", "info": info, "paths": {}})
     api = v2.create_api(Name="kept", ProtocolType="HTTP", Version="1", Description="kept")

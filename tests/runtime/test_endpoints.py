@@ -359,7 +359,7 @@ def test_jwt_discovery_passing_through_an_earlier_responses_mock_stays_offline(n
 
 
 def test_management_endpoint_with_wss_fails_as_outside_the_mock(apigw: MockApiGateway, v2: Any) -> None:
-    """botocore cannot send to wss:// (aws-facts §9.11): the same exception and message as without the mock."""
+    """botocore cannot send to wss:// (aws-behaviour.md §9.11): the same exception and message as without the mock."""
     from botocore.config import Config
     from botocore.exceptions import HTTPClientError
 

@@ -190,7 +190,7 @@ def test_payload_1_0_event(apigw: MockApiGateway, v2: Any) -> None:
     event, bare = app.events
     assert event["version"] == "1.0"
     assert (event["resource"], event["path"], event["httpMethod"]) == ("/pets/{id}", "/pets/3", "GET")
-    assert event["headers"]["X-One"] == "1"  # the client's case (aws-facts §9.7)
+    assert event["headers"]["X-One"] == "1"  # the client's case (aws-behaviour.md §9.7)
     assert event["multiValueHeaders"]["X-One"] == ["1"]
     assert event["queryStringParameters"] == {"a": "1,2"}
     assert event["multiValueQueryStringParameters"] == {"a": ["1", "2"]}
@@ -475,7 +475,7 @@ def test_without_cors_options_is_routed_normally(app: App) -> None:
     assert json.loads(json.dumps(app.events[0]["requestContext"]["http"]))["method"] == "OPTIONS"
 
 
-# --- data-plane limits (aws-facts §4, §9.10)
+# --- data-plane limits (aws-behaviour.md §4, §9.10)
 
 
 def test_payload_over_10_mb_is_refused_with_413(app: App) -> None:

@@ -485,7 +485,7 @@ def test_payload_1_0_events_carry_the_iam_caller(apigw: MockApiGateway, v2: Any)
         "123456789012",
         "AKIDEXAMPLE",
     )
-    assert seen[0]["requestContext"]["resourceId"] == "GET /admin"  # the route key (aws-facts §9.7)
+    assert seen[0]["requestContext"]["resourceId"] == "GET /admin"  # the route key (aws-behaviour.md §9.7)
 
 
 @pytest.mark.parametrize("claims", [{"exp": "soon"}, {"aud": {"a": 1}}, {"scope": 5}, {"nbf": [1]}])

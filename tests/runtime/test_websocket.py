@@ -526,7 +526,7 @@ def test_http_integration_uses_templates_and_integration_responses(apigw: Any, v
 
 
 def test_two_way_response_over_128_kib_closes_with_1009(ws: WsApi) -> None:
-    """A message over 128 KiB closes the connection with 1009 (aws-facts §4), from either side."""
+    """A message over 128 KiB closes the connection with 1009 (aws-behaviour.md §4), from either side."""
     ws.route("echo", two_way=True)
     ws.replies["echo"] = lambda event, context: {"statusCode": 200, "body": "y" * json.loads(event["body"])["size"]}
     client = ws.gw.connect(ws.api_id, "prod")
@@ -540,7 +540,7 @@ def test_two_way_response_over_128_kib_closes_with_1009(ws: WsApi) -> None:
 
 
 def test_default_stage_is_served_with_its_connections_endpoint(ws: WsApi) -> None:
-    """SST and stelvio connect to wss://{id}.execute-api.{region}.amazonaws.com/$default (aws-facts §9.2)."""
+    """SST and stelvio connect to wss://{id}.execute-api.{region}.amazonaws.com/$default (aws-behaviour.md §9.2)."""
     ws.v2.create_stage(ApiId=ws.api_id, StageName="$default")
     ws.v2.create_deployment(ApiId=ws.api_id, StageName="$default")
     client = ws.gw.connect(ws.api_id, "$default")
