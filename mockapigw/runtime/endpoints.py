@@ -159,7 +159,7 @@ _HOW_TO_STAGE = "Create one: create_stage(ApiId='{api}', StageName='{stage}', Au
 
 
 def _routing_refusal(domain: DomainName, address: Address, answer: Callable[[str], Refusal]) -> Refusal | None:
-    """What the domain's ``RoutingMode`` says before its API mappings are read (aws-facts §9.12).
+    """What the domain's ``RoutingMode`` says before its API mappings are read (aws-behaviour.md §9.12).
 
     Rules come first, lowest priority value first; a matching rule invokes a REST API stage, which the mock does not
     run. ``ROUTING_RULE_ONLY`` domains take no API mapping traffic. ``None``: the API mappings decide.

@@ -34,7 +34,7 @@ from .lambdas import CallSite, Kind, LambdaRegistry, invoke
 from .policies import policy_allows, stringify_context
 from .selection import compile_expression, request_context
 
-MAX_MESSAGE_BYTES = 128 * 1024  # aws-facts §4
+MAX_MESSAGE_BYTES = 128 * 1024  # aws-behaviour.md §4
 UNSUPPORTED_DATA = 1003
 MESSAGE_TOO_BIG = 1009
 DEFAULT_SOURCE_IP = "192.0.2.1"
@@ -68,7 +68,7 @@ class ConnectionClosed(Exception):
 
 
 def _error_frame(message: str, connection: Connection, request_id: str) -> bytes:
-    # AWS's exact spacing (aws-facts §5.1): a space after "message": and none after the other colons.
+    # AWS's exact spacing (aws-behaviour.md §5.1): a space after "message": and none after the other colons.
     text = f'{{"message": "{message}", "connectionId":"{connection.connection_id}", "requestId":"{request_id}"}}'
     return text.encode()
 
@@ -243,7 +243,7 @@ class WebSocketRuntime:
         if connection.state != OPEN:
             raise ConnectionClosed(connection)
         if isinstance(data, (bytes, bytearray, memoryview)):
-            # API Gateway does not accept binary frames from clients (aws-facts §4).
+            # API Gateway does not accept binary frames from clients (aws-behaviour.md §4).
             self.close(connection, UNSUPPORTED_DATA, "Binary frames are not supported")
             return
         text = json.dumps(data) if isinstance(data, (dict, list)) else str(data)
@@ -284,7 +284,7 @@ class WebSocketRuntime:
         if outcome.body is not None and snapshot.is_two_way(route) and connection.state == OPEN:
             reply = outcome.body.encode("utf-8")
             if len(reply) > MAX_MESSAGE_BYTES:
-                # A message over 128 KiB closes the connection with 1009 (aws-facts §4), whichever side sends it.
+                # A message over 128 KiB closes the connection with 1009 (aws-behaviour.md §4), whichever side sends it.
                 warn(
                     f"the two-way response of route {route['RouteKey']} is {len(reply)} bytes, over API Gateway's "
                     f"{MAX_MESSAGE_BYTES}-byte message limit: the connection closes with 1009"
