@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
+ROOT = Path(__file__).resolve().parent.parent
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
 
 
@@ -25,3 +30,20 @@ def with_stages(v2: Any, api: dict[str, Any], *stages: str) -> str:
     for stage in stages:
         v2.create_stage(ApiId=api["ApiId"], StageName=stage)
     return str(api["ApiId"])
+
+
+def run_module(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m module *args`` from the repository root; assert it exits 0; return the finished process."""
+    env = dict(os.environ, AWS_EC2_METADATA_DISABLED="true")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done

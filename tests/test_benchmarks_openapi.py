@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+
+from helpers import run_module
 
 from benchmarks import documents, report
 from benchmarks.runner import ScaleOutcome
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def test_the_import_case_runs_and_is_reported() -> None:
-    env = dict(os.environ, AWS_EC2_METADATA_DISABLED="true")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.worker", "mockapigw", "openapi_import:100000:1"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_module("benchmarks.worker", "mockapigw", "openapi_import:100000:1")
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert answer["status"] == "ok", answer
     assert set(answer["figures"]) == {"json", "yaml", "alias_bomb"}

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from ..core import clock
+from ..core.collection import Collection
 from . import lookup
 from .exceptions import BadRequestException, NotFoundException
 from .portal_records import ID_LENGTH, PortalProduct, product_arn, shaped
@@ -55,7 +56,14 @@ def _check_display_order(item: PortalProduct, order: dict[str, Any]) -> None:
                 )
 
 
-def forget_page(item: PortalProduct, arn: str) -> None:
+def delete_page(item: PortalProduct, pages: Collection[Any], page_id: str, arn: str) -> None:
+    """Delete page *page_id* (*arn*) of *item* from *pages* and from the display order; the product is modified."""
+    pages.remove(page_id)
+    _forget_page(item, arn)
+    touch(item)
+
+
+def _forget_page(item: PortalProduct, arn: str) -> None:
     """Drop a deleted page from the product's display order."""
     order = item.fields.get("DisplayOrder")
     if not order:

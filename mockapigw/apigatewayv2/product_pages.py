@@ -7,7 +7,7 @@ from typing import Any
 
 from ..core import clock
 from . import lookup
-from .portal_products import forget_page, product, touch
+from .portal_products import delete_page, product, touch
 from .portal_records import ID_LENGTH, ProductPage, shaped
 from .records import new_id
 from .store import Operation, Store
@@ -62,9 +62,7 @@ def update_product_page(store: Store, params: dict[str, Any]) -> dict[str, Any]:
 def delete_product_page(store: Store, params: dict[str, Any]) -> None:
     item = lookup.portal_product(store, params["PortalProductId"])
     page = lookup.product_page(item, params["ProductPageId"])
-    item.pages.remove(page["ProductPageId"])
-    forget_page(item, page.arn)
-    touch(item)
+    delete_page(item, item.pages, page["ProductPageId"], page.arn)
 
 
 OPERATIONS: dict[str, Operation] = {

@@ -14,7 +14,7 @@ from typing import Any
 from ..core import clock
 from . import lookup
 from .exceptions import BadRequestException
-from .portal_products import forget_page, product, touch
+from .portal_products import delete_page, product, touch
 from .portal_records import ID_LENGTH, ProductRestEndpointPage, shaped
 from .records import new_id
 from .store import Operation, Store
@@ -107,9 +107,7 @@ def update_product_rest_endpoint_page(store: Store, params: dict[str, Any]) -> d
 def delete_product_rest_endpoint_page(store: Store, params: dict[str, Any]) -> None:
     item = lookup.portal_product(store, params["PortalProductId"])
     page = lookup.product_rest_endpoint_page(item, params["ProductRestEndpointPageId"])
-    item.endpoint_pages.remove(page["ProductRestEndpointPageId"])
-    forget_page(item, page.arn)
-    touch(item)
+    delete_page(item, item.endpoint_pages, page["ProductRestEndpointPageId"], page.arn)
 
 
 OPERATIONS: dict[str, Operation] = {
