@@ -21,6 +21,7 @@ from yaml.composer import Composer
 from yaml.events import AliasEvent
 
 from .exceptions import BadRequestException
+from .openapi_fast_yaml import fast_yaml
 
 # Deeper than any real OpenAPI document (a schema nested ten objects deep is about 30 levels), and shallow enough
 # that no parser or walker gets near Python's recursion limit.
@@ -113,6 +114,9 @@ class _BoundedLoader(_FAST_LOADER):  # type: ignore[valid-type,misc]  # a variab
 def _parse(text: str) -> Any:
     if text.startswith("{"):
         return json.loads(text)
+    quick = fast_yaml(text)  # rapidyaml, only where it provably reads the text as PyYAML does
+    if quick is not None:
+        return quick.data
     if _C_COMPOSER and not _MAY_ALIAS.search(text):
         return yaml.load(text, Loader=_FAST_LOADER)  # a safe loader
     loader = _BoundedLoader(text)
