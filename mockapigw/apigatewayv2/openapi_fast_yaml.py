@@ -31,11 +31,16 @@ import ryml  # type: ignore[import-untyped]  # no type information
 _TAKEN = bytes([10, 13, *range(0x20, 0x7F), *range(0x80, 0x100)])
 # NEL and the other C1 controls, LS, PS (breaks only in YAML 1.1), a byte order mark, U+FFFE, U+FFFF.
 _ODD_UTF8 = [re.compile(o) for o in (rb"\xc2[\x80-\x9f]", rb"\xe2\x80[\xa8\xa9]", rb"\xef(?:\xbb\xbf|\xbf[\xbe\xbf])")]
-# A lone CR; escapes other than \\ \" \/ \n \t; a merge key; document markers; and, each on its own, an indicator
-# starting a scalar: tag, anchor, alias, directive, reserved, explicit key.
-_UNSURE_YAML = [re.compile(unsure) for unsure in (rb"\r(?!\n)", rb'\\[^\\"/nt]', rb"<<", rb"\n(?:---|\.\.\.)")]
+# A lone CR; escapes other than \\ \" \/ \n \t; a merge key; document markers; a signed number without integer
+# part (-.5 is a string to YAML 1.1, rapidyaml writes -0.5); and, each on its own, an indicator starting a scalar:
+# tag, anchor, alias, directive, reserved, explicit key.
+_UNSURE_YAML = [
+    re.compile(unsure) for unsure in (rb"\r(?!\n)", rb'\\[^\\"/nt]', rb"<<", rb"\n(?:---|\.\.\.)", rb"-\.", rb"\+\.")
+]
 _UNSURE_YAML += [re.compile(re.escape(bytes([c])) + rb"(?<=[\s\[\]{},:].)") for c in b"!&*%@`?"]
-_UNSURE_YAML_START = re.compile(rb"[!&*%@`?]|---|\.\.\.")
+# A flow indicator where a scalar would begin ("k: ]"): rapidyaml reads a string, PyYAML refuses.
+_UNSURE_YAML += [re.compile(re.escape(bytes([c])) + rb"(?<=[\s:].)") for c in b"]},"]
+_UNSURE_YAML_START = re.compile(rb"[!&*%@`?\]},:]|---|\.\.\.")
 # A JSON string that YAML 1.1 types when plain: its booleans and nulls in their three spellings (true, false and
 # null are the same in both), the empty key ("": PyYAML's null), or a string starting like a number or a special
 # (~, =, .inf, <<), which is then looked at whole (_SAME_STRING).

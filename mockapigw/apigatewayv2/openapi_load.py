@@ -126,6 +126,12 @@ def _parse(text: str) -> Any:
         loader.dispose()
 
 
+# json.JSONDecodeError is a ValueError, so are huge integers. PyYAML's constructors, given explicit tags with values
+# they do not expect, raise more: IndexError ("!!int" empty), KeyError ("!!bool" empty), AttributeError
+# ("!!timestamp" not a date), OverflowError, TypeError.
+_UNPARSABLE = (ValueError, IndexError, KeyError, AttributeError, OverflowError, TypeError, yaml.YAMLError)
+
+
 @dataclass
 class Loaded:
     """A document in JSON's data model, and every ``$ref`` in it: the path of the object holding it, its value."""
@@ -143,7 +149,7 @@ def load_document(body: str) -> Loaded:
         parsed = _parse(text)
     except RecursionError:  # json's C decoder guards its recursion; libyaml has none, which MAX_DEPTH covers
         raise _too_deep() from None
-    except (ValueError, yaml.YAMLError) as problem:  # json.JSONDecodeError is a ValueError, so are huge integers
+    except _UNPARSABLE as problem:
         raise BadRequestException(f"Unable to parse the OpenAPI definition: {problem}") from None
     loaded = Loaded(None)
     loaded.document = _plain(parsed, loaded.references)
