@@ -13,8 +13,9 @@ PyYAML) a text with anything whose meaning could differ. Two linear scans with c
   key, ``"2001-12-14"``), and any number that is not a plain decimal (``1e3``).
 
 Both scans look at text, not at YAML's grammar, so they also decline for what sits inside quoted strings and
-comments: that costs only speed. Anything rapidyaml fails on (bad YAML, nesting past its JSON emitter's 64 levels,
-JSON it writes badly) is declined too, so every error message is PyYAML's.
+comments: that costs only speed. A text must end with a line break (rapidyaml gives a block scalar that ends the
+text without one a final line break, PyYAML does not). Anything rapidyaml fails on (bad YAML, nesting past its
+JSON emitter's 64 levels, JSON it writes badly) is declined too, so every error message is PyYAML's.
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ def _unsure_json(out: str) -> bool:
 
 def fast_yaml(text: str) -> Parsed | None:
     """Read *text* with rapidyaml where it means what PyYAML's safe loader reads; None where it may not, or fails."""
+    if not text.endswith("\n"):
+        return None  # a block scalar ending the text without a line break: rapidyaml adds one, PyYAML does not
     try:
         encoded = text.encode()  # strict: a lone surrogate fails
         if _unsure_yaml(text, encoded):

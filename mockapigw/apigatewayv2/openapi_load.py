@@ -146,7 +146,8 @@ def load_document(body: str) -> Loaded:
     if not text:
         raise BadRequestException("The OpenAPI definition is empty.")
     try:
-        parsed = _parse(text)
+        # YAML as written: stripping would drop the last block scalar's final line break ("|" keeps it)
+        parsed = _parse(text if text.startswith("{") else body)
     except RecursionError:  # json's C decoder guards its recursion; libyaml has none, which MAX_DEPTH covers
         raise _too_deep() from None
     except _UNPARSABLE as problem:

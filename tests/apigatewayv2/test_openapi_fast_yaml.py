@@ -32,7 +32,7 @@ TRICKY = [
     "2001-12-14 21:59:43.10 -5",
     *_words("a:b http://x/y arn:aws:lambda:us-east-1:123456789012:function:f 200 '200' \"yes\" 'no' \"1e3\" ''"),
     *_words("!!str !!int !!binary &a *a ? : @x `x %x #x x#y a,b [a] {a:1} {a: 1} [1,2] [] {}"),
-    *_words("\\d+ '\\d+' \"\\d+\" \"\\\\\" \"\\u00e9\" \"\\ud800\" \"\\x41\" \"a\\\"b\" \"\\/\" \"\\t\" \"\\N\" é 😀"),
+    *_words('\\d+ \'\\d+\' "\\d+" "\\\\" "\\u00e9" "\\ud800" "\\x41" "a\\"b" "\\/" "\\t" "\\N" é 😀'),
 ]
 
 
@@ -54,7 +54,7 @@ def outcome(text: str) -> str:
 def assert_same(text: str, monkeypatch: pytest.MonkeyPatch) -> bool:
     """Both paths of load_document agree on *text*; whether rapidyaml read it."""
     assert outcome(text) == pyyaml_only(text, monkeypatch)
-    return fast_yaml(text.strip()) is not None
+    return fast_yaml(text) is not None
 
 
 def test_the_benchmark_document_is_read_by_rapidyaml_as_pyyaml_reads_it(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,11 +88,17 @@ def test_what_yaml_1_1_types_differently_is_left_to_pyyaml(word: str) -> None:
         'a: "x\\0y"\n',
         "\ufeffa: b\n",
         "a: x\rb: y\r",
+        "a: |\n  yes",  # a block scalar without a final line break
     ],
 )
 def test_texts_rapidyaml_may_read_differently_are_declined(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert fast_yaml(text) is None
     assert not assert_same(text, monkeypatch)
+
+
+@pytest.mark.parametrize("text", ["y: |\n  yes\n", "y: |+\n  yes\n\n\n", "y: >\n  a\n  b\n\n", "  b: |-\n    x\n"])
+def test_block_scalars_ending_the_text_read_alike(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert assert_same("openapi: 3.0.1\n" + text if text[0] != " " else text, monkeypatch)
 
 
 def test_a_lone_surrogate_escape_is_still_refused() -> None:
@@ -158,16 +164,19 @@ def yaml_texts(draw: st.DrawFn) -> str:
     return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n# end\n"]))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=yaml_texts())
 def test_generated_documents_read_alike_on_both_paths(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert_same(text, monkeypatch)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SMALL = documents.large_yaml(3_000)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_mutated_documents_read_alike_on_both_paths(data: st.DataObject, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = documents.large_yaml(3_000)
+    text = SMALL
     for _ in range(data.draw(st.integers(1, 4))):
         at = data.draw(st.integers(0, len(text)))
         cut = data.draw(st.integers(0, 3))
