@@ -21,6 +21,7 @@ from yaml.composer import Composer
 from yaml.events import AliasEvent
 
 from .exceptions import BadRequestException
+from .openapi_fast_yaml import fast_yaml
 
 # Deeper than any real OpenAPI document (a schema nested ten objects deep is about 30 levels), and shallow enough
 # that no parser or walker gets near Python's recursion limit.
@@ -113,6 +114,9 @@ class _BoundedLoader(_FAST_LOADER):  # type: ignore[valid-type,misc]  # a variab
 def _parse(text: str) -> Any:
     if text.startswith("{"):
         return json.loads(text)
+    quick = fast_yaml(text)  # rapidyaml, only where it provably reads the text as PyYAML does
+    if quick is not None:
+        return quick.data
     if _C_COMPOSER and not _MAY_ALIAS.search(text):
         return yaml.load(text, Loader=_FAST_LOADER)  # a safe loader
     loader = _BoundedLoader(text)
@@ -120,6 +124,12 @@ def _parse(text: str) -> Any:
         return loader.get_single_data()
     finally:
         loader.dispose()
+
+
+# json.JSONDecodeError is a ValueError, so are huge integers. PyYAML's constructors, given explicit tags with values
+# they do not expect, raise more: IndexError ("!!int" empty), KeyError ("!!bool" empty), AttributeError
+# ("!!timestamp" not a date), OverflowError, TypeError.
+_UNPARSABLE = (ValueError, IndexError, KeyError, AttributeError, OverflowError, TypeError, yaml.YAMLError)
 
 
 @dataclass
@@ -136,10 +146,11 @@ def load_document(body: str) -> Loaded:
     if not text:
         raise BadRequestException("The OpenAPI definition is empty.")
     try:
-        parsed = _parse(text)
+        # YAML as written: stripping would drop the last block scalar's final line break ("|" keeps it)
+        parsed = _parse(text if text.startswith("{") else body)
     except RecursionError:  # json's C decoder guards its recursion; libyaml has none, which MAX_DEPTH covers
         raise _too_deep() from None
-    except (ValueError, yaml.YAMLError) as problem:  # json.JSONDecodeError is a ValueError, so are huge integers
+    except _UNPARSABLE as problem:
         raise BadRequestException(f"Unable to parse the OpenAPI definition: {problem}") from None
     loaded = Loaded(None)
     loaded.document = _plain(parsed, loaded.references)
