@@ -260,7 +260,7 @@ class Gateway:
             reading.waiting = False
             if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
                 break
-            if reading.over_limit():  # the guard's closer is closing the socket: read on until it is closed
+            if reading.over_limit():  # past the oversize frame: hand on nothing; the loop's top or the closer closes
                 continue
             if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):  # binary: the runtime closes with 1003
                 reading.handed += 1
