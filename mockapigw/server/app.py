@@ -29,6 +29,7 @@ from ..management.connections import Connection, now_ms
 from ..runtime.endpoints import Address, ConnectionsTarget
 from ..runtime.websocket import MAX_MESSAGE_BYTES, ConnectionClosed, ConnectionRejected
 from .bridge import SocketTransport
+from .frames import FrameGuard
 
 if TYPE_CHECKING:
     from ..mock import MockApiGateway
@@ -41,6 +42,7 @@ _CREDENTIAL_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 MAX_BODY_BYTES = 10 * 1024 * 1024 + 1  # one byte over the HTTP API payload limit: the runtime answers 413
 MAX_HEAD_BYTES = 2 * 10240  # room for any head API Gateway's own limit then refuses
 WORKERS = 256
+CLOSE_MESSAGE_TOO_BIG = 1009  # aws-facts §4: a message over 128 KB or a frame over 32 KB closes with 1009
 # Closing a socket still waits this long for its $disconnect, so a stopping server does not hang on a handler.
 _SHUTDOWN_GRACE_S = 10.0
 
@@ -52,6 +54,32 @@ def _region(headers: Any, default: str) -> str:
 
 def _is_upgrade(request: web.Request) -> bool:
     return request.headers.get("Upgrade", "").lower() == "websocket"
+
+
+class _Reading:
+    """Where a socket's reader is, so a frame over 32 KB closes it after the messages complete before that frame.
+
+    The reader closes the socket itself when it comes to the oversize frame's message. Only while it waits for a
+    message that may never complete (a client that stops mid-message) does a separate task close the socket,
+    through ``close()``, which wakes the waiting reader (aiohttp allows ``close()`` from another task).
+    """
+
+    def __init__(self) -> None:
+        self.guard: FrameGuard | None = None
+        self.handed = 0  # data messages handed to the runtime
+        self.waiting = False  # the reader is waiting in receive()
+        self.closer: asyncio.Task[None] | None = None  # held here so the task is not collected mid-close
+        self.closer_started = False
+
+    def over_limit(self) -> bool:
+        """Whether every message complete before the oversize frame has been handed on."""
+        return self.guard is not None and self.guard.oversize and self.handed >= self.guard.messages
+
+    async def close_if_idle(self, socket: web.WebSocketResponse) -> None:
+        """Close with 1009 if the reader is waiting for the oversize frame's message; else the reader will."""
+        if self.waiting and self.over_limit():
+            self.closer_started = True
+            await socket.close(code=CLOSE_MESSAGE_TOO_BIG)
 
 
 def _wire(answer: WireResponse) -> web.Response:
@@ -196,10 +224,18 @@ class Gateway:
         )
         self.connections.add(connection)
         code = 1006  # abnormal closure, unless the socket closes with a code
+        reading = _Reading()
+
+        def frame_too_big() -> None:
+            reading.closer = asyncio.get_running_loop().create_task(reading.close_if_idle(socket))
+
+        # Installed before the 101 answer goes out, so the guard sees every frame from its first byte.
+        if request.transport is not None:
+            reading.guard = FrameGuard.install(request.transport, frame_too_big)
         try:
             await socket.prepare(request)  # the client may be gone already: then only $disconnect is left to run
             transport.attach(socket)
-            code = await self._read_frames(socket, connection)
+            code = await self._read_frames(socket, connection, reading)
         finally:
             await self._run(partial(websockets.close, connection, code, ""))  # $disconnect, once
             transport.close(code, "")
@@ -207,15 +243,27 @@ class Gateway:
             self.connections.discard(connection)
         return socket
 
-    async def _read_frames(self, socket: web.WebSocketResponse, connection: Connection) -> int:
+    async def _read_frames(self, socket: web.WebSocketResponse, connection: Connection, reading: _Reading) -> int:
         """Hand the socket's messages to the runtime, one at a time and in order, until it closes; the close code.
 
         One at a time per connection keeps a connection's replies in the order of its messages (AWS promises no
-        order); other connections are served meanwhile, each message on a worker thread.
+        order); other connections are served meanwhile, each message on a worker thread. The message with a frame
+        over 32 KB, and any after it, is not handed on: the socket closes with 1009, as on AWS.
         """
         websockets = self.gw.websockets
-        async for message in socket:
+        while True:
+            if reading.over_limit() and not reading.closer_started:
+                await socket.close(code=CLOSE_MESSAGE_TOO_BIG)
+                return CLOSE_MESSAGE_TOO_BIG
+            reading.waiting = True
+            message = await socket.receive()
+            reading.waiting = False
+            if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
+                break
+            if reading.over_limit():  # past the oversize frame: hand on nothing; the loop's top or the closer closes
+                continue
             if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):  # binary: the runtime closes with 1003
+                reading.handed += 1
                 try:
                     await self._run(partial(websockets.send, connection, message.data))
                 except ConnectionClosed:  # closed meanwhile (expiry, @connections): the socket is closing already
@@ -233,6 +281,8 @@ class Gateway:
                 code = int(getattr(message.data, "code", 1006))
                 await socket.close(code=code)
                 return code
+        if reading.over_limit():
+            return CLOSE_MESSAGE_TOO_BIG
         return socket.close_code or 1006
 
     # --- expiry and shutdown
