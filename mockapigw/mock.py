@@ -10,7 +10,7 @@ import threading
 import unittest
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
@@ -25,6 +25,9 @@ from .runtime.http import HttpRuntime, InvokeResponse, check_header
 from .runtime.lambdas import Handler, Invocation, LambdaRegistry
 from .runtime.requests_hook import RequestsRouter
 from .runtime.websocket import DEFAULT_SOURCE_IP, DEFAULT_USER_AGENT, WebSocketClient, WebSocketRuntime
+
+if TYPE_CHECKING:
+    from .server import Server
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 ACCOUNT_ENV = "MOCKAPIGW_ACCOUNT_ID"
@@ -55,6 +58,7 @@ class MockApiGateway:
         self.raise_handler_errors = raise_handler_errors
         self._depth = 0
         self._lock = threading.Lock()
+        self._served: list[str] = []  # URL prefixes of this mock's servers, which botocore reaches over the socket
         self._reset()
 
     def _reset(self) -> None:
@@ -103,9 +107,49 @@ class MockApiGateway:
         """Whether this mock is started."""
         return self._depth > 0
 
-    def respond(self, event_name: str, request: AWSPreparedRequest, region: str) -> AWSResponse:
-        """Answer an intercepted botocore request (called by the interceptor)."""
+    def respond(self, event_name: str, request: AWSPreparedRequest, region: str) -> AWSResponse | None:
+        """Answer an intercepted botocore request (called by the interceptor).
+
+        ``None`` for a request to one of this mock's servers (``gw.serve``): it goes over the socket, and the
+        server answers it with the same bytes.
+        """
+        if self._served and request.url.startswith(tuple(self._served)):
+            return None
         return self._dispatcher.respond(event_name, request, region)
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        """The control plane and @connections API as raw HTTP requests reach them (server mode)."""
+        return self._dispatcher
+
+    # --- server mode
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0, *, region: str = "us-east-1") -> Server:
+        """Serve this mock on *host*:*port* (0: a free port) from a background thread; use it as a context manager.
+
+        Needs the ``server`` extra (``pip install 'mockapigw[server]'``). ``server.url`` is the endpoint URL for
+        any SDK and the base of the local URL forms; leaving the ``with`` block (or ``server.stop()``) closes every
+        WebSocket with 1001 and runs ``$disconnect``.
+        """
+        if not self.active:
+            raise RuntimeError("serve() needs a started mock: call it inside `with mock_apigateway() as gw:`")
+        try:
+            from .server import Server
+        except ImportError as missing:  # aiohttp is the extra's
+            raise ImportError(f"server mode needs the server extra: pip install 'mockapigw[server]' ({missing})")
+        server = Server(self, host, port, region=region)
+        prefixes = (server.url + "/", server.url + "?")
+        self._served.extend(prefixes)
+        stop = server.stop
+
+        def stop_and_forget() -> None:
+            stop()
+            for prefix in prefixes:
+                if prefix in self._served:
+                    self._served.remove(prefix)
+
+        server.stop = stop_and_forget  # type: ignore[method-assign]
+        return server.start()
 
     # --- runtime
 

@@ -1,8 +1,15 @@
 """A rest-json codec driven by botocore's service model.
 
-``Operation.parse`` turns the wire request botocore built into parameters named after the model's members;
-``Operation.respond`` turns a backend's result (or a :class:`ServiceError`) into the bytes AWS would send.
-Everything that depends only on the model is compiled once per operation.
+``Operation.parse`` turns a wire request (already routed, with its path labels: see ``router.py``) into
+parameters named after the model's members; ``Operation.respond`` turns a backend's result (or a
+:class:`ServiceError`) into the bytes AWS would send. Everything that depends only on the model is compiled
+once per operation.
+
+Text that cannot be encoded is bad input, refused here once for every operation and every member: a lone
+surrogate (``"\\ud800"``, which botocore sends as a JSON escape) in any string of the body, at any depth (map
+keys, list items, nested structures), and invalid UTF-8 or surrogates in path labels, query strings, headers
+and string payloads. The service answers its bad-request error before anything runs, so nothing that could not
+be sent back is ever stored.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import datetime as _dt
 import email.utils
 import json
 import re
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote
@@ -26,13 +34,12 @@ Params = dict[str, Any]
 
 
 class WireRequest:
-    """The parts of an HTTP request the codec reads."""
+    """The parts of an HTTP request the codec reads: the raw query string, the headers and the body."""
 
-    __slots__ = ("body", "headers", "method", "url")
+    __slots__ = ("body", "headers", "query")
 
-    def __init__(self, method: str, url: str, headers: Mapping[str, Any], body: Any) -> None:
-        self.method = method
-        self.url = url
+    def __init__(self, query: str, headers: Mapping[str, Any], body: Any) -> None:
+        self.query = query
         self.headers = headers
         self.body = body
 
@@ -83,8 +90,11 @@ def _format_timestamp(fmt: str) -> Converter:
 
 
 def _parse_timestamp(value: Any) -> _dt.datetime:
-    if isinstance(value, (int, float)):
-        return _dt.datetime.fromtimestamp(value, _dt.timezone.utc)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return _dt.datetime.fromtimestamp(value, _dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise InvalidInput(f"Invalid timestamp: {value!r}") from None
     text = str(value)
     try:
         return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -194,7 +204,7 @@ def _decode_base64(value: Any) -> bytes:
 
 
 def _scalar_from_text(shape: Shape, member_label: str) -> Converter:
-    """Convert a query-string or header value to the member's type."""
+    """Convert a path label, query-string or header value to the member's type."""
     type_name = shape.type_name
     if type_name == "integer" or type_name == "long":
 
@@ -215,7 +225,14 @@ def _scalar_from_text(shape: Shape, member_label: str) -> Converter:
 
         return boolean
     if type_name == "double" or type_name == "float":
-        return float
+
+        def number(text: str) -> float:
+            try:
+                return float(text)
+            except ValueError:
+                raise InvalidInput(f"Invalid value for {member_label}: {text!r} is not a number") from None
+
+        return number
     if type_name == "timestamp":
         return _parse_timestamp
     return str
@@ -229,12 +246,72 @@ def _body_bytes(body: Any) -> bytes:
     if isinstance(body, (bytearray, memoryview)):
         return bytes(body)
     if isinstance(body, str):
-        return body.encode("utf-8")
+        return _encode_text(body, "the request body")
     read = getattr(body, "read", None)
     if read is not None:
         data = read()
-        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    return bytes(body)
+        return _encode_text(data, "the request body") if isinstance(data, str) else bytes(data)
+    # anything else (a number given as a blob with client validation off) is no HTTP body
+    raise InvalidInput(f"Invalid request body: expected bytes, a string or a file, got {type(body).__name__}")
+
+
+# ---------------------------------------------------------------------------------------------- text
+
+# botocore sends JSON with ``ensure_ascii``, so a lone surrogate arrives as a ``\\udXXX`` escape (a raw one is
+# invalid UTF-8 and already fails to parse). Only bodies holding such an escape need the walk below; a valid
+# pair (an emoji) also matches here, and the walk then finds nothing.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _surrogate_problem(where: str, text: str) -> InvalidInput:
+    bad = next(char for char in text if "\ud800" <= char <= "\udfff")
+    return InvalidInput(
+        f"Invalid request: the string at '{where}' contains an unpaired surrogate (U+{ord(bad):04X}), "
+        "which is not valid Unicode and cannot be encoded as UTF-8"
+    )
+
+
+def _encode_text(text: str, where: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _surrogate_problem(where, text) from None
+
+
+def _check_text(text: str, where: str) -> str:
+    """Return *text* if it can be encoded as UTF-8; raise ``InvalidInput`` naming *where* otherwise."""
+    if not text.isascii():
+        _encode_text(text, where)
+    return text
+
+
+def _decode_text(raw: bytes, where: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"Invalid request: {where} is not valid UTF-8") from None
+
+
+def _unquote(raw: str, where: str) -> str:
+    """Percent-decode a path label or query value; invalid UTF-8 and surrogates are bad input."""
+    _check_text(raw, where)
+    try:
+        return unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"Invalid request: {where} is not valid UTF-8 once percent-decoded") from None
+
+
+def _find_surrogates(value: Any, where: str) -> None:
+    """Raise ``InvalidInput`` for the first string in decoded JSON (keys included) that is not valid Unicode."""
+    if isinstance(value, str):
+        _check_text(value, where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, f"{where}.key" if where else "key")
+            _find_surrogates(item, f"{where}.{key}" if where else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value, start=1):
+            _find_surrogates(item, f"{where}.{index}.member")
 
 
 # ---------------------------------------------------------------------------------------------- operation
@@ -249,8 +326,7 @@ class Operation:
         http = model.http
         self.method: str = http.get("method", "POST")
         self.status: int = http.get("responseCode", 200)
-        uri = http.get("requestUri", "/").split("?", 1)[0]
-        self._path_re, self._path_members = _compile_path(uri, model.input_shape)
+        self._labels: dict[str, tuple[str, Converter | None]] = {}
         self._query: dict[str, tuple[str, Converter, bool]] = {}
         self._headers_in: list[tuple[str, str, Converter]] = []
         self._payload_in: tuple[str, str] | None = None
@@ -270,7 +346,10 @@ class Operation:
         for name, member in shape.members.items():
             location = member.serialization.get("location")
             wire = member.serialization.get("name", name)
-            if location == "querystring":
+            if location == "uri":
+                conv_label = _scalar_from_text(member, wire)
+                self._labels[wire] = (name, None if conv_label is str else conv_label)
+            elif location == "querystring":
                 if member.type_name == "list":
                     conv = _scalar_from_text(member.member, wire)  # type: ignore[attr-defined]
                     self._query[wire] = (name, conv, True)
@@ -289,30 +368,37 @@ class Operation:
             self._body_in = _compile_from_wire(shape, memo)
         self._validate = compile_validator(shape)
 
-    def parse(self, request: WireRequest) -> tuple[Params, str, str]:
-        """Decode *request* into ``(params, host, base_path)``; raise ``InvalidInput`` for bad input."""
-        host, path, query = split_url(request.url)
-        match = self._path_re.match(path)
-        if match is None:
-            raise InvalidInput(f"The request path {path!r} does not match {self.name}")
-        groups = match.groups()
+    def parse(self, request: WireRequest, labels: Mapping[str, str]) -> Params:
+        """Decode *request*, whose path gave *labels* (by label name, as sent); ``InvalidInput`` for bad input."""
         params: Params = {}
-        for index, name in enumerate(self._path_members, start=1):
-            params[name] = unquote(groups[index])
+        for wire, raw_label in labels.items():
+            entry = self._labels.get(wire)
+            if entry is not None:
+                name, conv_label = entry
+                # what botocore sends is ASCII, and mostly has nothing to decode
+                text = raw_label if raw_label.isascii() and "%" not in raw_label else _unquote(raw_label, wire)
+                params[name] = text if conv_label is None else conv_label(text)
+        query = request.query
         if query and self._query:
-            for key, value in parse_qsl(query, keep_blank_values=True):
-                entry = self._query.get(key)
-                if entry is None:
+            try:
+                pairs = parse_qsl(query, keep_blank_values=True, errors="strict")
+            except UnicodeDecodeError:
+                raise InvalidInput("Invalid request: the query string is not valid UTF-8 when decoded") from None
+            for key, value in pairs:
+                entry_q = self._query.get(key)
+                if entry_q is None:
                     continue
-                name, conv, is_list = entry
+                name, conv, is_list = entry_q
+                value = conv(_check_text(value, key))
                 if is_list:
-                    params.setdefault(name, []).append(conv(value))
+                    params.setdefault(name, []).append(value)
                 else:
-                    params[name] = conv(value)
+                    params[name] = value
         for header, name, conv in self._headers_in:
             raw_header = request.headers.get(header)
             if raw_header is not None:
-                params[name] = conv(raw_header.decode() if isinstance(raw_header, bytes) else raw_header)
+                text = _decode_text(raw_header, header) if isinstance(raw_header, bytes) else raw_header
+                params[name] = conv(_check_text(text, header))
         if self._payload_in is not None:
             payload_name, payload_type = self._payload_in
             raw = _body_bytes(request.body)
@@ -320,7 +406,7 @@ class Operation:
                 if raw and self._body_in is not None:
                     params[payload_name] = self._body_in(_load_json(raw))
             elif payload_type == "string":
-                params[payload_name] = raw.decode("utf-8")
+                params[payload_name] = _decode_text(raw, "the request body")
             else:
                 params[payload_name] = raw
         elif self._body_in is not None:
@@ -328,7 +414,7 @@ class Operation:
             if raw:
                 params.update(self._body_in(_load_json(raw)))
         self._validate(params)
-        return params, host, groups[0]
+        return params
 
     # --- output
 
@@ -390,45 +476,42 @@ class Operation:
         return WireResponse(status, headers, body)
 
 
-def _compile_path(uri: str, shape: StructureShape | None) -> tuple[re.Pattern[str], list[str]]:
-    """Compile a ``requestUri`` into a regex; group 1 is whatever base path precedes it."""
-    by_wire = {}
-    if shape is not None:
-        for name, member in shape.members.items():
-            if member.serialization.get("location") == "uri":
-                by_wire[member.serialization.get("name", name)] = name
-    pattern = ["^(.*?)"]
-    names: list[str] = []
-    position = 0
-    for label in re.finditer(r"\{([^}]+)\}", uri):
-        pattern.append(re.escape(uri[position : label.start()]))
-        wire = label.group(1)
-        greedy = wire.endswith("+")
-        wire = wire.rstrip("+")
-        pattern.append("(.+)" if greedy else "([^/]+)")
-        names.append(by_wire.get(wire, wire))
-        position = label.end()
-    pattern.append(re.escape(uri[position:]))
-    pattern.append("$")
-    return re.compile("".join(pattern)), names
-
-
 def _load_json(raw: bytes) -> Any:
     try:
-        return json.loads(raw.decode("utf-8"))
-    except ValueError as exc:
+        value = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:
         raise InvalidInput(f"Could not parse request body into json: {exc}") from None
+    if b"\\u" in raw and _SURROGATE_ESCAPE.search(raw):
+        try:
+            _find_surrogates(value, "")
+        except RecursionError:
+            raise InvalidInput("Could not parse request body into json: nested too deeply") from None
+    return value
 
 
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_dumps_ascii = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def _dump_json(value: Any) -> bytes:
-    return _dumps(value).encode("utf-8")
+    try:
+        return _dumps(value).encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate that reached the state some other way (the input side refuses them): escape it
+        # rather than fail, so what was stored can always be read back.
+        return _dumps_ascii(value).encode("ascii")
+
+
+_last_date: tuple[int, str] = (-1, "")
 
 
 def _http_date() -> str:
-    return email.utils.formatdate(usegmt=True)
+    """The ``Date`` header; formatted once per second of the clock, which is read on every call."""
+    global _last_date
+    second = int(time.time())
+    if _last_date[0] != second:
+        _last_date = (second, email.utils.formatdate(second, usegmt=True))
+    return _last_date[1]
 
 
 # ---------------------------------------------------------------------------------------------- errors

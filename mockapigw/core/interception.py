@@ -40,8 +40,8 @@ ANSWERED_PREFIX = "mockapigw-answered:"
 class Responder(Protocol):
     """What an active mock offers the interceptor: turn one request into one response."""
 
-    def respond(self, event_name: str, request: AWSPreparedRequest, region: str) -> AWSResponse:
-        """Answer *request* for the operation named by *event_name*, for a client in *region*."""
+    def respond(self, event_name: str, request: AWSPreparedRequest, region: str) -> AWSResponse | None:
+        """Answer *request* for the operation named by *event_name*, for a client in *region*; ``None``: send it."""
         ...
 
 
@@ -149,6 +149,8 @@ class Interceptor:
                 return None
             _refuse_unsendable(request.url)
             response = active[-1].respond(event_name, request, region)
+            if response is None:  # the mock's own server (server mode) answers it over the socket
+                return None
             # botocore's emit() runs every before-send handler even after one answered. Catch-all handlers
             # registered after ours (moto's mock_aws has one for every AWS host) would answer this request
             # a second time, with side effects. The answer is final, so mark the request as answered;

@@ -28,6 +28,16 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
+class Transport(Protocol):
+    """A real socket behind a connection (server mode): frames go out through it, and it can be closed."""
+
+    def send(self, data: bytes) -> None:
+        """Send *data* to the client as one message (a text frame); callable from any thread."""
+
+    def close(self, code: int, reason: str) -> None:
+        """Close the socket with *code* and *reason* (once; later calls do nothing); callable from any thread."""
+
+
 class Connection:
     """One simulated WebSocket connection and everything API Gateway knows about it."""
 
@@ -68,6 +78,8 @@ class Connection:
         self.unread_bytes = 0
         self.max_unread_bytes: int | None = None
         self.lock = threading.RLock()
+        # Server mode: the real socket messages go to instead of the unread queue (a simulated client's).
+        self.transport: Transport | None = None
 
     def due_to_expire(self, at_ms: int) -> bool:
         """Whether the idle timeout or the maximum lifetime has passed at *at_ms*."""
@@ -77,7 +89,11 @@ class Connection:
         )
 
     def deliver(self, data: bytes) -> None:
-        """Queue a message for the client."""
+        """Queue a message for the client, or send it on the real socket when there is one."""
+        transport = self.transport
+        if transport is not None:
+            transport.send(data)
+            return
         with self.lock:
             self.received.append(data)
             self.unread.append(data)

@@ -66,6 +66,9 @@ class Address:
         if address.path.startswith(LOCAL_PATH_PREFIX):
             api_id, _, rest = address.path[len(LOCAL_PATH_PREFIX) :].partition("/")
             return cls(address.host, "/" + rest, api_id.lower())
+        aws = EXECUTE_API_HOST.match(address.host)  # AWS's own host, resolved to the server: its region counts
+        if aws is not None:
+            return cls(address.host, address.path, aws.group(1), aws.group(2))
         match = _LOCAL_HOST.match(address.host)
         return cls(address.host, address.path, match.group(1)) if match is not None else None
 
@@ -158,7 +161,9 @@ class Endpoints:
         """The HTTP API stage *address* reaches, a refusal, or ``None`` when the host is not the mock's."""
         if address.api_id is not None:  # a local form: the API is named, its region is wherever it is
             region = address.region or self._region_of(address.api_id) or "us-east-1"
-            return self._http_execute_api(address.api_id, region, address)
+            # Events keep AWS's domainName, so handler code written for AWS runs unchanged.
+            aws = Address(f"{address.api_id}.execute-api.{region}.amazonaws.com", address.path)
+            return self._http_execute_api(address.api_id, region, aws)
         match = EXECUTE_API_HOST.match(address.host)
         if match is not None:
             return self._http_execute_api(match.group(1), match.group(2), address)
@@ -222,6 +227,31 @@ class Endpoints:
                 + _HOW_TO_DEPLOY.format(api=api.api_id, stage=stage)
             )
         )
+
+    def execute_api_host(self, address: Address) -> str:
+        """AWS's execute-api host of the API a local *address* names (its own host for any other address)."""
+        if address.api_id is None:
+            return address.host
+        region = address.region or self._region_of(address.api_id) or "us-east-1"
+        return f"{address.api_id}.execute-api.{region}.amazonaws.com"
+
+    def websocket_target(self, address: Address) -> ConnectionsTarget | None:
+        """The API and stage a WebSocket upgrade to a local address or custom domain names; ``None`` if neither.
+
+        On an execute-api host the first path segment is the stage (``wss://{host}/{stage}``); a custom domain's
+        mapping names it. Whether that stage serves anything is :meth:`websocket`'s answer.
+        """
+        if address.api_id is not None:
+            region = address.region or self._region_of(address.api_id) or "us-east-1"
+            return ConnectionsTarget(address.api_id, region, unquote(address.path.strip("/").partition("/")[0]))
+        found = self._domain(address.host)
+        if found is None:
+            return None
+        backend, domain = found
+        mapped = domain.mapping_for(address.path)
+        if mapped is None:
+            return ConnectionsTarget("", backend.region, "")  # no API: the handshake is refused
+        return ConnectionsTarget(mapped[0].api_id, backend.region, str(mapped[0]["Stage"]))
 
     # --- WebSocket APIs (gw.connect)
 

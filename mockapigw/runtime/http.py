@@ -24,6 +24,7 @@ from .lambdas import LambdaRegistry, invoke
 from .requests_hook import Claim
 
 DEFAULT_TIMEOUT_MS = 30000
+DEFAULT_SOURCE_IP = "192.0.2.1"  # a documentation address (RFC 5737) for requests made in-process
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # aws-facts §4: HTTP API payload size
 MAX_REQUEST_HEAD_BYTES = 10240  # aws-facts §4: request line plus header values
 # RFC 9110 token characters: what a header name may be made of.
@@ -89,12 +90,29 @@ class HttpRuntime:
             return Claim.SERVE
         return Claim.REFUSE if self._endpoints.claims(host) else Claim.NONE
 
-    def handle(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> HttpAnswer | None:
-        """Answer a request to an invoke URL (resolved once); ``None`` when the host is not the mock's."""
+    def handle(
+        self,
+        method: str,
+        url: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        *,
+        address: Address | None = None,
+        source_ip: str | None = None,
+    ) -> HttpAnswer | None:
+        """Answer a request to an invoke URL (resolved once); ``None`` when the host is not the mock's.
+
+        Server mode passes the :class:`Address` its local URL forms make, and the real peer's address.
+        """
         host, path, query = split_url(url)
-        resolved = self._endpoints.http(Address.of(host, path))
+        if address is None:
+            address = Address.of(host, path)
+        resolved = self._endpoints.http(address)
         if resolved is None:
             return None
+        path = address.path
+        if isinstance(resolved, Resolution):
+            host = resolved.domain_name  # the host API Gateway puts in the event, not a local one
         method = method.upper()
         request_id = ids.connection_style()
         if _head_size(method, path, query, headers) > MAX_REQUEST_HEAD_BYTES:
@@ -106,7 +124,8 @@ class HttpRuntime:
                 413, [("content-type", "text; charset=utf-8")], b"HTTP content length exceeded 10485760 bytes."
             )
             return self._finish(answer, None, None, request_id)
-        request = HttpRequest(method, path, query, _with_gateway_headers(headers, host, body), body)
+        peer = source_ip or DEFAULT_SOURCE_IP
+        request = HttpRequest(method, path, query, _with_gateway_headers(headers, host, body, peer), body, peer)
         if isinstance(resolved, Refusal):
             _warn(f"{method} {url} answered {resolved.status}: {resolved.reason}")
             answer = HttpAnswer(resolved.status, [], resolved.body.encode())
@@ -240,13 +259,15 @@ class HttpRuntime:
         return answer
 
 
-def _with_gateway_headers(headers: list[tuple[str, str]], host: str, body: bytes) -> list[tuple[str, str]]:
+def _with_gateway_headers(
+    headers: list[tuple[str, str]], host: str, body: bytes, source_ip: str = DEFAULT_SOURCE_IP
+) -> list[tuple[str, str]]:
     """The client's headers plus those API Gateway adds before the integration sees them."""
     names = {k.lower() for k, _ in headers}
     added = [
         ("host", host),
         ("x-amzn-trace-id", f"Root=1-{now_ms() // 1000:08x}-{os.urandom(12).hex()}"),
-        ("x-forwarded-for", "192.0.2.1"),
+        ("x-forwarded-for", source_ip),
         ("x-forwarded-port", "443"),
         ("x-forwarded-proto", "https"),
     ]

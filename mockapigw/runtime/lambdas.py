@@ -11,6 +11,7 @@ from __future__ import annotations
 import decimal
 import json
 import re
+import logging
 import threading
 import time
 import uuid
@@ -287,8 +288,21 @@ def invoke(registry: LambdaRegistry, uri: str, event: Any, timeout_ms: int, site
     return _finish(registry, Invocation(site, arn, event, context, result=result, payload=marshalled))
 
 
+_no_caller = threading.local()
+_log = logging.getLogger("mockapigw.server")
+
+
+def mark_no_caller() -> None:
+    """Mark this thread as one with no test to raise to (server mode's workers): handler errors are logged."""
+    _no_caller.active = True
+
+
 def _finish(registry: LambdaRegistry, called: Invocation) -> Invocation:
     registry.invocations.append(called)
-    if called.error is not None and registry.raise_errors:
-        raise called.error
+    if called.error is not None:
+        if getattr(_no_caller, "active", False):
+            error = called.error
+            _log.error("Lambda %s failed", called.function_arn, exc_info=(type(error), error, error.__traceback__))
+        elif registry.raise_errors:
+            raise called.error
     return called

@@ -15,7 +15,15 @@ from typing import Any
 
 from ..apigatewayv2.snapshot import Snapshot
 from ..core import ids
-from ..management.connections import CLOSED, GOING_AWAY, OPEN, Connection, ConnectionRegistry, now_ms
+from ..management.connections import (
+    CLOSED,
+    GOING_AWAY,
+    OPEN,
+    Connection,
+    ConnectionRegistry,
+    Transport,
+    now_ms,
+)
 from . import ws_integrations
 from .alerts import warn
 from .endpoints import Endpoints, Refusal
@@ -103,8 +111,12 @@ class WebSocketRuntime:
         source_ip: str,
         user_agent: str | None,
         region: str | None,
+        transport: Transport | None = None,
     ) -> Connection:
-        """Open a connection, running ``$connect`` and its authorizer; :class:`ConnectionRejected` on failure."""
+        """Open a connection, running ``$connect`` and its authorizer; :class:`ConnectionRejected` on failure.
+
+        With a *transport* (server mode's real socket), messages for the client go to it, from ``$connect`` on.
+        """
         resolved = self._endpoints.websocket(api_id, stage, region)
         if isinstance(resolved, Refusal):
             raise ConnectionRejected(resolved.status, resolved.body, resolved.reason)
@@ -123,6 +135,7 @@ class WebSocketRuntime:
             query={k: list(v) if isinstance(v, list) else [v] for k, v in (query or {}).items()},
             stage_variables=dict(resolved.stage_variables),
         )
+        connection.transport = transport
         self.connections.add(connection)
         try:
             self._run_connect(connection, snapshot)
@@ -295,6 +308,9 @@ class WebSocketRuntime:
     def close(self, connection: Connection, code: int, reason: str) -> None:
         """Close the connection once; an open one then runs ``$disconnect`` (client, expiry or @connections)."""
         if self.connections.close(connection, code, reason):
+            transport = connection.transport
+            if transport is not None:  # a real socket closes with the same code, before $disconnect runs
+                transport.close(code, reason)
             self._run_disconnect(connection)
 
     def _run_disconnect(self, connection: Connection) -> None:

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 
 from mockapigw.core.codec import ErrorEncoder, WireRequest, split_url
-from mockapigw.core.dispatch import compiled
+from mockapigw.core.dispatch import compiled, router
 from mockapigw.core.errors import ServiceError
 from mockapigw.core.model import service_model
 from mockapigw.core.validation import InvalidInput
+
+
+def parse(service: str, method: str, url: str, body: object = b"", headers: dict[str, str] | None = None) -> Any:
+    """Route *url* as the dispatcher does, then decode it: ``(operation, params, host, base_path)``."""
+    host, path, query = split_url(url)
+    route = router(service).match(method, path, query)
+    assert route is not None, f"{method} {path} matches no operation"
+    params = compiled(service, route.target).parse(WireRequest(query, headers or {}, body), route.labels)
+    return route.target, params, host, route.base_path
 
 
 @pytest.mark.parametrize(
@@ -28,66 +38,58 @@ def test_split_url(url: str, expected: tuple[str, str, str]) -> None:
 
 
 def test_path_labels_are_url_decoded() -> None:
-    op = compiled("apigatewayv2", "DeleteRouteSettings")
     path = "/v2/apis/abc/stages/%24default/routesettings/GET%20%2Fpets%2F%7Bid%7D"
-    request = WireRequest("DELETE", "https://apigateway.us-east-1.amazonaws.com" + path, {}, b"")
-    params, host, base = op.parse(request)
+    operation, params, host, base = parse("apigatewayv2", "DELETE", "https://apigateway.us-east-1.amazonaws.com" + path)
+    assert operation == "DeleteRouteSettings"
     assert params == {"ApiId": "abc", "StageName": "$default", "RouteKey": "GET /pets/{id}"}
     assert (host, base) == ("apigateway.us-east-1.amazonaws.com", "")
 
 
 def test_list_query_members_collect_every_value() -> None:
-    op = compiled("apigatewayv2", "UntagResource")
     arn = "arn%3Aaws%3Aapigateway%3Aus-east-1%3A%3A%2Fapis%2Fabc"
-    params, _, _ = op.parse(WireRequest("DELETE", f"https://h/v2/tags/{arn}?tagKeys=k&tagKeys=j", {}, b""))
+    _, params, _, _ = parse("apigatewayv2", "DELETE", f"https://h/v2/tags/{arn}?tagKeys=k&tagKeys=j")
     assert params == {"ResourceArn": "arn:aws:apigateway:us-east-1::/apis/abc", "TagKeys": ["k", "j"]}
 
 
 def test_boolean_query_members() -> None:
-    op = compiled("apigatewayv2", "ExportApi")
     url = "https://h/v2/apis/a/exports/OAS30?outputType=YAML&includeExtensions="
-    params, _, _ = op.parse(WireRequest("GET", url + "false", {}, b""))
+    _, params, _, _ = parse("apigatewayv2", "GET", url + "false")
     assert params["IncludeExtensions"] is False
     with pytest.raises(InvalidInput, match="not a boolean"):
-        op.parse(WireRequest("GET", url + "maybe", {}, b""))
+        parse("apigatewayv2", "GET", url + "maybe")
 
 
 def test_base_path_before_the_request_uri_is_kept() -> None:
-    op = compiled("apigatewaymanagementapi", "PostToConnection")
     url = "https://abcdef1234.execute-api.us-east-1.amazonaws.com/prod/@connections/L0SM9cOFvHcCIhw%3D"
-    params, host, base = op.parse(WireRequest("POST", url, {}, b"hello"))
+    _, params, host, base = parse("apigatewaymanagementapi", "POST", url, b"hello")
     assert params == {"ConnectionId": "L0SM9cOFvHcCIhw=", "Data": b"hello"}
     assert (host, base) == ("abcdef1234.execute-api.us-east-1.amazonaws.com", "/prod")
 
 
 @pytest.mark.parametrize("body", [b"hi", bytearray(b"hi"), "hi"])
 def test_blob_payload_accepts_any_body_type(body: object) -> None:
-    op = compiled("apigatewaymanagementapi", "PostToConnection")
-    params, _, _ = op.parse(WireRequest("POST", "https://h/s/@connections/x", {}, body))
+    _, params, _, _ = parse("apigatewaymanagementapi", "POST", "https://h/s/@connections/x", body)
     assert params["Data"] == b"hi"
 
 
 def test_file_like_body() -> None:
     import io
 
-    op = compiled("apigatewaymanagementapi", "PostToConnection")
-    params, _, _ = op.parse(WireRequest("POST", "https://h/s/@connections/x", {}, io.BytesIO(b"file")))
+    _, params, _, _ = parse("apigatewaymanagementapi", "POST", "https://h/s/@connections/x", io.BytesIO(b"file"))
     assert params["Data"] == b"file"
 
 
 def test_json_body_uses_wire_names_and_nested_structures() -> None:
-    op = compiled("apigatewayv2", "CreateApi")
     body = json.dumps({"name": "n", "protocolType": "HTTP", "corsConfiguration": {"allowOrigins": ["*"], "maxAge": 5}})
-    params, _, _ = op.parse(WireRequest("POST", "https://h/v2/apis", {}, body.encode()))
+    _, params, _, _ = parse("apigatewayv2", "POST", "https://h/v2/apis", body.encode())
     assert params == {"Name": "n", "ProtocolType": "HTTP", "CorsConfiguration": {"AllowOrigins": ["*"], "MaxAge": 5}}
 
 
 def test_malformed_json_is_invalid_input() -> None:
-    op = compiled("apigatewayv2", "CreateApi")
     with pytest.raises(InvalidInput, match="Could not parse request body"):
-        op.parse(WireRequest("POST", "https://h/v2/apis", {}, b"{nope"))
+        parse("apigatewayv2", "POST", "https://h/v2/apis", b"{nope")
     with pytest.raises(InvalidInput, match="Expected an object"):
-        op.parse(WireRequest("POST", "https://h/v2/apis", {}, b"[1]"))
+        parse("apigatewayv2", "POST", "https://h/v2/apis", b"[1]")
 
 
 def test_response_uses_wire_names_status_and_iso_timestamps() -> None:

@@ -1,0 +1,247 @@
+"""One aiohttp handler for every request: control plane, @connections, HTTP APIs and WebSocket upgrades.
+
+Which face of the mock answers is decided by where the request is sent, as on AWS:
+
+* a local execute-api form (``/_aws/execute-api/{apiId}/...`` or ``Host: {apiId}.execute-api.{anything}``) or a
+  custom domain name of the mock, by ``Host``: a WebSocket upgrade opens a connection, a path with an
+  ``@connections`` segment is the management API, anything else is an HTTP API request;
+* anything else is the apigatewayv2 control plane, routed by method and path with the model's router.
+
+The front door (:mod:`mockapigw.runtime.endpoints`) resolves every data-plane request; this module only turns
+sockets into calls. Every call into the mock runs on a worker thread, so a slow handler holds up no other request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from aiohttp import WSMsgType, web
+
+from ..core.codec import WireResponse
+from ..management.connections import CLOSED, Connection
+from ..runtime.endpoints import Address, ConnectionsTarget
+from ..runtime.lambdas import mark_no_caller
+from ..runtime.websocket import MAX_MESSAGE_BYTES, ConnectionRejected
+from .bridge import SocketTransport
+
+if TYPE_CHECKING:
+    from ..mock import MockApiGateway
+
+T = TypeVar("T")
+
+# The region of a SigV4-signed request: the third part of the credential scope (key/date/region/service/...).
+_CREDENTIAL_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
+MAX_BODY_BYTES = 10 * 1024 * 1024 + 1  # one byte over the HTTP API payload limit: the runtime answers 413
+WORKERS = 256
+# Closing a socket still waits this long for its $disconnect, so a stopping server does not hang on a handler.
+_SHUTDOWN_GRACE_S = 10.0
+
+
+def _region(headers: Any, default: str) -> str:
+    match = _CREDENTIAL_REGION.search(headers.get("Authorization", ""))
+    return match.group(1) if match is not None else default
+
+
+def _is_upgrade(request: web.Request) -> bool:
+    return request.headers.get("Upgrade", "").lower() == "websocket"
+
+
+def _wire(answer: WireResponse) -> web.Response:
+    return web.Response(status=answer.status, headers=answer.headers, body=answer.body)
+
+
+class Gateway:
+    """The aiohttp face of one mock: its request handler, its live sockets and its worker threads."""
+
+    def __init__(self, gw: MockApiGateway, region: str, sweep_interval: float = 1.0) -> None:
+        self.gw = gw
+        self.region = region
+        self.sweep_interval = sweep_interval
+        self.executor = ThreadPoolExecutor(WORKERS, "mockapigw-worker", initializer=mark_no_caller)
+        self.connections: dict[Connection, asyncio.Task[None]] = {}
+        self._sweeper: asyncio.Task[None] | None = None
+
+    def application(self) -> web.Application:
+        """The aiohttp application: one catch-all route, the idle sweeper, and a clean shutdown."""
+        app = web.Application(client_max_size=MAX_BODY_BYTES)
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        app.on_startup.append(self._start_sweeper)
+        return app
+
+    async def _run(self, call: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, call)
+
+    # --- dispatch
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Answer one request, whichever face of the mock it is for."""
+        host = request.headers.get("Host", "")
+        path, _, query = request.raw_path.partition("?")
+        address = Address.local(host, path)
+        if address is None and self.gw.endpoints.knows(host):
+            address = Address.of(host, path)  # a custom domain name of the mock
+        if address is None:
+            return await self._control_plane(request, host, path, query)
+        if _is_upgrade(request):
+            return await self._websocket(request, address)
+        if "@connections" in address.path.split("/"):
+            return await self._connections(request, address, query)
+        return await self._http_api(request, address, query)
+
+    async def _read(self, request: web.Request) -> bytes | web.Response:
+        try:
+            return await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return web.Response(status=413, text="HTTP content length exceeded 10485760 bytes.")
+
+    async def _control_plane(self, request: web.Request, host: str, path: str, query: str) -> web.Response:
+        body = await self._read(request)
+        if isinstance(body, web.Response):
+            return body
+        url = f"http://{host}{path}" + (f"?{query}" if query else "")
+        region = _region(request.headers, self.region)
+        dispatcher = self.gw.dispatcher
+        method, headers = request.method, request.headers
+        answer = await self._run(lambda: dispatcher.answer("apigatewayv2", method, url, headers, body, region))
+        return _wire(answer)
+
+    async def _connections(self, request: web.Request, address: Address, query: str) -> web.Response:
+        body = await self._read(request)
+        if isinstance(body, web.Response):
+            return body
+        # The management service reads the API and stage from AWS's host and the stage path, as a client sends it.
+        host = self.gw.endpoints.execute_api_host(address)
+        url = f"https://{host}{address.path}" + (f"?{query}" if query else "")
+        region = _region(request.headers, address.region or self.region)
+        dispatcher = self.gw.dispatcher
+        method, headers = request.method, request.headers
+        answer = await self._run(
+            lambda: dispatcher.answer("apigatewaymanagementapi", method, url, headers, body, region)
+        )
+        return _wire(answer)
+
+    async def _http_api(self, request: web.Request, address: Address, query: str) -> web.Response:
+        body = await self._read(request)
+        if isinstance(body, web.Response):
+            return body
+        # The client's Host is local; the front door gives the event AWS's host instead.
+        headers = [(name, value) for name, value in request.headers.items() if name.lower() != "host"]
+        url = f"https://{address.host}{address.path}" + (f"?{query}" if query else "")
+        peer = request.remote or "127.0.0.1"
+        runtime = self.gw.http
+        method = request.method
+        answer = await self._run(
+            lambda: runtime.handle(method, url, headers, body, address=address, source_ip=peer)
+        )
+        if answer is None:
+            return web.Response(status=404, text='{"message":"Not Found"}', content_type="application/json")
+        response = web.Response(status=answer.status, body=answer.body)
+        for name, value in answer.headers:
+            if name.lower() not in ("content-length", "date"):  # aiohttp writes its own, for the body it sends
+                response.headers.add(name, value)
+        return response
+
+    # --- WebSocket
+
+    async def _websocket(self, request: web.Request, address: Address) -> web.StreamResponse:
+        target = self.gw.endpoints.websocket_target(address) or ConnectionsTarget("", self.region, "")
+        probe = web.WebSocketResponse()
+        if not probe.can_prepare(request).ok:
+            return web.Response(status=400, text="Bad WebSocket upgrade request")
+        transport = SocketTransport(asyncio.get_running_loop())
+        headers = {name: value for name, value in request.headers.items() if name.lower() != "host"}
+        query: dict[str, str | list[str]] = {key: request.query.getall(key) for key in request.query}
+        peer = request.remote or "127.0.0.1"
+        websockets = self.gw.websockets
+
+        def connect() -> Connection:
+            return websockets.connect(
+                target.api_id,
+                target.stage,
+                headers=headers,
+                query=query,
+                source_ip=peer,
+                user_agent=request.headers.get("User-Agent"),
+                region=target.region,
+                transport=transport,
+            )
+
+        try:
+            connection = await self._run(connect)
+        except ConnectionRejected as rejected:
+            # API Gateway refuses the upgrade with an HTTP status; the socket is never opened.
+            return web.Response(status=rejected.status_code, text=rejected.body, content_type="application/json")
+        protocols = (connection.subprotocol,) if connection.subprotocol else ()
+        socket = web.WebSocketResponse(protocols=protocols, autoping=False, max_msg_size=MAX_MESSAGE_BYTES)
+        await socket.prepare(request)
+        task = asyncio.current_task()
+        assert task is not None
+        self.connections[connection] = task  # type: ignore[assignment]  # the handler's own task
+        pump = asyncio.create_task(transport.pump(socket))
+        inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
+        worker = asyncio.create_task(self._deliver(connection, inbox))
+        try:
+            await self._read_frames(socket, connection, inbox)
+        finally:
+            await inbox.put(None)
+            await worker
+            code = socket.close_code or 1006
+            await self._run(lambda: websockets.close(connection, code, ""))  # $disconnect, once
+            transport.close(code, "")
+            await pump
+            self.connections.pop(connection, None)
+        return socket
+
+    async def _read_frames(
+        self, socket: web.WebSocketResponse, connection: Connection, inbox: asyncio.Queue[str | bytes | None]
+    ) -> None:
+        websockets = self.gw.websockets
+        async for message in socket:
+            if message.type == WSMsgType.TEXT:
+                await inbox.put(message.data)
+            elif message.type == WSMsgType.BINARY:
+                await inbox.put(message.data)  # the runtime closes with 1003, as API Gateway does
+            elif message.type == WSMsgType.PING:
+                await socket.pong(message.data)
+                await self._run(lambda: websockets.ping(connection) if connection.state != CLOSED else None)
+            elif message.type == WSMsgType.ERROR:
+                break
+
+    async def _deliver(self, connection: Connection, inbox: asyncio.Queue[str | bytes | None]) -> None:
+        """Hand a connection's messages to the runtime one at a time, in the order they came."""
+        websockets = self.gw.websockets
+        while (data := await inbox.get()) is not None:
+            if connection.state == CLOSED:
+                continue
+            try:
+                await self._run(lambda data=data: websockets.send(connection, data))  # type: ignore[misc]
+            except Exception:  # noqa: BLE001 - a closed connection: the socket is closing already
+                continue
+
+    # --- expiry and shutdown
+
+    async def _start_sweeper(self, app: web.Application) -> None:
+        self._sweeper = asyncio.create_task(self._sweep())
+
+    async def _sweep(self) -> None:
+        """Close connections past their idle timeout or lifetime (read on the real clock, as on AWS)."""
+        websockets = self.gw.websockets
+        while True:
+            await asyncio.sleep(self.sweep_interval)
+            for connection in list(self.connections):
+                await self._run(lambda connection=connection: websockets.refresh(connection))  # type: ignore[misc]
+
+    async def shutdown(self) -> None:
+        """Close every socket with 1001 (running ``$disconnect``), then stop the worker threads."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        websockets = self.gw.websockets
+        for connection in list(self.connections):
+            await self._run(lambda connection=connection: websockets.close(connection, 1001, "Going away"))  # type: ignore[misc]
+        tasks = list(self.connections.values())
+        if tasks:
+            await asyncio.wait(tasks, timeout=_SHUTDOWN_GRACE_S)

@@ -1,0 +1,139 @@
+"""Start and stop the server: on a background thread (``gw.serve()``) or in the main thread (the CLI)."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import threading
+import warnings
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from ..runtime.alerts import MockApiGatewayWarning
+from .app import Gateway
+
+if TYPE_CHECKING:
+    from ..mock import MockApiGateway
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_REGION = "us-east-1"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket on *host*:*port* (port 0: a free one), bound before the loop starts."""
+    if not _is_loopback(host):
+        warnings.warn(
+            f"mockapigw is serving on {host}, which is reachable from other machines; it has no authentication. "
+            "Bind 127.0.0.1 unless you mean it.",
+            MockApiGatewayWarning,
+            stacklevel=3,
+        )
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=1024)
+
+
+class Server:
+    """The mock served on one port: ``url``, ``stop()``, and a context manager that stops it on exit."""
+
+    def __init__(
+        self, gw: MockApiGateway, host: str = DEFAULT_HOST, port: int = 0, *, region: str = DEFAULT_REGION
+    ) -> None:
+        self.gateway = Gateway(gw, region)
+        self.host = host
+        self._socket = _listen(host, port)
+        self.port: int = self._socket.getsockname()[1]
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._runner: web.AppRunner | None = None
+        self._thread: threading.Thread | None = None
+        self._stopped = threading.Event()
+
+    @property
+    def url(self) -> str:
+        """``http://{host}:{port}``: the control plane's endpoint URL, and the base of the local URL forms."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        """``ws://{host}:{port}``: the base of WebSocket URLs."""
+        return "ws" + self.url[4:]
+
+    # --- the loop
+
+    async def open(self) -> None:
+        """Start serving on the bound socket (in the running loop)."""
+        self._loop = asyncio.get_running_loop()
+        self._runner = web.AppRunner(self.gateway.application(), handle_signals=False, access_log=None)
+        await self._runner.setup()
+        await web.SockSite(self._runner, self._socket, shutdown_timeout=1.0).start()
+
+    async def close(self) -> None:
+        """Close every WebSocket with 1001 (running ``$disconnect``), then stop listening."""
+        if self._runner is not None:
+            await self.gateway.shutdown()  # before aiohttp's own shutdown, which waits for open handlers
+            await self._runner.cleanup()
+            self._runner = None
+        self.gateway.executor.shutdown(wait=False, cancel_futures=True)
+        self._socket.close()
+
+    # --- a background thread (gw.serve)
+
+    def start(self) -> Server:
+        """Serve on a background thread; return once the port accepts connections."""
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            try:
+                loop.run_until_complete(self.open())
+            except BaseException as error:  # noqa: BLE001 - reported to the caller of start()
+                failure.append(error)
+                ready.set()
+                loop.close()
+                return
+            ready.set()
+            try:
+                loop.run_forever()
+            finally:
+                loop.run_until_complete(self.close())
+                loop.close()
+                self._stopped.set()
+
+        self._thread = threading.Thread(target=run, name=f"mockapigw-server-{self.port}", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if failure:
+            raise failure[0]
+        return self
+
+    def stop(self) -> None:
+        """Stop serving: sockets close with 1001 and run ``$disconnect``; the port is free on return."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None or not thread.is_alive():
+            return
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<mockapigw Server {self.url}>"
