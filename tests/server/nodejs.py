@@ -40,7 +40,9 @@ def node() -> str:
     """The ``node`` executable, with the SDKs of tests/node installed beside it (or skip saying how to get them)."""
     path = shutil.which("node")
     if path is None:
-        missing("Node.js is not installed: install Node 20 (e.g. `apt-get install nodejs npm`), then `npm ci` in tests/node")
+        missing(
+            "Node.js is not installed: install Node 20 (e.g. `apt-get install nodejs npm`), then `npm ci` in tests/node"
+        )
     if not (NODE_DIR / "node_modules" / "aws-sdk").is_dir():
         missing("the JavaScript SDKs are not installed: run `npm ci` in tests/node")
     return str(path)

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from nodejs import calls, docs_block, node, run_script
+from wsapi import WsApi
 
 from mockapigw import MockApiGateway
-from nodejs import calls, docs_block, node, run_script
-from wsapi import WsApi, build_ws_api
 
-websockets_client = pytest.importorskip("websockets.sync.client", reason="install the server extra: pip install 'mockapigw[server]'")
+websockets_client = pytest.importorskip(
+    "websockets.sync.client", reason="install the test extra: pip install -e '.[test]'"
+)
 ConnectionClosed = pytest.importorskip("websockets.exceptions").ConnectionClosed
 
 
@@ -59,40 +62,44 @@ def iso(value: dt.datetime) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
-def open_socket(server: Any, chat: WsApi) -> tuple[Any, str]:
+@contextmanager
+def open_socket(server: Any, chat: WsApi) -> Iterator[tuple[Any, str]]:
     """A real WebSocket client of the chat API, and its connection id (from the ``$connect`` event)."""
-    client = websockets_client.connect(socket_url(server, chat.api_id), user_agent_header="node-sdk-test/1.0")
-    return client, chat.of_type("CONNECT")[-1]["requestContext"]["connectionId"]
+    with websockets_client.connect(socket_url(server, chat.api_id), user_agent_header="node-sdk-test/1.0") as client:
+        yield client, chat.of_type("CONNECT")[-1]["requestContext"]["connectionId"]
 
 
 @pytest.mark.parametrize("sdk", ["v2-management", "v3-management"])
 def test_post_get_delete_reach_real_and_in_process_clients(sdk: str, server: Any, chat: WsApi) -> None:
-    socket, socket_id = open_socket(server, chat)
-    local = chat.gw.connect(chat.api_id, "prod")
-    url = endpoint(server, chat.api_id)
+    with open_socket(server, chat) as (socket, socket_id):
+        local = chat.gw.connect(chat.api_id, "prod")
+        url = endpoint(server, chat.api_id)
 
-    results = calls(
-        sdk,
-        url,
-        ("postToConnection", {"ConnectionId": socket_id, "Data": f"hello socket from {sdk}"}),
-        ("postToConnection", {"ConnectionId": local.connection_id, "Data": "hello local"}),
-        ("getConnection", {"ConnectionId": socket_id}),
-        ("deleteConnection", {"ConnectionId": socket_id}),
-    )
+        results = calls(
+            sdk,
+            url,
+            ("postToConnection", {"ConnectionId": socket_id, "Data": f"hello socket from {sdk}"}),
+            ("postToConnection", {"ConnectionId": local.connection_id, "Data": "hello local"}),
+            ("getConnection", {"ConnectionId": socket_id}),
+            ("deleteConnection", {"ConnectionId": socket_id}),
+        )
 
-    assert [r.get("code") for r in results] == [None] * 4, results
-    assert socket.recv(timeout=10) == f"hello socket from {sdk}"
-    assert local.receive_text() == "hello local"
-    connection = results[2]["data"]
-    assert connection["Identity"] == {"SourceIp": "127.0.0.1", "UserAgent": "node-sdk-test/1.0"}
-    expected = chat.management().get_connection(ConnectionId=local.connection_id)  # same clock, same format
-    assert set(connection) == {k for k in expected if k != "ResponseMetadata"}
-    dt.datetime.fromisoformat(connection["ConnectedAt"].replace("Z", "+00:00"))
-    with pytest.raises(ConnectionClosed):  # deleteConnection closed the real socket
-        socket.recv(timeout=10)
+        assert [r.get("code") for r in results] == [None] * 4, results
+        assert socket.recv(timeout=10) == f"hello socket from {sdk}"
+        assert local.receive_text() == "hello local"
+        connection = results[2]["data"]
+        assert connection["Identity"] == {"SourceIp": "127.0.0.1", "UserAgent": "node-sdk-test/1.0"}
+        expected = chat.management().get_connection(ConnectionId=local.connection_id)  # same clock, same format
+        assert set(connection) == {k for k in expected if k != "ResponseMetadata"}
+        dt.datetime.fromisoformat(connection["ConnectedAt"].replace("Z", "+00:00"))
+        with pytest.raises(ConnectionClosed) as closed:  # deleteConnection closed the real socket
+            socket.recv(timeout=10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1000
     assert chat.of_type("DISCONNECT")[-1]["requestContext"]["connectionId"] == socket_id
 
 
+# The mock also tells the test why an endpoint is refused (a MockApiGatewayWarning); here the refusal is the point.
+@pytest.mark.filterwarnings("ignore::mockapigw.MockApiGatewayWarning")
 @pytest.mark.parametrize("sdk", ["v2-management", "v3-management"])
 def test_every_modeled_error_matches_boto3_in_process(sdk: str, server: Any, chat: WsApi) -> None:
     gone = chat.gw.connect(chat.api_id, "prod")
@@ -138,34 +145,48 @@ def test_v2_catches_gone_exception_by_err_code_as_documented(server: Any, chat: 
 def test_v3_builds_an_api_that_a_real_socket_then_uses(server: Any, apigw: MockApiGateway, v2: Any) -> None:
     function_arn = "arn:aws:lambda:us-east-1:123456789012:function:echo"
     apigw.register_lambda(function_arn, lambda event, context: {"statusCode": 200, "body": "echo:" + event["body"]})
-    [api] = _data(calls(
-        "v3-apigatewayv2",
-        server.url,
-        ("createApi", {"Name": "from-node", "ProtocolType": "WEBSOCKET", "RouteSelectionExpression": "$request.body.action"}),
-    ))
+    [api] = _data(
+        calls(
+            "v3-apigatewayv2",
+            server.url,
+            (
+                "createApi",
+                {"Name": "from-node", "ProtocolType": "WEBSOCKET", "RouteSelectionExpression": "$request.body.action"},
+            ),
+        )
+    )
     api_id = api["ApiId"]
-    [integration] = _data(calls(
-        "v3-apigatewayv2",
-        server.url,
-        ("createIntegration", {"ApiId": api_id, "IntegrationType": "AWS_PROXY", "IntegrationUri": function_arn}),
-    ))
-    [route] = _data(calls(
-        "v3-apigatewayv2",
-        server.url,
-        ("createRoute", {
-            "ApiId": api_id,
-            "RouteKey": "$default",
-            "Target": f"integrations/{integration['IntegrationId']}",
-            "RouteResponseSelectionExpression": "$default",
-        }),
-    ))
-    _data(calls(
-        "v3-apigatewayv2",
-        server.url,
-        ("createRouteResponse", {"ApiId": api_id, "RouteId": route["RouteId"], "RouteResponseKey": "$default"}),
-        ("createStage", {"ApiId": api_id, "StageName": "prod"}),
-        ("createDeployment", {"ApiId": api_id, "StageName": "prod"}),
-    ))
+    [integration] = _data(
+        calls(
+            "v3-apigatewayv2",
+            server.url,
+            ("createIntegration", {"ApiId": api_id, "IntegrationType": "AWS_PROXY", "IntegrationUri": function_arn}),
+        )
+    )
+    [route] = _data(
+        calls(
+            "v3-apigatewayv2",
+            server.url,
+            (
+                "createRoute",
+                {
+                    "ApiId": api_id,
+                    "RouteKey": "$default",
+                    "Target": f"integrations/{integration['IntegrationId']}",
+                    "RouteResponseSelectionExpression": "$default",
+                },
+            ),
+        )
+    )
+    _data(
+        calls(
+            "v3-apigatewayv2",
+            server.url,
+            ("createRouteResponse", {"ApiId": api_id, "RouteId": route["RouteId"], "RouteResponseKey": "$default"}),
+            ("createStage", {"ApiId": api_id, "StageName": "prod"}),
+            ("createDeployment", {"ApiId": api_id, "StageName": "prod"}),
+        )
+    )
 
     # One state: boto3 in-process sees what Node created, byte for byte the same fields.
     in_process_api = v2.get_api(ApiId=api_id)
@@ -190,6 +211,7 @@ def test_v3_sees_in_process_apis_and_gets_boto3s_errors(server: Any, v2: Any, ht
     for result, (op, params) in zip(
         results[1:],
         [("get_api", {"ApiId": "nosuchapi"}), ("create_api", {"Name": "bad", "ProtocolType": "WEBSOCKET"})],
+        strict=True,
     ):
         expected = in_process(v2, op, **params)
         assert (result["code"], result["statusCode"], result["message"]) == (
@@ -208,3 +230,22 @@ def _data(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _snake(op: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in op)
 
+
+def test_v3_docs_snippets_create_an_api_and_post_to_it(
+    server: Any, apigw: MockApiGateway, v2: Any, tmp_path: Path
+) -> None:
+    setup = tmp_path / "setup.js"
+    setup.write_text(docs_block("// setup.js: node setup.js SERVER_URL", "js"), encoding="utf-8")
+    notify = tmp_path / "notify.js"
+    notify.write_text(docs_block("// notify.js: node notify.js ENDPOINT CONNECTION_ID MESSAGE", "js"), encoding="utf-8")
+
+    assert run_script(setup, server.url).splitlines() == ["chat WEBSOCKET"]
+    [api] = v2.get_apis()["Items"]
+    live = apigw.connect(api["ApiId"], "prod")  # AutoDeploy deployed the stage
+    gone = apigw.connect(api["ApiId"], "prod")
+    gone.close()
+    url = endpoint(server, api["ApiId"])
+
+    assert run_script(notify, url, live.connection_id, "hi from v3").strip() == "sent"
+    assert run_script(notify, url, gone.connection_id, "late").strip() == f"gone: {gone.connection_id}"
+    assert live.received == [b"hi from v3"]
