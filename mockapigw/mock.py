@@ -117,6 +117,17 @@ class MockApiGateway:
             return None
         return self._dispatcher.respond(event_name, request, region)
 
+    def send_over_socket(self, url: str, *, on: bool) -> None:
+        """Let botocore requests to *url* (a server of this mock) go over the socket (*on*), or stop letting them."""
+        prefixes = (url + "/", url + "?")
+        with self._lock:
+            if on:
+                self._served.extend(prefixes)
+            else:
+                for prefix in prefixes:
+                    if prefix in self._served:
+                        self._served.remove(prefix)
+
     @property
     def dispatcher(self) -> Dispatcher:
         """The control plane and @connections API as raw HTTP requests reach them (server mode)."""
@@ -136,19 +147,10 @@ class MockApiGateway:
         try:
             from .server import Server
         except ImportError as missing:  # aiohttp is the extra's
-            raise ImportError(f"server mode needs the server extra: pip install 'mockapigw[server]' ({missing})")
+            raise ImportError(
+                f"server mode needs the server extra: pip install 'mockapigw[server]' ({missing})"
+            ) from missing
         server = Server(self, host, port, region=region)
-        prefixes = (server.url + "/", server.url + "?")
-        self._served.extend(prefixes)
-        stop = server.stop
-
-        def stop_and_forget() -> None:
-            stop()
-            for prefix in prefixes:
-                if prefix in self._served:
-                    self._served.remove(prefix)
-
-        server.stop = stop_and_forget  # type: ignore[method-assign]
         return server.start()
 
     # --- runtime

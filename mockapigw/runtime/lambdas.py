@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import decimal
 import json
-import re
 import logging
+import re
 import threading
 import time
 import uuid

@@ -62,7 +62,7 @@ class Gateway:
         self.region = region
         self.sweep_interval = sweep_interval
         self.executor = ThreadPoolExecutor(WORKERS, "mockapigw-worker", initializer=mark_no_caller)
-        self.connections: dict[Connection, asyncio.Task[None]] = {}
+        self.connections: dict[Connection, asyncio.Event] = {}
         self._sweeper: asyncio.Task[None] | None = None
 
     def application(self) -> web.Application:
@@ -178,9 +178,7 @@ class Gateway:
         protocols = (connection.subprotocol,) if connection.subprotocol else ()
         socket = web.WebSocketResponse(protocols=protocols, autoping=False, max_msg_size=MAX_MESSAGE_BYTES)
         await socket.prepare(request)
-        task = asyncio.current_task()
-        assert task is not None
-        self.connections[connection] = task  # type: ignore[assignment]  # the handler's own task
+        finished = self.connections[connection] = asyncio.Event()  # set once $disconnect has run
         pump = asyncio.create_task(transport.pump(socket))
         inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
         worker = asyncio.create_task(self._deliver(connection, inbox))
@@ -194,6 +192,7 @@ class Gateway:
             transport.close(code, "")
             await pump
             self.connections.pop(connection, None)
+            finished.set()
         return socket
 
     async def _read_frames(
@@ -242,6 +241,6 @@ class Gateway:
         websockets = self.gw.websockets
         for connection in list(self.connections):
             await self._run(lambda connection=connection: websockets.close(connection, 1001, "Going away"))  # type: ignore[misc]
-        tasks = list(self.connections.values())
-        if tasks:
-            await asyncio.wait(tasks, timeout=_SHUTDOWN_GRACE_S)
+        waits = [asyncio.create_task(finished.wait()) for finished in self.connections.values()]
+        if waits:
+            await asyncio.wait(waits, timeout=_SHUTDOWN_GRACE_S)

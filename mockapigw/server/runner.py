@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import signal
 import socket
 import threading
 import warnings
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -50,6 +52,7 @@ class Server:
     def __init__(
         self, gw: MockApiGateway, host: str = DEFAULT_HOST, port: int = 0, *, region: str = DEFAULT_REGION
     ) -> None:
+        self.gw = gw
         self.gateway = Gateway(gw, region)
         self.host = host
         self._socket = _listen(host, port)
@@ -78,15 +81,40 @@ class Server:
         self._runner = web.AppRunner(self.gateway.application(), handle_signals=False, access_log=None)
         await self._runner.setup()
         await web.SockSite(self._runner, self._socket, shutdown_timeout=1.0).start()
+        self.gw.send_over_socket(self.url, on=True)  # the process's own boto3 clients reach it too
 
     async def close(self) -> None:
         """Close every WebSocket with 1001 (running ``$disconnect``), then stop listening."""
+        self.gw.send_over_socket(self.url, on=False)
         if self._runner is not None:
             await self.gateway.shutdown()  # before aiohttp's own shutdown, which waits for open handlers
             await self._runner.cleanup()
             self._runner = None
         self.gateway.executor.shutdown(wait=False, cancel_futures=True)
         self._socket.close()
+
+    # --- the main thread (the CLI)
+
+    def run(self, ready: Callable[[Server], None] | None = None) -> None:
+        """Serve in this thread until SIGINT or SIGTERM; call *ready* once the port accepts connections."""
+
+        async def main() -> None:
+            await self.open()
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                try:
+                    loop.add_signal_handler(signum, stop.set)
+                except NotImplementedError:  # Windows: no signal handlers on the loop
+                    signal.signal(signum, lambda *_: loop.call_soon_threadsafe(stop.set))
+            if ready is not None:
+                ready(self)
+            try:
+                await stop.wait()
+            finally:
+                await self.close()
+
+        asyncio.run(main())
 
     # --- a background thread (gw.serve)
 

@@ -1,0 +1,84 @@
+"""``mockapigw serve``: the mock on one port until interrupted, with the project's handlers and APIs from ``--app``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..apigatewayv2.records import WEBSOCKET
+from ..mock import MockApiGateway, mock_apigateway
+from .runner import DEFAULT_HOST, DEFAULT_REGION, Server
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mockapigw", description="A local API Gateway V2 and @connections API.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the mock on one port until interrupted (Ctrl-C)")
+    serve.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default %(default)s)")
+    serve.add_argument("--port", type=int, default=4510, help="port to bind, 0 for a free one (default %(default)s)")
+    serve.add_argument("--region", default=DEFAULT_REGION, help="region of unsigned requests (default %(default)s)")
+    serve.add_argument("--account", default=None, help="12-digit account id (default 123456789012)")
+    serve.add_argument(
+        "--app",
+        action="append",
+        default=[],
+        metavar="MODULE:FUNCTION",
+        help="import MODULE and call FUNCTION(gw) before serving, to register handlers and create APIs (repeatable)",
+    )
+    return parser
+
+
+def load_app(spec: str) -> Callable[[MockApiGateway], Any]:
+    """The function ``module:function`` names, imported from the working directory first (as ``python -m``)."""
+    module_name, sep, function_name = spec.partition(":")
+    if not sep or not module_name or not function_name:
+        raise SystemExit(f"mockapigw: --app takes module:function, got {spec!r}")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    module = importlib.import_module(module_name)
+    function = getattr(module, function_name, None)
+    if not callable(function):
+        raise SystemExit(f"mockapigw: {module_name} has no function {function_name!r}")
+    return function  # type: ignore[no-any-return]
+
+
+def urls(server: Server) -> list[str]:
+    """What the server serves, one line each: the control plane, then every stage of every API."""
+    lines = [f"control plane (apigatewayv2, any SDK or the AWS CLI): {server.url}"]
+    gw = server.gateway.gw
+    for backend in gw.apigatewayv2.backends:
+        for api in backend.apis:
+            scheme = server.ws_url if api.protocol == WEBSOCKET else server.url
+            for stage in api.stages:
+                base = f"{server.url}/_aws/execute-api/{api.api_id}/{stage.name}"
+                lines.append(f"{api.get('Name')} ({api.api_id}, stage {stage.name}): {scheme}{base[len(server.url):]}")
+                if api.protocol == WEBSOCKET:
+                    lines.append(f"  @connections endpoint: {base}")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the ``mockapigw`` command."""
+    options = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    gw = mock_apigateway(account_id=options.account)
+    gw.start()
+    try:
+        for spec in options.app:
+            load_app(spec)(gw)
+        server = Server(gw, options.host, options.port, region=options.region)
+
+        def ready(server: Server) -> None:
+            print(f"mockapigw serving on {server.url} (Ctrl-C to stop)", flush=True)
+            for line in urls(server):
+                print("  " + line, flush=True)
+
+        server.run(ready)
+        print("mockapigw stopped", flush=True)
+    finally:
+        gw.stop()
