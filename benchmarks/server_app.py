@@ -7,6 +7,7 @@ posts the message back through @connections, ``broadcast`` posts it to every con
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -61,10 +62,8 @@ class Chat:
             targets = list(self.connections)
         data = event["body"].encode()
         for connection_id in targets:
-            try:
+            with contextlib.suppress(gone):
                 management.post_to_connection(ConnectionId=connection_id, Data=data)
-            except gone:
-                pass
         return {"statusCode": 200}
 
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .server_clients import Target
-from .server_subjects import read_until, drain, stop, tree_rss
+from .server_subjects import drain, read_until, stop, tree_rss
 
 SOURCE = Path(__file__).resolve().parent / "server_offline"
 DEFAULT_WORK_DIR = Path(__file__).resolve().parent / "results" / "serverless-offline"

@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .server_app import HTTP_NAME, WS_NAME
@@ -39,10 +39,8 @@ def tree_rss(pid: int) -> int:
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
-        try:
+        with suppress(OSError, IndexError, ValueError):
             total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * _PAGE
-        except (OSError, IndexError, ValueError):
-            pass
         stack.extend(children.get(current, []))
     return total
 
