@@ -18,15 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .server_clients import Target
-from .server_subjects import drain, read_until, stop, tree_rss
+from .server_subjects import Unavailable, drain, read_until, stop, tree_rss
 
 SOURCE = Path(__file__).resolve().parent / "server_offline"
 DEFAULT_WORK_DIR = Path(__file__).resolve().parent / "results" / "serverless-offline"
 INSTALL_TIMEOUT_S = 600
-
-
-class Unavailable(RuntimeError):
-    """serverless-offline cannot run here; the message says exactly why."""
 
 
 def _free_port() -> int:

@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from . import server_clients as clients
-from .server_offline import DEFAULT_WORK_DIR, Unavailable, serverless_offline
-from .server_subjects import mockapigw_control_plane, mockapigw_server, moto_control_plane
+from .server_offline import DEFAULT_WORK_DIR, serverless_offline
+from .server_subjects import Unavailable, mockapigw_control_plane, mockapigw_server, moto_control_plane
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import signal
@@ -24,6 +25,10 @@ from .server_clients import Target
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60.0
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+class Unavailable(RuntimeError):
+    """A subject cannot run here; the message says exactly why."""
 
 
 def tree_rss(pid: int) -> int:
@@ -135,6 +140,8 @@ except KeyboardInterrupt:
 @contextmanager
 def moto_control_plane() -> Iterator[str]:
     """moto's ``ThreadedMotoServer`` in its own process (needs ``moto[server]``)."""
+    if importlib.util.find_spec("flask") is None:
+        raise Unavailable("moto's server needs the moto[server] extra (Flask): pip install 'moto[server]'")
     process = subprocess.Popen(
         [sys.executable, "-c", _MOTO],
         stdout=subprocess.PIPE,
