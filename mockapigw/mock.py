@@ -59,6 +59,7 @@ class MockApiGateway:
         self._depth = 0
         self._lock = threading.Lock()
         self._served: list[str] = []  # URL prefixes of this mock's servers, which botocore reaches over the socket
+        self._servers: list[Server] = []  # started by serve(); stopped with the mock
         self._reset()
 
     def _reset(self) -> None:
@@ -95,6 +96,12 @@ class MockApiGateway:
             if self._depth == 0:
                 raise RuntimeError("stop() called on a mock_apigateway that is not started")
             self._depth -= 1
+            if self._depth:
+                return
+            servers, self._servers = self._servers, []
+        for server in servers:  # outside the lock: a stopping server runs $disconnect, which may call the mock
+            server.stop()
+        with self._lock:
             if self._depth:
                 return
             try:
@@ -151,6 +158,7 @@ class MockApiGateway:
                 f"server mode needs the server extra: pip install 'mockapigw[server]' ({missing})"
             ) from missing
         server = Server(self, host, port, region=region)
+        self._servers.append(server)
         return server.start()
 
     # --- runtime

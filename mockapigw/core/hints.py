@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 import warnings
 
 logger = logging.getLogger("mockapigw")
@@ -49,7 +50,21 @@ def user_stacklevel() -> int:
     return level
 
 
+_no_caller = threading.local()
+
+
+def mark_no_caller() -> None:
+    """Mark this thread as one no test called into (server mode's workers): hints are only logged there."""
+    _no_caller.active = True
+
+
+def has_caller() -> bool:
+    """Whether this thread runs on behalf of a caller to warn or raise to (not a server worker)."""
+    return not getattr(_no_caller, "active", False)
+
+
 def hint(message: str) -> None:
     """Log *message* and raise it as a :class:`MockApiGatewayWarning` located at the user's line."""
     logger.warning(message)
-    warnings.warn(message, MockApiGatewayWarning, stacklevel=user_stacklevel())
+    if has_caller():
+        warnings.warn(message, MockApiGatewayWarning, stacklevel=user_stacklevel())

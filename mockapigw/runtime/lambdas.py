@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..core.hints import has_caller
 from . import lambda_env
 from .lambda_env import lambda_variables
 
@@ -288,19 +289,13 @@ def invoke(registry: LambdaRegistry, uri: str, event: Any, timeout_ms: int, site
     return _finish(registry, Invocation(site, arn, event, context, result=result, payload=marshalled))
 
 
-_no_caller = threading.local()
 _log = logging.getLogger("mockapigw.server")
-
-
-def mark_no_caller() -> None:
-    """Mark this thread as one with no test to raise to (server mode's workers): handler errors are logged."""
-    _no_caller.active = True
 
 
 def _finish(registry: LambdaRegistry, called: Invocation) -> Invocation:
     registry.invocations.append(called)
     if called.error is not None:
-        if getattr(_no_caller, "active", False):
+        if not has_caller():  # server mode's workers: no test to raise to
             error = called.error
             _log.error("Lambda %s failed", called.function_arn, exc_info=(type(error), error, error.__traceback__))
         elif registry.raise_errors:

@@ -14,6 +14,7 @@ sockets into calls. Every call into the mock runs on a worker thread, so a slow 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,9 +23,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aiohttp import WSMsgType, web
 
 from ..core.codec import WireResponse
+from ..core.hints import mark_no_caller
 from ..management.connections import CLOSED, Connection
 from ..runtime.endpoints import Address, ConnectionsTarget
-from ..runtime.lambdas import mark_no_caller
 from ..runtime.websocket import MAX_MESSAGE_BYTES, ConnectionRejected
 from .bridge import SocketTransport
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from ..mock import MockApiGateway
 
 T = TypeVar("T")
+_log = logging.getLogger("mockapigw.server")
 
 # The region of a SigV4-signed request: the third part of the credential scope (key/date/region/service/...).
 _CREDENTIAL_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
@@ -134,9 +136,7 @@ class Gateway:
         peer = request.remote or "127.0.0.1"
         runtime = self.gw.http
         method = request.method
-        answer = await self._run(
-            lambda: runtime.handle(method, url, headers, body, address=address, source_ip=peer)
-        )
+        answer = await self._run(lambda: runtime.handle(method, url, headers, body, address=address, source_ip=peer))
         if answer is None:
             return web.Response(status=404, text='{"message":"Not Found"}', content_type="application/json")
         response = web.Response(status=answer.status, body=answer.body)
@@ -173,7 +173,8 @@ class Gateway:
         try:
             connection = await self._run(connect)
         except ConnectionRejected as rejected:
-            # API Gateway refuses the upgrade with an HTTP status; the socket is never opened.
+            # API Gateway refuses the upgrade with an HTTP status; the socket is never opened. Say why in the log.
+            _log.warning("WebSocket handshake to %s%s refused: %s", address.host, address.path, rejected)
             return web.Response(status=rejected.status_code, text=rejected.body, content_type="application/json")
         protocols = (connection.subprotocol,) if connection.subprotocol else ()
         socket = web.WebSocketResponse(protocols=protocols, autoping=False, max_msg_size=MAX_MESSAGE_BYTES)
@@ -182,12 +183,12 @@ class Gateway:
         pump = asyncio.create_task(transport.pump(socket))
         inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
         worker = asyncio.create_task(self._deliver(connection, inbox))
+        code = 1006  # abnormal closure, unless the socket closes with a code
         try:
-            await self._read_frames(socket, connection, inbox)
+            code = await self._read_frames(socket, connection, inbox)
         finally:
             await inbox.put(None)
             await worker
-            code = socket.close_code or 1006
             await self._run(lambda: websockets.close(connection, code, ""))  # $disconnect, once
             transport.close(code, "")
             await pump
@@ -197,7 +198,8 @@ class Gateway:
 
     async def _read_frames(
         self, socket: web.WebSocketResponse, connection: Connection, inbox: asyncio.Queue[str | bytes | None]
-    ) -> None:
+    ) -> int:
+        """Queue the socket's messages for the runtime until it closes; its close code."""
         websockets = self.gw.websockets
         async for message in socket:
             if message.type == WSMsgType.TEXT:
@@ -208,7 +210,11 @@ class Gateway:
                 await socket.pong(message.data)
                 await self._run(lambda: websockets.ping(connection) if connection.state != CLOSED else None)
             elif message.type == WSMsgType.ERROR:
-                break
+                # A protocol error or an oversized message: close with its code (1002, 1007, 1009...).
+                code = int(getattr(message.data, "code", 1006))
+                await socket.close(code=code)
+                return code
+        return socket.close_code or 1006
 
     async def _deliver(self, connection: Connection, inbox: asyncio.Queue[str | bytes | None]) -> None:
         """Hand a connection's messages to the runtime one at a time, in the order they came."""

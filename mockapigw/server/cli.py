@@ -56,7 +56,7 @@ def urls(server: Server) -> list[str]:
             scheme = server.ws_url if api.protocol == WEBSOCKET else server.url
             for stage in api.stages:
                 base = f"{server.url}/_aws/execute-api/{api.api_id}/{stage.name}"
-                lines.append(f"{api.get('Name')} ({api.api_id}, stage {stage.name}): {scheme}{base[len(server.url):]}")
+                lines.append(f"{api.get('Name')} ({api.api_id}, stage {stage.name}): {scheme}{base[len(server.url) :]}")
                 if api.protocol == WEBSOCKET:
                     lines.append(f"  @connections endpoint: {base}")
     return lines

@@ -78,9 +78,11 @@ class Server:
     async def open(self) -> None:
         """Start serving on the bound socket (in the running loop)."""
         self._loop = asyncio.get_running_loop()
-        self._runner = web.AppRunner(self.gateway.application(), handle_signals=False, access_log=None)
+        self._runner = web.AppRunner(
+            self.gateway.application(), handle_signals=False, access_log=None, shutdown_timeout=1.0
+        )
         await self._runner.setup()
-        await web.SockSite(self._runner, self._socket, shutdown_timeout=1.0).start()
+        await web.SockSite(self._runner, self._socket).start()
         self.gw.send_over_socket(self.url, on=True)  # the process's own boto3 clients reach it too
 
     async def close(self) -> None:

@@ -1,0 +1,124 @@
+"""``mockapigw serve`` end to end: a subprocess with ``--app``, used, interrupted, and its port free again."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from mockapigw.server.cli import load_app
+
+HERE = Path(__file__).resolve().parent
+WAIT = 10
+
+
+class Served:
+    def __init__(self, process: subprocess.Popen[str], log: Path) -> None:
+        self.process = process
+        self.log = log
+        self.lines: list[str] = []
+        while True:  # read until the banner and the API's URLs are out
+            line = process.stdout.readline() if process.stdout else ""
+            if not line:
+                raise AssertionError(f"the server exited: {process.stderr.read() if process.stderr else ''}")
+            self.lines.append(line)
+            if "@connections endpoint" in line:
+                break
+        self.url = re.search(r"serving on (http://\S+)", self.lines[0]).group(1)  # type: ignore[union-attr]
+        self.port = int(self.url.rsplit(":", 1)[1])
+        self.ws = next(m.group(1) for line in self.lines if (m := re.search(r"(ws://\S+)", line)))
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[object]:
+    started: list[subprocess.Popen[str]] = []
+
+    def run(*command: str) -> Served:
+        log = tmp_path / "disconnects.log"
+        env = {**os.environ, "MOCKAPIGW_TEST_LOG": str(log), "PYTHONUNBUFFERED": "1"}
+        process = subprocess.Popen(
+            [*command, "serve", "--port", "0", "--app", "serverapp:setup"],
+            cwd=HERE,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        started.append(process)
+        return Served(process, log)
+
+    yield run
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(WAIT)
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def _port_is_free(port: int) -> bool:
+    """Nothing listens on *port* and a new server can bind it (as servers do: SO_REUSEADDR, past TIME_WAIT)."""
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=WAIT).close()
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_serve_with_app_then_interrupt(start: object, signum: int) -> None:
+    served: Served = start(sys.executable, "-m", "mockapigw")  # type: ignore[operator]
+    assert "control plane" in "".join(served.lines)
+    v2 = boto3.client(
+        "apigatewayv2",
+        region_name="us-east-1",
+        endpoint_url=served.url,
+        aws_access_key_id="testing",  # no mock in this process: a real, signed request
+        aws_secret_access_key="testing",
+    )
+    apis = v2.get_apis()["Items"]
+    assert [api["Name"] for api in apis] == ["chat"]
+    with connect(served.ws, open_timeout=WAIT) as client:
+        client.send("hello")
+        assert client.recv(timeout=WAIT) == "echo: hello"
+        served.process.send_signal(signum)
+        with pytest.raises(ConnectionClosed) as closed:
+            client.recv(timeout=WAIT)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1001
+    assert served.process.wait(WAIT) == 0
+    assert re.fullmatch(r"disconnect \S+ 1001\n", served.log.read_text())
+    assert _port_is_free(served.port)
+
+
+def test_the_mockapigw_command(start: object) -> None:
+    command = shutil.which("mockapigw") or shutil.which("mockapigw", path=str(Path(sys.executable).parent))
+    if command is None:
+        pytest.skip("the mockapigw command is not installed: pip install -e '.[server]'")
+    served: Served = start(command)  # type: ignore[operator]
+    served.process.send_signal(signal.SIGINT)
+    assert served.process.wait(WAIT) == 0
+    assert _port_is_free(served.port)
+
+
+def test_app_spec_errors() -> None:
+    with pytest.raises(SystemExit, match="module:function"):
+        load_app("no-colon")
+    with pytest.raises(SystemExit, match="no function 'missing'"):
+        load_app("json:missing")
+    assert load_app("json:dumps")([1]) == "[1]"  # type: ignore[arg-type]
