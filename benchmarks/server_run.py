@@ -81,7 +81,7 @@ def measure_data_plane(target: clients.Target, sizes: Sizes) -> dict[str, float]
         "held_connections": held.connections,
         "open_all_s": held.open_s,
         "kib_per_connection": held.bytes_per_connection / 1024,
-        "broadcast_s": clients.percentile(held.broadcast_s, 0.5),
+        "broadcast_s": clients.percentile(held.broadcast_s, 0.5) if not held.failure else held.failure,
         "http_p50_ms": clients.percentile(requests, 0.5) * 1e3,
     }
 
@@ -90,10 +90,15 @@ def _run(name: str, start: Callable[[], AbstractContextManager[Any]], measure: C
     print(f"  {name} ...", file=sys.stderr, flush=True)
     try:
         with start() as served:
-            return measure(served)
+            figures = measure(served)
+        print(f"  {name}: {json.dumps(figures)}", file=sys.stderr, flush=True)
+        return figures
     except (Unavailable, ImportError, RuntimeError) as missing:
         print(f"  {name}: not measured: {missing}", file=sys.stderr, flush=True)
         return str(missing)
+    except Exception as failed:  # noqa: BLE001 - one subject failing must not lose the others' figures
+        print(f"  {name}: failed: {failed!r}", file=sys.stderr, flush=True)
+        return f"failed: {failed!r}"
 
 
 def _version(command: list[str]) -> str:
@@ -177,8 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = QUICK if args.quick else FULL
     if args.connections:
         sizes = Sizes(**{**asdict(sizes), "held": args.connections})
-    # Every WebSocket of the held case is a file descriptor here (and one in the server, which raises its own).
-    clients.raise_file_limit(sizes.held + 1024)
+    # Every WebSocket of the held case is a file descriptor here and one in the server (which inherits the limit).
+    clients.raise_file_limit(2 * sizes.held + 1024)
 
     results: dict[str, Any] = {"machine": machine(), "sizes": asdict(sizes)}
     results["mockapigw"] = _run("mockapigw", mockapigw_server, lambda t: measure_data_plane(t, sizes))

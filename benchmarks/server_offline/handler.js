@@ -3,6 +3,7 @@
 // GET /ping answers "pong". Posts go through aws-sdk v2's ApiGatewayManagementApi, as serverless-offline documents.
 'use strict';
 
+const http = require('http');
 const AWS = require('aws-sdk');
 
 const connections = new Set();
@@ -12,7 +13,12 @@ function management(event) {
   // serverless-offline serves @connections on its WebSocket port; one client per endpoint, made once.
   const endpoint = process.env.CONNECTIONS_ENDPOINT;
   if (!clients.has(endpoint)) {
-    clients.set(endpoint, new AWS.ApiGatewayManagementApi({apiVersion: '2018-11-29', endpoint, maxRetries: 0}));
+    // Keep-alive with a bounded pool, as a production backend would: Promise.all over 10,000 connections would
+    // otherwise open 10,000 sockets at once and run out of file descriptors.
+    const agent = new http.Agent({keepAlive: true, maxSockets: 64});
+    clients.set(endpoint, new AWS.ApiGatewayManagementApi({
+      apiVersion: '2018-11-29', endpoint, maxRetries: 0, httpOptions: {agent},
+    }));
   }
   return clients.get(endpoint);
 }
