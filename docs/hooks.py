@@ -54,6 +54,31 @@ def operation_rows(service_name: str, implemented: set[str]) -> list[tuple[str, 
     return rows
 
 
+# Subsection headings of a service's operations, by status, in page order.
+SECTIONS = {SUPPORTED: "Supported", NOT_YET: "Not yet supported", OUT_OF_SCOPE: "Out of scope"}
+_SECTION_NOTES = {
+    NOT_YET: "In scope, but calling one raises `mockapigw.UnsupportedOperation`; the call is never sent anywhere.",
+    OUT_OF_SCOPE: "Developer portals, portal products and routing rules: calling one raises "
+    "`mockapigw.UnsupportedOperation`, and the call is never sent anywhere.",
+}
+
+
+def _request(verb: str, uri: str) -> str:
+    """``<code>VERB /uri</code>``, breakable only after a slash when the column is narrow."""
+    return f"<code>{verb} {uri.replace('/', '/<wbr>')}</code>"
+
+
+def _section(status: str, rows: list[tuple[str, str, str, str, str]]) -> list[str]:
+    lines = [f"### {SECTIONS[status]} ({len(rows)})", ""]
+    if status in _SECTION_NOTES:
+        lines += [_SECTION_NOTES[status], ""]
+    # The div keeps operation names and boto3 methods on one line (docs/stylesheets/extra.css).
+    lines += ['<div class="operations" markdown>', ""]
+    lines += ["| Operation | boto3 method | HTTP request |", "| --- | --- | --- |"]
+    lines += [f"| {name} | `{method}` | {_request(verb, uri)} |" for name, method, verb, uri, _ in rows]
+    return [*lines, "", "</div>", ""]
+
+
 def _table(service_name: str, implemented: set[str]) -> str:
     rows = operation_rows(service_name, implemented)
     scoped = [row for row in rows if row[4] != OUT_OF_SCOPE]
@@ -65,10 +90,12 @@ def _table(service_name: str, implemented: set[str]) -> str:
             f"The model has {len(rows)} operations; the {out_of_scope} about portals, products and routing rules "
             "are out of scope and not counted."
         )
-    lines += ["", "| Operation | boto3 method | HTTP request | Status |", "| --- | --- | --- | --- |"]
-    for name, method, verb, uri, status in rows:
-        lines.append(f"| {name} | `{method}` | `{verb} {uri}` | {status} |")
-    return "\n".join(lines) + "\n"
+    lines.append("")
+    for status in SECTIONS:
+        section = [row for row in rows if row[4] == status]
+        if section:
+            lines += _section(status, section)
+    return "\n".join(lines)
 
 
 def operations_markdown() -> str:

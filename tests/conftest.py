@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 # Set before boto3 makes any client: boto3 must never look for credentials on the network.
@@ -18,7 +19,21 @@ import botocore.handlers  # noqa: E402
 import pytest  # noqa: E402
 from botocore.validate import validate_parameters  # noqa: E402
 
+import mockapigw  # noqa: E402
 from mockapigw import MockApiGateway  # noqa: E402
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which copy of mockapigw is under test: the checkout or an installed wheel."""
+    return f"mockapigw {mockapigw.__version__} from {Path(mockapigw.__file__).parent}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse to run against the checkout when CI asks for the installed wheel (MOCKAPIGW_EXPECT_INSTALLED=venv)."""
+    venv = os.environ.get("MOCKAPIGW_EXPECT_INSTALLED")
+    package = Path(mockapigw.__file__).resolve()
+    if venv and not package.is_relative_to(Path(venv).resolve()):
+        raise pytest.UsageError(f"mockapigw was imported from {package}, not from the virtual environment {venv}")
 
 
 def _validate_output(http_response: Any, parsed: dict[str, Any], model: Any, **kwargs: Any) -> None:

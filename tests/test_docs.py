@@ -11,6 +11,8 @@ from types import ModuleType
 
 import pytest
 
+import mockapigw
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 MARKDOWN_FILES = [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]
@@ -188,15 +190,37 @@ def _hooks() -> ModuleType:
     return module
 
 
+_STATUS_OF_SECTION = {"Supported": "supported", "Not yet supported": "not yet", "Out of scope": "out of scope"}
+
+
 def _rows(markdown: str, service: str) -> dict[str, tuple[str, str]]:
-    """``{operation: (boto3 method, status)}`` from *service*'s table in the operations markdown."""
+    """``{operation: (boto3 method, status)}`` from *service*'s tables, the status named by each table's section."""
     section = markdown.split(f"## `{service}`", 1)[1].split("\n## ", 1)[0]
-    rows = {}
+    rows: dict[str, tuple[str, str]] = {}
+    status = ""
     for line in section.splitlines():
+        heading = re.match(r"### (.+) \((\d+)\)$", line)
+        if heading:
+            status = _STATUS_OF_SECTION[heading.group(1)]
+            continue
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 4 and cells[1].startswith("`"):
-            rows[cells[0]] = (cells[1].strip("`"), cells[3])
+        if len(cells) == 3 and cells[1].startswith("`"):
+            assert status, f"a table row before any section heading: {line}"
+            rows[cells[0]] = (cells[1].strip("`"), status)
     return rows
+
+
+def test_operations_page_lists_supported_operations_before_the_others() -> None:
+    markdown = _hooks().operations_markdown()
+    section = markdown.split("## `apigatewayv2`", 1)[1].split("\n## ", 1)[0]
+    headings = re.findall(r"^### (.+) \((\d+)\)$", section, flags=re.MULTILINE)
+    names = [name for name, _ in headings]
+    assert (names[0], names[-1]) == ("Supported", "Out of scope")
+    assert sum(int(count) for _, count in headings) == 103
+    # Names stay on one line: every table sits in the div the stylesheet keeps from wrapping.
+    assert section.count('<div class="operations" markdown>') == len(headings)
+    css = (DOCS / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    assert re.search(r"\.operations[^{]*td[^{]*\{[^}]*white-space:\s*nowrap", css)
 
 
 def test_operations_page_lists_every_in_scope_operation() -> None:
@@ -239,7 +263,43 @@ def test_hook_fills_in_the_markers() -> None:
     hooks = _hooks()
     page = hooks.on_page_markdown("# Operations\n\n<!-- operations-table -->\n", page=None)
     assert "<!-- operations-table -->" not in page
-    assert "| CreateApi | `create_api` | `POST /v2/apis` |" in page
+    assert "| CreateApi | `create_api` | <code>POST /<wbr>v2/<wbr>apis</code> |" in page
     changelog = hooks.on_page_markdown("# Changelog\n\n<!-- changelog -->\n", page=None)
     assert "<!-- changelog -->" not in changelog
     assert "## [Unreleased]" in changelog
+
+
+def test_readme_and_docs_agree_with_the_package_on_python_versions() -> None:
+    # tomllib is 3.11+, and this suite runs on the oldest supported Python too.
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    floor = re.search(r'^requires-python = ">=(3\.\d+)"$', pyproject, flags=re.MULTILINE)
+    assert floor is not None, "pyproject.toml's requires-python is not of the form >=3.N"
+    claim = f"Python {floor.group(1)} or later"
+    for path in (ROOT / "README.md", DOCS / "index.md", DOCS / "getting-started.md"):
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        assert claim in text, f"{path.name} does not say {claim!r}"
+        assert not re.search(r"Python 3\.\d+ or later", text.replace(claim, "")), f"{path.name} names another floor"
+
+
+def test_home_page_shows_the_install_command() -> None:
+    home = (DOCS / "index.md").read_text(encoding="utf-8")
+    assert re.search(r"```sh\n(?:[^`]*\n)?python -m pip install -e \.\n", home)
+
+
+def test_citations_of_the_aws_behaviour_page_name_existing_sections() -> None:
+    page = (DOCS / "reference" / "aws-behaviour.md").read_text(encoding="utf-8")
+    sections = set(re.findall(r"^#+ §([\d.]+) .*\{ #s\1 \}$", page, flags=re.MULTILINE))
+    assert {"1", "3.3", "5.1", "9.4"} <= sections
+    cited = {
+        (path.name, number)
+        for folder in (Path(mockapigw.__file__).parent, ROOT / "tests", ROOT / "docs", ROOT / "examples")
+        for path in folder.rglob("*.py")
+        for number in re.findall(r"aws-behaviour\.md §([\d.]*\d)", path.read_text(encoding="utf-8"))
+    }
+    cited |= {
+        (path.name, number)
+        for path in MARKDOWN_FILES
+        for number in re.findall(r"aws-behaviour\.md#s([\d.]*\d)", path.read_text(encoding="utf-8"))
+    }
+    assert cited, "nothing cites the page: the check would pass vacuously"
+    assert {(name, number) for name, number in cited if number not in sections} == set()

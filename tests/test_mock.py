@@ -281,3 +281,45 @@ def test_inherited_tests_reach_the_mock_of_the_decorated_class() -> None:
     assert PlainChild().test_plain() is True
     assert not hasattr(Base, "apigw") and not hasattr(PlainBase, "apigw")  # bases are untouched
     assert not _hooked()
+
+
+def test_stop_leaves_a_later_responses_mock_working() -> None:
+    import requests
+    import requests.adapters
+    import responses
+
+    original = requests.adapters.HTTPAdapter.send
+    gw = mock_apigateway().start()
+    user = responses.RequestsMock()
+    user.start()
+    user.add(responses.GET, "http://service.invalid/x", body="from responses")
+    gw.stop()
+    assert requests.get("http://service.invalid/x").text == "from responses"
+    user.stop()
+    user.reset()
+    assert requests.adapters.HTTPAdapter.send is original  # everyone has stopped: requests is as it was
+    with mock_apigateway():
+        pass
+
+
+def test_inherited_static_and_class_test_methods_are_wrapped() -> None:
+    def active() -> bool:
+        return boto3.client("apigatewayv2", region_name="us-east-1").get_apis()["Items"] == []
+
+    class Base:
+        def test_inherited(self) -> bool:
+            return active()
+
+    @mock_apigateway
+    class Suite(Base):
+        @staticmethod
+        def test_static() -> bool:
+            return active()
+
+        @classmethod
+        def test_class(cls) -> bool:
+            return active()
+
+    assert Suite().test_inherited() is True
+    assert Suite.test_static() is True
+    assert Suite.test_class() is True

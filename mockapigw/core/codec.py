@@ -56,7 +56,10 @@ class WireResponse:
 
 
 def split_url(url: str) -> tuple[str, str, str]:
-    """Split ``scheme://host/path?query`` into host, raw path and raw query, without urllib's overhead."""
+    """Split ``scheme://host/path?query`` (or a bare ``/path?query``) into host, raw path and raw query."""
+    if url[:1] == "/":
+        path, _, query = url.partition("?")
+        return "", path, query
     start = url.find("//") + 2
     slash = url.find("/", start)
     if slash < 0:

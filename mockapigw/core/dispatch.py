@@ -11,13 +11,10 @@ from functools import cache
 from typing import Any, Protocol
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
-from botocore.exceptions import HTTPClientError
-from urllib3.exceptions import URLSchemeUnknown
 
 from . import ids
 from .codec import ErrorEncoder, Operation, WireRequest, WireResponse, split_url
 from .errors import ServiceError
-from .hints import hint
 from .model import service_model
 from .router import Router
 from .validation import InvalidInput
@@ -138,18 +135,6 @@ def _service_id(event_name: str) -> str:
     return event_name.split(".", 2)[1]
 
 
-def _refuse_unsendable_scheme(url: str) -> None:
-    """Fail as botocore's HTTP client does outside the mock for a scheme it cannot send (aws-facts §9.11)."""
-    scheme = url.partition("://")[0].lower()
-    if scheme in ("https", "http"):
-        return
-    hint(
-        f"the client's endpoint_url uses {scheme}://, which botocore cannot send (outside the mock it fails the "
-        "same way); a management client needs endpoint_url='https://{domainName}/{stage}'."
-    )
-    raise HTTPClientError(error=URLSchemeUnknown(scheme))
-
-
 class Dispatcher:
     """Answers botocore requests for a set of services on behalf of one mock."""
 
@@ -159,7 +144,6 @@ class Dispatcher:
 
     def respond(self, event_name: str, request: AWSPreparedRequest, region: str) -> AWSResponse:
         """Answer one request (the ``before-send`` hook's job)."""
-        _refuse_unsendable_scheme(request.url)
         headers: Mapping[str, Any] = request.headers  # type: ignore[assignment]  # HTTPHeaders is a mapping
         wire = self.answer(_service_id(event_name), request.method, request.url, headers, request.body, region)
         return MockResponse(request.url, wire)

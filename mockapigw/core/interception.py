@@ -32,6 +32,8 @@ from botocore.exceptions import HTTPClientError
 from urllib3.exceptions import URLSchemeUnknown
 from urllib3.util import parse_url
 
+from .hints import hint
+
 SEND_ID = "mockapigw-before-send"
 SIGNER_ID = "mockapigw-choose-signer"
 ANSWERED_PREFIX = "mockapigw-answered:"
@@ -55,6 +57,10 @@ def _refuse_unsendable(url: str) -> None:
         return
     scheme = parse_url(url).scheme or ""
     if scheme not in ("http", "https"):  # urllib3's PoolManager knows only these two; botocore wraps its refusal
+        hint(
+            f"the client's endpoint_url uses {scheme}://, which botocore cannot send (outside the mock it fails the "
+            "same way); a management client needs endpoint_url='https://{domainName}/{stage}'."
+        )
         raise HTTPClientError(error=URLSchemeUnknown(scheme))
 
 

@@ -18,13 +18,14 @@ import logging
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import WSMsgType, web
 
 from ..core.codec import WireResponse
 from ..core.hints import mark_no_caller
-from ..management.connections import CLOSED, Connection
+from ..management.connections import CLOSED, Connection, now_ms
 from ..runtime.endpoints import Address, ConnectionsTarget
 from ..runtime.websocket import MAX_MESSAGE_BYTES, ConnectionRejected
 from .bridge import SocketTransport
@@ -177,7 +178,10 @@ class Gateway:
             _log.warning("WebSocket handshake to %s%s refused: %s", address.host, address.path, rejected)
             return web.Response(status=rejected.status_code, text=rejected.body, content_type="application/json")
         protocols = (connection.subprotocol,) if connection.subprotocol else ()
-        socket = web.WebSocketResponse(protocols=protocols, autoping=False, max_msg_size=MAX_MESSAGE_BYTES)
+        # No permessage-deflate: API Gateway is not known to negotiate it (a choice, in docs/server-mode.md).
+        socket = web.WebSocketResponse(
+            protocols=protocols, autoping=False, max_msg_size=MAX_MESSAGE_BYTES, compress=False
+        )
         await socket.prepare(request)
         finished = self.connections[connection] = asyncio.Event()  # set once $disconnect has run
         pump = asyncio.create_task(transport.pump(socket))
@@ -223,7 +227,7 @@ class Gateway:
             if connection.state == CLOSED:
                 continue
             try:
-                await self._run(lambda data=data: websockets.send(connection, data))  # type: ignore[misc]
+                await self._run(partial(websockets.send, connection, data))
             except Exception:  # noqa: BLE001 - a closed connection: the socket is closing already
                 continue
 
@@ -237,16 +241,20 @@ class Gateway:
         websockets = self.gw.websockets
         while True:
             await asyncio.sleep(self.sweep_interval)
-            for connection in list(self.connections):
-                await self._run(lambda connection=connection: websockets.refresh(connection))  # type: ignore[misc]
+            now = now_ms()
+            # Checked here (cheap); only the due ones go to a worker, where closing runs $disconnect.
+            due = [connection for connection in list(self.connections) if connection.due_to_expire(now)]
+            await asyncio.gather(*(self._run(partial(websockets.refresh, connection)) for connection in due))
 
     async def shutdown(self) -> None:
         """Close every socket with 1001 (running ``$disconnect``), then stop the worker threads."""
         if self._sweeper is not None:
             self._sweeper.cancel()
         websockets = self.gw.websockets
-        for connection in list(self.connections):
-            await self._run(lambda connection=connection: websockets.close(connection, 1001, "Going away"))  # type: ignore[misc]
+        closing = (
+            self._run(partial(websockets.close, connection, 1001, "Going away")) for connection in self.connections
+        )
+        await asyncio.gather(*closing)
         waits = [asyncio.create_task(finished.wait()) for finished in self.connections.values()]
         if waits:
             await asyncio.wait(waits, timeout=_SHUTDOWN_GRACE_S)

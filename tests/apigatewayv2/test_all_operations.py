@@ -7,6 +7,7 @@ case also checks the status code the model gives the operation, and each error i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -462,19 +463,33 @@ CASES: dict[str, tuple[Kwargs, Kwargs, str]] = {
 }
 
 
-def _seed_operations() -> set[str]:
-    model = service_model("apigatewayv2")
-    by_method = {xform_name(name): name for name in model.operation_names}
-    if SEED.exists():
-        text = SEED.read_text().split("These are the available methods:")[1]
-        methods = {line.strip().rstrip("()") for line in text.splitlines()[:120] if line.strip().endswith("()")}
-        return {by_method[m] for m in methods if m in by_method}
-    return set(CASES)  # pragma: no cover - the seed lives beside the repository
+# What the project covers: the model's operations but developer portals, portal products and routing rules,
+# which later botocore releases added (the same rule as `mockapigw.apigatewayv2.service` and docs/hooks.py).
+OUT_OF_SCOPE = re.compile(r"Portal|Product|RoutingRule")
 
 
-def test_the_table_covers_exactly_the_seed_operations() -> None:
-    assert len(CASES) == 72
-    assert set(CASES) == _seed_operations()
+def in_scope_operations() -> set[str]:
+    """The apigatewayv2 operations of the installed botocore model that mockapigw covers."""
+    return {name for name in service_model("apigatewayv2").operation_names if not OUT_OF_SCOPE.search(name)}
+
+
+def seed_operations() -> set[str]:
+    """The operations of the boto3 client documented in the seed (beside the repository, not in a clone)."""
+    by_method = {xform_name(name): name for name in service_model("apigatewayv2").operation_names}
+    text = SEED.read_text().split("These are the available methods:")[1]
+    methods = {line.strip().rstrip("()") for line in text.splitlines()[:120] if line.strip().endswith("()")}
+    return {by_method[m] for m in methods if m in by_method}
+
+
+def test_the_table_covers_exactly_the_in_scope_operations() -> None:
+    # The expected set comes from botocore's model, never from CASES: a case missing here fails in any checkout.
+    assert len(in_scope_operations()) == 72
+    assert set(CASES) == in_scope_operations()
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed client documentation sits beside the repository")
+def test_the_seed_client_has_exactly_the_in_scope_operations() -> None:
+    assert seed_operations() == in_scope_operations()
 
 
 def _client(v2: Any) -> Any:

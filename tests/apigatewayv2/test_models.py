@@ -495,3 +495,9 @@ def test_template_infers_arrays_and_tolerates_missing_items(v2: Any, ws_api: dic
         "  ]\n"
         "}\n"
     )
+
+
+def test_model_template_of_malformed_properties(v2: Any) -> None:
+    api = v2.create_api(Name="m", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.a")
+    model = v2.create_model(ApiId=api["ApiId"], Name="M", Schema='{"type": "object", "properties": ["a"]}')
+    assert "{}" in v2.get_model_template(ApiId=api["ApiId"], ModelId=model["ModelId"])["Value"]

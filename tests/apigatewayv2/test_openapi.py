@@ -326,3 +326,25 @@ def test_only_the_first_of_alternative_security_requirements_applies(v2: Any) ->
     document = DOCUMENT.replace("- jwt-auth: [pets.read]", "- jwt-auth: [pets.read]\n        - nobody: []")
     api = v2.import_api(Body=document)
     assert _routes(v2, api["ApiId"])["GET /pets"]["AuthorizationType"] == "JWT"
+
+
+SECURED_PATH = "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      security: {security}\n"
+
+
+@pytest.mark.parametrize("security", ['["x"]', '"not-a-list"', "[[1]]"])
+def test_malformed_security_is_a_bad_request_and_leaves_nothing(v2: Any, security: str) -> None:
+    with pytest.raises(v2.exceptions.BadRequestException, match="security"):
+        v2.import_api(Body=SECURED_PATH.replace("{security}", security))
+    assert v2.get_apis()["Items"] == []
+
+
+def test_malformed_server_variables_and_failed_reimport_keep_the_api(v2: Any) -> None:
+    bad = "openapi: 3.0.1\ninfo: {title: t}\nservers: [{url: x, variables: oops}]\npaths: {/a: {get: {}}}\n"
+    with pytest.raises(v2.exceptions.BadRequestException, match="variables"):
+        v2.import_api(Body=bad, Basepath="prepend")
+    keep = v2.create_api(Name="keep", ProtocolType="HTTP")
+    v2.create_route(ApiId=keep["ApiId"], RouteKey="GET /kept")
+    with pytest.raises(v2.exceptions.BadRequestException):
+        v2.reimport_api(ApiId=keep["ApiId"], Body=SECURED_PATH.replace("{security}", '["x"]'))
+    assert v2.get_api(ApiId=keep["ApiId"])["Name"] == "keep"
+    assert [r["RouteKey"] for r in v2.get_routes(ApiId=keep["ApiId"])["Items"]] == ["GET /kept"]

@@ -113,3 +113,14 @@ def test_update_api_validates_the_quick_create_route_key(v2: Any) -> None:
     with pytest.raises(v2.exceptions.BadRequestException, match=r"not formatted properly|path parts"):
         v2.update_api(ApiId=api["ApiId"], RouteKey="garbage key")
     assert [r["RouteKey"] for r in v2.get_routes(ApiId=api["ApiId"])["Items"]] == ["$default"]
+
+
+def test_refused_quick_create_update_changes_nothing(v2: Any) -> None:
+    api = v2.create_api(Name="q", ProtocolType="HTTP", Target=LAMBDA)
+    v2.create_route(ApiId=api["ApiId"], RouteKey="GET /x")
+    deployments = len(v2.get_deployments(ApiId=api["ApiId"])["Items"])
+    with pytest.raises(v2.exceptions.ConflictException):
+        v2.update_api(ApiId=api["ApiId"], Target="https://new.example.com", RouteKey="GET /x")
+    uris = [i["IntegrationUri"] for i in v2.get_integrations(ApiId=api["ApiId"])["Items"]]
+    assert uris == [LAMBDA]
+    assert len(v2.get_deployments(ApiId=api["ApiId"])["Items"]) == deployments

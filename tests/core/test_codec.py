@@ -31,6 +31,8 @@ def parse(service: str, method: str, url: str, body: object = b"", headers: dict
         ("https://h/v2/apis", ("h", "/v2/apis", "")),
         ("https://h", ("h", "/", "")),
         ("https://h?x=1", ("h", "/", "x=1")),
+        ("/v2/apis/?maxResults=1", ("", "/v2/apis/", "maxResults=1")),
+        ("/", ("", "/", "")),
     ],
 )
 def test_split_url(url: str, expected: tuple[str, str, str]) -> None:

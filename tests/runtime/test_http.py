@@ -516,3 +516,36 @@ def test_invoke_headers_either_reach_the_handler_or_are_refused(app: App, name: 
         return
     assert valid and response.status_code == 200
     assert app.events[-1]["headers"][name.lower()].startswith(value) or name.lower() in ("host", "content-length")
+
+
+def test_non_numeric_status_mapping_is_a_500(apigw: MockApiGateway, v2: Any) -> None:
+    with responses.RequestsMock() as backend:
+        api = v2.create_api(Name="p", ProtocolType="HTTP")
+        integration = v2.create_integration(
+            ApiId=api["ApiId"],
+            IntegrationType="HTTP_PROXY",
+            IntegrationUri="https://backend.example/x",
+            IntegrationMethod="GET",
+            ResponseParameters={"200": {"overwrite:statuscode": "$request.header.x-status"}},
+        )
+        v2.create_route(ApiId=api["ApiId"], RouteKey="GET /x", Target=f"integrations/{integration['IntegrationId']}")
+        v2.create_stage(ApiId=api["ApiId"], StageName="$default")
+        v2.create_deployment(ApiId=api["ApiId"], StageName="$default")
+        backend.get("https://backend.example/x", body="b")
+        # The backend mock was started inside the mock: invoke without requests.
+        assert apigw.invoke("GET", api["ApiEndpoint"] + "/x", headers={"x-status": "201"}).status_code == 201
+        with pytest.warns(MockApiGatewayWarning, match="not an HTTP status code"):
+            assert apigw.invoke("GET", api["ApiEndpoint"] + "/x").status_code == 500
+
+
+def test_cookies_that_are_not_a_list_are_a_malformed_response(apigw: MockApiGateway, v2: Any) -> None:
+    api = v2.create_api(Name="c", ProtocolType="HTTP", Target=LAMBDA)
+    apigw.register_lambda(LAMBDA, lambda event, context: {"statusCode": 200, "cookies": "a=1"})
+    with pytest.warns(MockApiGatewayWarning, match="cookies"):
+        assert requests.get(api["ApiEndpoint"] + "/").status_code == 500
+
+
+def test_streamed_request_bodies(apigw: MockApiGateway, v2: Any) -> None:
+    api = v2.create_api(Name="s", ProtocolType="HTTP", Target=LAMBDA)
+    apigw.register_lambda(LAMBDA, lambda event, context: event.get("body"))
+    assert requests.post(api["ApiEndpoint"] + "/", data=(c for c in [b"ab", b"cd"])).text == "abcd"

@@ -460,3 +460,12 @@ def test_payload_1_0_events_carry_the_iam_caller(apigw: MockApiGateway, v2: Any)
         "AKIDEXAMPLE",
     )
     assert seen[0]["requestContext"]["resourceId"] == "GET /admin"  # the route key (aws-facts §9.7)
+
+
+@pytest.mark.parametrize("claims", [{"exp": "soon"}, {"aud": {"a": 1}}, {"scope": 5}, {"nbf": [1]}])
+def test_jwt_claims_of_unexpected_types_are_unauthorized(api: Secured, keys: Keys, claims: dict[str, Any]) -> None:
+    api.gw.register_jwt_keys(ISSUER, keys.jwk)
+    api.jwt_route("GET /me", scopes=["s"])
+    response = requests.get(api.endpoint + "/me", headers={"Authorization": keys.token(**claims)})
+    assert response.status_code == 401
+    assert api.events == []

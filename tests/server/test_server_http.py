@@ -158,3 +158,13 @@ def test_malformed_http_gets_a_clean_error_and_the_server_keeps_serving(server: 
             assert raw.recv(100)[8:13] == b" 400 "  # a clean error, not a dropped connection
     assert v2.get_apis()["Items"] == []
     assert requests.get(f"{server.url}/v2/apis", timeout=WAIT).json() == {"items": []}
+
+
+def test_payload_over_10_mb_gets_aws_413(server: Server, v2: Any, events: list[dict[str, Any]]) -> None:
+    api_id = http_api(v2)
+    url = f"{server.url}/_aws/execute-api/{api_id}/orders/1"
+    for size in (10 * 1024 * 1024 + 1, 10 * 1024 * 1024 + 4096):  # read by the runtime, or refused while reading
+        response = requests.post(url, data=b"x" * size, timeout=WAIT)
+        assert (response.status_code, response.text) == (413, "HTTP content length exceeded 10485760 bytes.")
+    assert events == []
+    assert requests.post(url, data=b"x" * 1024, timeout=WAIT).status_code == 201

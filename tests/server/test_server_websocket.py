@@ -365,3 +365,28 @@ def test_binding_another_host_warns(apigw: MockApiGateway) -> None:
         served = apigw.serve(host="0.0.0.0")
     with served:
         assert served.url.startswith("http://0.0.0.0:")
+
+
+def test_many_clients_at_once_each_get_their_own_replies(server: Server, chat: Any) -> None:
+    chat.route("echo", two_way=True)
+    chat.replies["echo"] = lambda event, context: {"statusCode": 200, "body": event["body"]}
+    failures: list[BaseException] = []
+
+    def client(number: int) -> None:
+        try:
+            with open_socket(server, chat.api_id) as socket_:
+                for message in range(5):
+                    sent = json.dumps({"action": "echo", "client": number, "message": message})
+                    socket_.send(sent)
+                    assert socket_.recv(timeout=WAIT) == sent
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(WAIT * 2)
+    assert failures == []
+    wait_for(lambda: len(chat.of_type("DISCONNECT")) == 20)
+    assert len(chat.of_type("MESSAGE")) == 100
