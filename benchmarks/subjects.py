@@ -214,7 +214,7 @@ class Mockapigw(Subject):
         # AWS allows 300 routes per API and mockapigw refuses more in CreateRoute. To measure 10,000, one route is
         # created through boto3 and the others are copies of its record (fresh ids and keys) put straight into
         # the backend, bypassing the quota.
-        from mockapigw.apigatewayv2.routes import Route
+        from mockapigw.apigatewayv2.resources import Route
 
         api_id, first = _api_with_one_route(self.client("apigatewayv2"))
         routes = self.gw.apigatewayv2.backends(self.gw.account_id, REGION).apis.get(api_id).routes

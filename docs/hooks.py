@@ -13,24 +13,14 @@ CHANGELOG_MARKER = "<!-- changelog -->"
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The project covers the 72 operations of the HTTP and WebSocket API control plane. The model's other 31
-# (developer portals, portal products and custom-domain routing rules) are outside it.
-_OUT_OF_SCOPE = re.compile(r"Portal|Product|RoutingRule")
-
 SUPPORTED = "supported"
-NOT_YET = "not yet"
-OUT_OF_SCOPE = "out of scope"
+NOT_YET = "not yet"  # an operation a newer botocore has and the table of operations lacks
 
 
 def _import_from_checkout() -> None:
     # `mkdocs build` from a checkout where mockapigw is not pip-installed: the package sits next to docs/.
     if importlib.util.find_spec("mockapigw") is None:
         sys.path.insert(0, str(ROOT))
-
-
-def in_scope(operation: str) -> bool:
-    """Whether *operation* (a model operation name) is part of what mockapigw means to cover."""
-    return _OUT_OF_SCOPE.search(operation) is None
 
 
 def operation_rows(service_name: str, implemented: set[str]) -> list[tuple[str, str, str, str, str]]:
@@ -44,22 +34,16 @@ def operation_rows(service_name: str, implemented: set[str]) -> list[tuple[str, 
     rows = []
     for name in sorted(model.operation_names):
         http = model.operation_model(name).http
-        if name in implemented:
-            status = SUPPORTED
-        elif in_scope(name):
-            status = NOT_YET
-        else:
-            status = OUT_OF_SCOPE
+        status = SUPPORTED if name in implemented else NOT_YET
         rows.append((name, xform_name(name), http.get("method", "POST"), http.get("requestUri", "/"), status))
     return rows
 
 
 # Subsection headings of a service's operations, by status, in page order.
-SECTIONS = {SUPPORTED: "Supported", NOT_YET: "Not yet supported", OUT_OF_SCOPE: "Out of scope"}
+SECTIONS = {SUPPORTED: "Supported", NOT_YET: "Not yet supported"}
 _SECTION_NOTES = {
-    NOT_YET: "In scope, but calling one raises `mockapigw.UnsupportedOperation`; the call is never sent anywhere.",
-    OUT_OF_SCOPE: "Developer portals, portal products and routing rules: calling one raises "
-    "`mockapigw.UnsupportedOperation`, and the call is never sent anywhere.",
+    NOT_YET: "Newer than this mockapigw: calling one raises `mockapigw.UnsupportedOperation`, which names it; the "
+    "call is never sent anywhere.",
 }
 
 
@@ -81,16 +65,8 @@ def _section(status: str, rows: list[tuple[str, str, str, str, str]]) -> list[st
 
 def _table(service_name: str, implemented: set[str]) -> str:
     rows = operation_rows(service_name, implemented)
-    scoped = [row for row in rows if row[4] != OUT_OF_SCOPE]
-    supported = sum(1 for row in scoped if row[4] == SUPPORTED)
-    out_of_scope = len(rows) - len(scoped)
-    lines = [f"## `{service_name}`", "", f"**{supported} of {len(scoped)} operations supported.**"]
-    if out_of_scope:
-        lines.append(
-            f"The model has {len(rows)} operations; the {out_of_scope} about portals, products and routing rules "
-            "are out of scope and not counted."
-        )
-    lines.append("")
+    supported = sum(1 for row in rows if row[4] == SUPPORTED)
+    lines = [f"## `{service_name}`", "", f"**{supported} of {len(rows)} operations supported.**", ""]
     for status in SECTIONS:
         section = [row for row in rows if row[4] == status]
         if section:

@@ -92,7 +92,9 @@ def populate(gw: MockApiGateway, v2: Any) -> dict[str, str]:
     mapping = v2.create_api_mapping(DomainName=domain, ApiId=ws, Stage="prod", ApiMappingKey="v1")
     vpc_link = v2.create_vpc_link(Name="link", SubnetIds=["subnet-1"])
     connection = gw.connect(ws, "prod").connection_id
+    newer = _populate_newer(v2, domain)
     return {
+        **newer,
         "apiId": ws,
         "httpApiId": http,
         "routeId": route,
@@ -112,6 +114,37 @@ def populate(gw: MockApiGateway, v2: Any) -> dict[str, str]:
         "resource-arn": f"arn:aws:apigateway:{REGION}::/apis/{ws}",
         "connectionId": connection,
         "endpoint": f"https://{ws}.execute-api.{REGION}.amazonaws.com/prod",
+    }
+
+
+def _populate_newer(v2: Any, domain: str) -> dict[str, str]:
+    """A routing rule on *domain*, and a portal product with both kinds of pages, a sharing policy and a portal."""
+    rule = v2.create_routing_rule(
+        DomainName=domain, Priority=100, Conditions=[], Actions=[{"InvokeApi": {"ApiId": "abcd1234", "Stage": "p"}}]
+    )
+    product = v2.create_portal_product(DisplayName="product", Tags={"team": "a"})
+    product_id = product["PortalProductId"]
+    v2.put_portal_product_sharing_policy(PortalProductId=product_id, PolicyDocument='{"Statement": []}')
+    page = v2.create_product_page(PortalProductId=product_id, DisplayContent={"Title": "t", "Body": "b"})
+    parts = {"RestApiId": "kf5387miad", "Stage": "prod", "Method": "GET", "Path": "/dogs"}
+    endpoint_page = v2.create_product_rest_endpoint_page(
+        PortalProductId=product_id, RestEndpointIdentifier={"IdentifierParts": parts}
+    )
+    colors = dict.fromkeys(
+        ("AccentColor", "BackgroundColor", "ErrorValidationColor", "HeaderColor", "NavigationColor", "TextColor"), "#0"
+    )
+    portal = v2.create_portal(
+        Authorization={"None": {}},
+        EndpointConfiguration={"None": {}},
+        PortalContent={"DisplayName": "portal", "Theme": {"CustomColors": colors}},
+        IncludedPortalProductArns=[product["PortalProductArn"]],
+    )
+    return {
+        "routingRuleId": rule["RoutingRuleId"],
+        "portalProductId": product_id,
+        "productPageId": page["ProductPageId"],
+        "productRestEndpointPageId": endpoint_page["ProductRestEndpointPageId"],
+        "portalId": portal["PortalId"],
     }
 
 
@@ -148,6 +181,16 @@ def read_state(v2: Any) -> dict[str, Any]:
     for domain in domains:
         state[f"{domain['DomainName']}/mappings"] = pages("get_api_mappings", DomainName=domain["DomainName"])
     state["vpc-links"] = pages("get_vpc_links")
+    for domain in domains:
+        state[f"{domain['DomainName']}/routing-rules"] = v2.list_routing_rules(DomainName=domain["DomainName"])[
+            "RoutingRules"
+        ]
+    state["portals"] = pages("list_portals")
+    state["portal-products"] = products = pages("list_portal_products")
+    for product in products:
+        product_id = product["PortalProductId"]
+        state[f"{product_id}/product-pages"] = pages("list_product_pages", PortalProductId=product_id)
+        state[f"{product_id}/endpoint-pages"] = pages("list_product_rest_endpoint_pages", PortalProductId=product_id)
     return state
 
 
@@ -164,6 +207,11 @@ _ID_KEYS = {
     "domains": "DomainName",
     "mappings": "ApiMappingId",
     "vpc-links": "VpcLinkId",
+    "routing-rules": "RoutingRuleId",
+    "portals": "PortalId",
+    "portal-products": "PortalProductId",
+    "product-pages": "ProductPageId",
+    "endpoint-pages": "ProductRestEndpointPageId",
 }
 
 

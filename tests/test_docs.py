@@ -190,7 +190,7 @@ def _hooks() -> ModuleType:
     return module
 
 
-_STATUS_OF_SECTION = {"Supported": "supported", "Not yet supported": "not yet", "Out of scope": "out of scope"}
+_STATUS_OF_SECTION = {"Supported": "supported", "Not yet supported": "not yet"}
 
 
 def _rows(markdown: str, service: str) -> dict[str, tuple[str, str]]:
@@ -215,7 +215,7 @@ def test_operations_page_lists_supported_operations_before_the_others() -> None:
     section = markdown.split("## `apigatewayv2`", 1)[1].split("\n## ", 1)[0]
     headings = re.findall(r"^### (.+) \((\d+)\)$", section, flags=re.MULTILINE)
     names = [name for name, _ in headings]
-    assert (names[0], names[-1]) == ("Supported", "Out of scope")
+    assert names == ["Supported"]  # "Not yet supported" follows only for operations of a newer botocore
     assert sum(int(count) for _, count in headings) == 103
     # Names stay on one line: every table sits in the div the stylesheet keeps from wrapping.
     assert section.count('<div class="operations" markdown>') == len(headings)
@@ -223,28 +223,15 @@ def test_operations_page_lists_supported_operations_before_the_others() -> None:
     assert re.search(r"\.operations[^{]*td[^{]*\{[^}]*white-space:\s*nowrap", css)
 
 
-def test_operations_page_lists_every_in_scope_operation() -> None:
+def test_operations_page_lists_every_operation_supported() -> None:
     markdown = _hooks().operations_markdown()
     rows = _rows(markdown, "apigatewayv2")
 
     assert len(rows) == 103
-    in_scope = {method: status for method, status in rows.values() if status != "out of scope"}
-    assert sorted(in_scope) == sorted(IN_SCOPE_METHODS)
-    assert set(in_scope.values()) <= {"supported", "not yet"}
-    out_of_scope = [name for name, (_, status) in rows.items() if status == "out of scope"]
-    assert len(out_of_scope) == 31
-    assert all(re.search("Portal|Product|RoutingRule", name) for name in out_of_scope)
-
-    supported = sum(1 for status in in_scope.values() if status == "supported")
-    assert f"**{supported} of 72 operations supported.**" in markdown
-
-
-def test_operations_page_shows_every_in_scope_operation_supported() -> None:
-    markdown = _hooks().operations_markdown()
-    rows = _rows(markdown, "apigatewayv2")
-    in_scope = {method: status for method, status in rows.values() if status != "out of scope"}
-    assert in_scope == dict.fromkeys(IN_SCOPE_METHODS, "supported")
-    assert "**72 of 72 operations supported.**" in markdown
+    methods = dict(rows.values())
+    assert set(IN_SCOPE_METHODS) <= set(methods)
+    assert methods == dict.fromkeys(methods, "supported")
+    assert "**103 of 103 operations supported.**" in markdown
 
 
 def test_operations_page_lists_the_connections_api() -> None:

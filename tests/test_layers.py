@@ -223,3 +223,68 @@ def test_the_checker_sees_function_local_type_checking_and_dynamic_imports(broke
 def test_the_checker_finds_host_names_outside_docstrings(broken: list[Module]) -> None:
     strings = [(module.name, text) for module in broken for _, text in module.strings() if HOST_FORMS.search(text)]
     assert strings == [("mockapigw.management.service", r"^(\w+)\.execute-api\.")]
+
+
+# No import cycle inside the control plane (issue 13): its modules form layers too. Records and the store at the
+# bottom, lookups and shared rules above them, operations (one module per resource) above those, the table on top.
+ACYCLIC = ("mockapigw.apigatewayv2",)
+
+
+def import_cycle(modules: list[Module], layer: str) -> list[str] | None:
+    """One import cycle among the modules under *layer* (first module repeated last), or ``None``."""
+    inside = {module.name: module for module in modules if _within(module.name, [layer])}
+    known = {module.name for module in modules}
+    graph = {
+        name: sorted({imported for _, imported in module.imports(known) if imported in inside and imported != name})
+        for name, module in inside.items()
+    }
+    state: dict[str, str] = {}
+    path: list[str] = []
+
+    def visit(name: str) -> list[str] | None:
+        state[name] = "open"
+        path.append(name)
+        for target in graph[name]:
+            if state.get(target) == "open":
+                return [*path[path.index(target) :], target]
+            if target not in state and (found := visit(target)):
+                return found
+        path.pop()
+        state[name] = "done"
+        return None
+
+    for name in sorted(graph):
+        if name not in state and (found := visit(name)):
+            return found
+    return None
+
+
+@pytest.mark.parametrize("layer", ACYCLIC)
+def test_no_import_cycle(layer: str) -> None:
+    cycle = import_cycle(read_package(PACKAGE, "mockapigw"), layer)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_the_cycle_checker_counts_type_checking_and_function_local_imports(tmp_path: Path) -> None:
+    files = {
+        "__init__.py": "",
+        "apigatewayv2/__init__.py": "",
+        "apigatewayv2/store.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .apis import Api\n",
+        "apigatewayv2/apis.py": "def create_api():\n    from . import routes\n",
+        "apigatewayv2/routes.py": "from .store import Store\nfrom ..core import clock\n",
+        "apigatewayv2/table.py": "from . import apis, routes\n",
+        "core/__init__.py": "",
+        "core/clock.py": "",
+    }
+    for relative, text in files.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text, encoding="utf-8")
+    modules = read_package(tmp_path, "mockapigw")
+    assert import_cycle(modules, "mockapigw.apigatewayv2") == [
+        "mockapigw.apigatewayv2.apis",
+        "mockapigw.apigatewayv2.routes",
+        "mockapigw.apigatewayv2.store",
+        "mockapigw.apigatewayv2.apis",
+    ]
+    (tmp_path / "apigatewayv2/store.py").write_text("from typing import TYPE_CHECKING\n", encoding="utf-8")
+    assert import_cycle(read_package(tmp_path, "mockapigw"), "mockapigw.apigatewayv2") is None

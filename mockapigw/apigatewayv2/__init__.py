@@ -1,1 +1,1 @@
-"""The apigatewayv2 control plane: backend, resources and service adapter."""
+"""The apigatewayv2 control plane: per-region stores, resources, operations and their table, the service adapter."""

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .apis import Api
-from .exceptions import BadRequestException, ConflictException, NotFoundException, TooManyRequestsException
-from .part import BackendPart
-from .records import HTTP, STAGE_NOT_FOUND, WEBSOCKET, Record, new_id, page_of
+from . import lookup
+from .exceptions import BadRequestException, ConflictException, TooManyRequestsException
+from .records import HTTP, STAGE_NOT_FOUND, WEBSOCKET, new_id, page_of
+from .resources import Api, ApiMapping, DomainName
+from .store import Operation, Store
 
-if TYPE_CHECKING:
-    from .domains import DomainName
+__all__ = ["OPERATIONS", "ApiMapping", "is_multi_level", "mappings_to", "remove_mappings_to"]
 
 MULTI_LEVEL_MAPPINGS_PER_DOMAIN = 200  # aws-facts §4: multi-level API mappings per domain
 # Letters, digits and $-_.+!*'() in each path segment; segments joined by single slashes.
 _SEGMENT = r"[A-Za-z0-9$\-_.+!*'()]+"
 _KEY = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT})*$")
-_NOT_FOUND = "The api mapping resource specified in the request was not found."
 # AWS's text (aws-facts §9.6); the mock also uses it for empty segments and leading or trailing slashes.
 _BAD_KEY = "An ApiMapping key may contain only letters, numbers and one of $-_.+!*'()"
 
@@ -27,20 +26,6 @@ def is_multi_level(key: str) -> bool:
     return "/" in key
 
 
-class ApiMapping(Record):
-    """A mapping of a path of a custom domain name to a stage of an API."""
-
-    @property
-    def api_id(self) -> str:
-        """The mapped API's id."""
-        return str(self.fields["ApiId"])
-
-    @property
-    def key(self) -> str:
-        """The mapping key; the empty string maps the root of the domain."""
-        return str(self.fields.get("ApiMappingKey", ""))
-
-
 def _check_key(key: str) -> None:
     if key == "":
         return
@@ -48,96 +33,100 @@ def _check_key(key: str) -> None:
         raise BadRequestException(_BAD_KEY)
 
 
-class ApiMappingOperations(BackendPart):
-    """The ApiMapping operations of the backend."""
-
-    def domain_name(self, name: str) -> DomainName:
-        raise NotImplementedError  # pragma: no cover - provided by DomainOperations
-
-    def _api_mapping(self, domain: DomainName, mapping_id: str) -> ApiMapping:
-        mapping = domain.api_mappings.get(mapping_id)
-        if mapping is None:
-            raise NotFoundException(_NOT_FOUND)
-        return mapping
-
-    def _check_mapping(self, domain: DomainName, api: Api, stage: str, key: str, mapping_id: str | None) -> None:
-        """The rules of a mapping of *api*'s *stage* at *key* (*mapping_id* is the mapping being updated)."""
-        if stage not in api.stages:
-            raise BadRequestException(STAGE_NOT_FOUND)
-        _check_key(key)
-        others = [m for m in domain.api_mappings if m["ApiMappingId"] != mapping_id]
-        if any(m.key == key for m in others):
-            raise ConflictException(f"ApiMapping with key '{key}' already exists for domain name {domain.name}")
-        for other in others:
-            other_api = self.apis.get(other.api_id)
-            if other_api is not None and (other_api.protocol == WEBSOCKET) != (api.protocol == WEBSOCKET):
-                raise BadRequestException(
-                    f"Domain name {domain.name} already maps a {other_api.protocol} API: WebSocket APIs cannot share "
-                    "a custom domain name with HTTP APIs."
-                )
-        if api.protocol == HTTP and domain.security_policy != "TLS_1_2":
+def _check_mapping(store: Store, domain: DomainName, api: Api, stage: str, key: str, mapping_id: str | None) -> None:
+    """The rules of a mapping of *api*'s *stage* at *key* (*mapping_id* is the mapping being updated)."""
+    if stage not in api.stages:
+        raise BadRequestException(STAGE_NOT_FOUND)
+    _check_key(key)
+    others = [m for m in domain.api_mappings if m["ApiMappingId"] != mapping_id]
+    if any(m.key == key for m in others):
+        raise ConflictException(f"ApiMapping with key '{key}' already exists for domain name {domain.name}")
+    for other in others:
+        other_api = store.apis.get(other.api_id)
+        if other_api is not None and (other_api.protocol == WEBSOCKET) != (api.protocol == WEBSOCKET):
             raise BadRequestException(
-                f"HTTP APIs can only be mapped to domain names with the TLS_1_2 security policy; {domain.name} "
-                f"uses {domain.security_policy}."
+                f"Domain name {domain.name} already maps a {other_api.protocol} API: WebSocket APIs cannot share "
+                "a custom domain name with HTTP APIs."
             )
-        if is_multi_level(key):
-            if api.protocol == WEBSOCKET:
-                raise BadRequestException(
-                    f"API mappings with multiple levels are not supported for WebSocket APIs: {key!r}."
-                )
-            multi_level = sum(1 for m in others if is_multi_level(m.key))
-            if multi_level >= MULTI_LEVEL_MAPPINGS_PER_DOMAIN:
-                raise TooManyRequestsException(
-                    f"Maximum number of API mappings with multiple levels for domain name {domain.name} has been "
-                    f"reached ({MULTI_LEVEL_MAPPINGS_PER_DOMAIN}).",
-                    LimitType="ApiMappings",
-                )
-
-    def create_api_mapping(self, params: dict[str, Any]) -> dict[str, Any]:
-        domain = self.domain_name(params["DomainName"])
-        api = self.api(params["ApiId"])
-        key = params.get("ApiMappingKey") or ""
-        self._check_mapping(domain, api, params["Stage"], key, None)
-        mapping_id = new_id(domain.api_mappings, 10)
-        mapping = ApiMapping(
-            {"ApiId": api.api_id, "ApiMappingId": mapping_id, "ApiMappingKey": key, "Stage": params["Stage"]}
+    if api.protocol == HTTP and domain.security_policy != "TLS_1_2":
+        raise BadRequestException(
+            f"HTTP APIs can only be mapped to domain names with the TLS_1_2 security policy; {domain.name} "
+            f"uses {domain.security_policy}."
         )
-        domain.api_mappings.add(mapping_id, mapping)
-        return mapping.describe()
+    if is_multi_level(key):
+        if api.protocol == WEBSOCKET:
+            raise BadRequestException(
+                f"API mappings with multiple levels are not supported for WebSocket APIs: {key!r}."
+            )
+        multi_level = sum(1 for m in others if is_multi_level(m.key))
+        if multi_level >= MULTI_LEVEL_MAPPINGS_PER_DOMAIN:
+            raise TooManyRequestsException(
+                f"Maximum number of API mappings with multiple levels for domain name {domain.name} has been "
+                f"reached ({MULTI_LEVEL_MAPPINGS_PER_DOMAIN}).",
+                LimitType="ApiMappings",
+            )
 
-    def get_api_mapping(self, params: dict[str, Any]) -> dict[str, Any]:
-        domain = self.domain_name(params["DomainName"])
-        return self._api_mapping(domain, params["ApiMappingId"]).describe()
 
-    def get_api_mappings(self, params: dict[str, Any]) -> dict[str, Any]:
-        domain = self.domain_name(params["DomainName"])
-        return page_of(domain.api_mappings, params)
+def create_api_mapping(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    domain = lookup.domain_name(store, params["DomainName"])
+    api = lookup.api(store, params["ApiId"])
+    key = params.get("ApiMappingKey") or ""
+    _check_mapping(store, domain, api, params["Stage"], key, None)
+    mapping_id = new_id(domain.api_mappings, 10)
+    mapping = ApiMapping(
+        {"ApiId": api.api_id, "ApiMappingId": mapping_id, "ApiMappingKey": key, "Stage": params["Stage"]}
+    )
+    domain.api_mappings.add(mapping_id, mapping)
+    return mapping.describe()
 
-    def update_api_mapping(self, params: dict[str, Any]) -> dict[str, Any]:
-        domain = self.domain_name(params["DomainName"])
-        mapping = self._api_mapping(domain, params["ApiMappingId"])
-        api = self.api(params["ApiId"])
-        stage = params.get("Stage", mapping["Stage"])
-        key = params["ApiMappingKey"] if params.get("ApiMappingKey") is not None else mapping.key
-        self._check_mapping(domain, api, stage, key, mapping["ApiMappingId"])
-        mapping.fields.update({"ApiId": api.api_id, "ApiMappingKey": key, "Stage": stage})
-        return mapping.describe()
 
-    def delete_api_mapping(self, params: dict[str, Any]) -> None:
-        domain = self.domain_name(params["DomainName"])
-        self._api_mapping(domain, params["ApiMappingId"])
-        domain.api_mappings.remove(params["ApiMappingId"])
+def get_api_mapping(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    domain = lookup.domain_name(store, params["DomainName"])
+    return lookup.api_mapping(domain, params["ApiMappingId"]).describe()
 
-    def mappings_to(self, api_id: str, stage: str | None = None) -> list[tuple[DomainName, ApiMapping]]:
-        """Every API mapping to *api_id* (to its *stage* only, when given), with its domain name."""
-        return [
-            (domain, mapping)
-            for domain in self.domain_names
-            for mapping in domain.api_mappings
-            if mapping.api_id == api_id and (stage is None or mapping["Stage"] == stage)
-        ]
 
-    def remove_mappings_to(self, api: Api) -> None:
-        """Drop the API mappings that point at a deleted API."""
-        for domain, mapping in self.mappings_to(api.api_id):
-            domain.api_mappings.remove(mapping["ApiMappingId"])
+def get_api_mappings(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    domain = lookup.domain_name(store, params["DomainName"])
+    return page_of(domain.api_mappings, params)
+
+
+def update_api_mapping(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    domain = lookup.domain_name(store, params["DomainName"])
+    mapping = lookup.api_mapping(domain, params["ApiMappingId"])
+    api = lookup.api(store, params["ApiId"])
+    stage = params.get("Stage", mapping["Stage"])
+    key = params["ApiMappingKey"] if params.get("ApiMappingKey") is not None else mapping.key
+    _check_mapping(store, domain, api, stage, key, mapping["ApiMappingId"])
+    mapping.fields.update({"ApiId": api.api_id, "ApiMappingKey": key, "Stage": stage})
+    return mapping.describe()
+
+
+def delete_api_mapping(store: Store, params: dict[str, Any]) -> None:
+    domain = lookup.domain_name(store, params["DomainName"])
+    lookup.api_mapping(domain, params["ApiMappingId"])
+    domain.api_mappings.remove(params["ApiMappingId"])
+
+
+def mappings_to(store: Store, api_id: str, stage: str | None = None) -> list[tuple[DomainName, ApiMapping]]:
+    """Every API mapping to *api_id* (to its *stage* only, when given), with its domain name."""
+    return [
+        (domain, mapping)
+        for domain in store.domain_names
+        for mapping in domain.api_mappings
+        if mapping.api_id == api_id and (stage is None or mapping["Stage"] == stage)
+    ]
+
+
+def remove_mappings_to(store: Store, api: Api) -> None:
+    """Drop the API mappings that point at a deleted API."""
+    for domain, mapping in mappings_to(store, api.api_id):
+        domain.api_mappings.remove(mapping["ApiMappingId"])
+
+
+OPERATIONS: dict[str, Operation] = {
+    "CreateApiMapping": create_api_mapping,
+    "DeleteApiMapping": delete_api_mapping,
+    "GetApiMapping": get_api_mapping,
+    "GetApiMappings": get_api_mappings,
+    "UpdateApiMapping": update_api_mapping,
+}

@@ -5,24 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from .apis import Api
-from .exceptions import BadRequestException, ConflictException, NotFoundException
-from .part import BackendPart
-from .records import (
-    HTTP,
-    STAGE_NOT_FOUND,
-    WEBSOCKET,
-    Record,
-    check_quota,
-    drop_other_protocol,
-    new_id,
-    not_found,
-    page_of,
-    pick,
-)
+from . import deployments, lookup
+from .exceptions import BadRequestException, ConflictException
+from .records import HTTP, WEBSOCKET, check_quota, drop_other_protocol, new_id, page_of, pick
+from .resources import Api, Authorizer, CacheReset
+from .store import Operation, Store
+
+__all__ = ["OPERATIONS", "Authorizer", "CacheReset", "authorizer_cache_reset", "cache_resets"]
 
 REQUEST = "REQUEST"
 JWT = "JWT"
@@ -79,23 +70,6 @@ _ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/\S+")
 _HTTPS_URL = re.compile(r"https://[^\s/?#]+(/\S*)?")
 
 
-class Authorizer(Record):
-    """One Authorizer of an API."""
-
-    @property
-    def authorizer_id(self) -> str:
-        """The authorizer's id."""
-        return str(self.fields["AuthorizerId"])
-
-
-@dataclass
-class CacheReset:
-    """The latest ResetAuthorizersCache of one stage: cached results older than it are stale."""
-
-    at: dt.datetime
-    generation: int
-
-
 def cache_resets(api: Api) -> dict[str, CacheReset]:
     """The ResetAuthorizersCache calls per stage name of *api* (the runtime's authorizer cache reads these)."""
     return api.authorizer_cache_resets
@@ -104,13 +78,6 @@ def cache_resets(api: Api) -> dict[str, CacheReset]:
 def authorizer_cache_reset(api: Api, stage_name: str) -> CacheReset | None:
     """The latest cache reset of *stage_name*, or ``None`` when it was never reset."""
     return cache_resets(api).get(stage_name)
-
-
-def _authorizer_of(api: Api, authorizer_id: str) -> Authorizer:
-    authorizer = api.authorizers.get(authorizer_id)
-    if authorizer is None:
-        raise not_found("Authorizer", authorizer_id)
-    return authorizer
 
 
 def _check_unique_authorizer_name(api: Api, name: str, authorizer_id: str | None = None) -> None:
@@ -226,79 +193,90 @@ def _complete(protocol: str, fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-class AuthorizerOperations(BackendPart):
-    """The Authorizer operations of the backend."""
+def create_authorizer(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    params = _websocket_members(api.protocol, params)
+    check_quota(api.authorizers, AUTHORIZERS_PER_API, "authorizers")
+    _check_unique_authorizer_name(api, params["Name"])
+    fields = _complete(api.protocol, pick(params, _UPDATABLE))
+    authorizer_id = new_id(api.authorizers, 6)
+    authorizer = Authorizer({**fields, "AuthorizerId": authorizer_id})
+    api.authorizers.add(authorizer_id, authorizer)
+    deployments.after_change(store, api)
+    return authorizer.describe()
 
-    def create_authorizer(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        params = _websocket_members(api.protocol, params)
-        check_quota(api.authorizers, AUTHORIZERS_PER_API, "authorizers")
-        _check_unique_authorizer_name(api, params["Name"])
-        fields = _complete(api.protocol, pick(params, _UPDATABLE))
-        authorizer_id = new_id(api.authorizers, 6)
-        authorizer = Authorizer({**fields, "AuthorizerId": authorizer_id})
-        api.authorizers.add(authorizer_id, authorizer)
-        self.api_changed(api)
-        return authorizer.describe()
 
-    def get_authorizer(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        return _authorizer_of(api, params["AuthorizerId"]).describe()
+def get_authorizer(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    return lookup.authorizer(api, params["AuthorizerId"]).describe()
 
-    def get_authorizers(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        return page_of(api.authorizers, params)
 
-    def update_authorizer(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        authorizer = _authorizer_of(api, params["AuthorizerId"])
-        params = _websocket_members(api.protocol, params)
-        if "Name" in params:
-            _check_unique_authorizer_name(api, params["Name"], authorizer.authorizer_id)
-        fields = {k: v for k, v in authorizer.fields.items() if k != "AuthorizerId"}
-        kind = params.get("AuthorizerType", fields["AuthorizerType"])
-        if kind != fields["AuthorizerType"]:
-            used_by = _routes_using(api, authorizer.authorizer_id)
-            if used_by:
-                raise ConflictException(
-                    f"Cannot change the type of authorizer {authorizer.authorizer_id}: "
-                    f"it is used by routes {', '.join(used_by)}."
-                )
-            # The members of the old type go with it; PATCH has no way to remove them one by one.
-            for name in _JWT_ONLY if kind == REQUEST else _REQUEST_ONLY:
-                fields.pop(name, None)
-        _reject_other_type(kind, params)
-        if params.get("JwtConfiguration") is not None:
-            # A partial JwtConfiguration keeps the sub-members it does not mention.
-            merged = {**fields.get("JwtConfiguration", {}), **params["JwtConfiguration"]}
-            params = {**params, "JwtConfiguration": merged}
-        fields.update(pick(params, _UPDATABLE))
-        authorizer.fields = {"AuthorizerId": authorizer.authorizer_id, **_complete(api.protocol, fields)}
-        self.api_changed(api)
-        return authorizer.describe()
+def get_authorizers(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    return page_of(api.authorizers, params)
 
-    def delete_authorizer(self, params: dict[str, Any]) -> None:
-        api = self.api(params["ApiId"])
-        authorizer = _authorizer_of(api, params["AuthorizerId"])
+
+def update_authorizer(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    authorizer = lookup.authorizer(api, params["AuthorizerId"])
+    params = _websocket_members(api.protocol, params)
+    if "Name" in params:
+        _check_unique_authorizer_name(api, params["Name"], authorizer.authorizer_id)
+    fields = {k: v for k, v in authorizer.fields.items() if k != "AuthorizerId"}
+    kind = params.get("AuthorizerType", fields["AuthorizerType"])
+    if kind != fields["AuthorizerType"]:
         used_by = _routes_using(api, authorizer.authorizer_id)
         if used_by:
             raise ConflictException(
-                f"Cannot delete authorizer {authorizer.authorizer_id}: it is used by routes {', '.join(used_by)}. "
-                "Change the routes' authorization first."
+                f"Cannot change the type of authorizer {authorizer.authorizer_id}: "
+                f"it is used by routes {', '.join(used_by)}."
             )
-        api.authorizers.remove(authorizer.authorizer_id)
-        self.api_changed(api)
+        # The members of the old type go with it; PATCH has no way to remove them one by one.
+        for name in _JWT_ONLY if kind == REQUEST else _REQUEST_ONLY:
+            fields.pop(name, None)
+    _reject_other_type(kind, params)
+    if params.get("JwtConfiguration") is not None:
+        # A partial JwtConfiguration keeps the sub-members it does not mention.
+        merged = {**fields.get("JwtConfiguration", {}), **params["JwtConfiguration"]}
+        params = {**params, "JwtConfiguration": merged}
+    fields.update(pick(params, _UPDATABLE))
+    authorizer.fields = {"AuthorizerId": authorizer.authorizer_id, **_complete(api.protocol, fields)}
+    deployments.after_change(store, api)
+    return authorizer.describe()
 
-    def reset_authorizers_cache(self, params: dict[str, Any]) -> None:
-        api = self.api(params["ApiId"])
-        # "Supported only for HTTP APIs" (model), but no rejection by AWS is known: on a WebSocket API (whose
-        # authorizer results the mock does not cache) it resets nothing.
-        stage_name = params["StageName"]
-        if api.stages.get(stage_name) is None:
-            raise NotFoundException(STAGE_NOT_FOUND)
-        # Not a configuration change: no api_changed (it would auto-deploy).
-        resets = cache_resets(api)
-        previous = resets.get(stage_name)
-        resets[stage_name] = CacheReset(
-            at=dt.datetime.now(dt.timezone.utc), generation=previous.generation + 1 if previous else 1
+
+def delete_authorizer(store: Store, params: dict[str, Any]) -> None:
+    api = lookup.api(store, params["ApiId"])
+    authorizer = lookup.authorizer(api, params["AuthorizerId"])
+    used_by = _routes_using(api, authorizer.authorizer_id)
+    if used_by:
+        raise ConflictException(
+            f"Cannot delete authorizer {authorizer.authorizer_id}: it is used by routes {', '.join(used_by)}. "
+            "Change the routes' authorization first."
         )
+    api.authorizers.remove(authorizer.authorizer_id)
+    deployments.after_change(store, api)
+
+
+def reset_authorizers_cache(store: Store, params: dict[str, Any]) -> None:
+    api = lookup.api(store, params["ApiId"])
+    # "Supported only for HTTP APIs" (model), but no rejection by AWS is known: on a WebSocket API (whose
+    # authorizer results the mock does not cache) it resets nothing.
+    stage_name = params["StageName"]
+    lookup.stage(api, stage_name)
+    # Not a configuration change: no after_change (it would auto-deploy).
+    resets = cache_resets(api)
+    previous = resets.get(stage_name)
+    resets[stage_name] = CacheReset(
+        at=dt.datetime.now(dt.timezone.utc), generation=previous.generation + 1 if previous else 1
+    )
+
+
+OPERATIONS: dict[str, Operation] = {
+    "CreateAuthorizer": create_authorizer,
+    "DeleteAuthorizer": delete_authorizer,
+    "GetAuthorizer": get_authorizer,
+    "GetAuthorizers": get_authorizers,
+    "ResetAuthorizersCache": reset_authorizers_cache,
+    "UpdateAuthorizer": update_authorizer,
+}

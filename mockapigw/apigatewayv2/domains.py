@@ -11,13 +11,15 @@ import re
 from typing import Any
 
 from ..core import ids
-from ..core.collection import Collection
-from .api_mappings import ApiMapping, ApiMappingOperations, is_multi_level
-from .exceptions import BadRequestException, ConflictException, NotFoundException, TooManyRequestsException
-from .records import HTTP, Record, page_of
+from . import lookup
+from .api_mappings import is_multi_level
+from .exceptions import BadRequestException, ConflictException, TooManyRequestsException
+from .records import HTTP, page_of
+from .resources import ApiMapping, DomainName
+from .store import Operation, Store
 from .tags import check_tags
 
-__all__ = ["ApiMapping", "DomainName", "DomainOperations", "hosted_zone_id"]
+__all__ = ["OPERATIONS", "ApiMapping", "DomainName", "hosted_zone_id"]
 
 DOMAIN_NAMES_PER_REGION = 120  # aws-facts §4: custom domains per account and Region
 _MAX_DOMAIN_LENGTH = 253  # the longest DNS name
@@ -64,7 +66,6 @@ _CONFIGURABLE = (
     "OwnershipVerificationCertificateArn",
     "SecurityPolicy",
 )
-_NOT_FOUND = "The domain name resource specified in the request was not found."
 # AWS's text for a missing DomainNameConfigurations (aws-facts §9.6); the mock uses it for more than one too.
 _ONE_CONFIGURATION = "Invalid input. Expected one domain name configuration"
 
@@ -76,50 +77,6 @@ def hosted_zone_id(region: str) -> str:
         return known
     digest = base64.b32encode(hashlib.sha256(region.encode()).digest()).decode()
     return "Z" + digest[:13]
-
-
-class DomainName(Record):
-    """A custom domain name; its API mappings hang off it."""
-
-    def __init__(self, fields: dict[str, Any]) -> None:
-        super().__init__(fields)
-        self.api_mappings: Collection[ApiMapping] = Collection()
-
-    @property
-    def name(self) -> str:
-        """The domain name itself."""
-        return str(self.fields["DomainName"])
-
-    @property
-    def configuration(self) -> dict[str, Any]:
-        """The (single) endpoint configuration."""
-        config: dict[str, Any] = self.fields["DomainNameConfigurations"][0]
-        return config
-
-    @property
-    def security_policy(self) -> str:
-        """``TLS_1_2`` or ``TLS_1_0``."""
-        return str(self.configuration["SecurityPolicy"])
-
-    def describe(self) -> dict[str, Any]:
-        """The DomainName output members (copies, so callers cannot change the record)."""
-        out = dict(self.fields)
-        out["DomainNameConfigurations"] = [dict(c) for c in self.fields["DomainNameConfigurations"]]
-        if "MutualTlsAuthentication" in out:
-            out["MutualTlsAuthentication"] = dict(out["MutualTlsAuthentication"])
-        out["Tags"] = dict(self.fields.get("Tags") or {})
-        return out
-
-    def mapping_for(self, path: str) -> tuple[ApiMapping, str] | None:
-        """The mapping that serves *path* on this domain, and the path left for the API (longest key wins)."""
-        segments = [s for s in path.split("/") if s]
-        best: tuple[ApiMapping, str] | None = None
-        best_length = -1
-        for mapping in self.api_mappings:
-            key = mapping.key.split("/") if mapping.key else []
-            if len(key) > best_length and segments[: len(key)] == key:
-                best, best_length = (mapping, "/" + "/".join(segments[len(key) :])), len(key)
-        return best
 
 
 def _check_domain_name(name: str) -> None:
@@ -192,81 +149,85 @@ def _mutual_tls(value: dict[str, Any], security_policy: str) -> dict[str, Any] |
     return {name: value[name] for name in ("TruststoreUri", "TruststoreVersion") if name in value}
 
 
-class DomainOperations(ApiMappingOperations):
-    """The DomainName and ApiMapping operations of the backend."""
-
-    def domain_name(self, name: str) -> DomainName:
-        """The domain name *name*, or a ``NotFoundException``."""
-        domain = self.domain_names.get(name)
-        if domain is None:
-            raise NotFoundException(_NOT_FOUND)
-        return domain
-
-    def create_domain_name(self, params: dict[str, Any]) -> dict[str, Any]:
-        name = params["DomainName"]
-        _check_domain_name(name)
-        check_tags(params.get("Tags") or {})
-        if name in self.domain_names:
-            raise ConflictException("The domain name resource already exists.")
-        if len(self.domain_names) >= DOMAIN_NAMES_PER_REGION:
-            raise TooManyRequestsException(
-                f"Maximum number of custom domain names for this account and Region has been reached "
-                f"({DOMAIN_NAMES_PER_REGION}).",
-                LimitType="DomainNames",
-            )
-        configurations = _configurations(params.get("DomainNameConfigurations"), None, self.region)
-        domain = DomainName(
-            {
-                "ApiMappingSelectionExpression": "$request.basepath",
-                "DomainName": name,
-                "DomainNameArn": f"arn:aws:apigateway:{self.region}::/domainnames/{name}",
-                "DomainNameConfigurations": configurations,
-                "MutualTlsAuthentication": _mutual_tls(
-                    params.get("MutualTlsAuthentication") or {}, configurations[0]["SecurityPolicy"]
-                ),
-                "RoutingMode": params.get("RoutingMode", "API_MAPPING_ONLY"),
-                "Tags": dict(params.get("Tags") or {}),
-            }
+def create_domain_name(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    name = params["DomainName"]
+    _check_domain_name(name)
+    check_tags(params.get("Tags") or {})
+    if name in store.domain_names:
+        raise ConflictException("The domain name resource already exists.")
+    if len(store.domain_names) >= DOMAIN_NAMES_PER_REGION:
+        raise TooManyRequestsException(
+            f"Maximum number of custom domain names for this account and Region has been reached "
+            f"({DOMAIN_NAMES_PER_REGION}).",
+            LimitType="DomainNames",
         )
-        self.domain_names.add(name, domain)
-        return domain.describe()
+    configurations = _configurations(params.get("DomainNameConfigurations"), None, store.region)
+    domain = DomainName(
+        {
+            "ApiMappingSelectionExpression": "$request.basepath",
+            "DomainName": name,
+            "DomainNameArn": f"arn:aws:apigateway:{store.region}::/domainnames/{name}",
+            "DomainNameConfigurations": configurations,
+            "MutualTlsAuthentication": _mutual_tls(
+                params.get("MutualTlsAuthentication") or {}, configurations[0]["SecurityPolicy"]
+            ),
+            "RoutingMode": params.get("RoutingMode", "API_MAPPING_ONLY"),
+            "Tags": dict(params.get("Tags") or {}),
+        }
+    )
+    store.domain_names.add(name, domain)
+    return domain.describe()
 
-    def get_domain_name(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.domain_name(params["DomainName"]).describe()
 
-    def get_domain_names(self, params: dict[str, Any]) -> dict[str, Any]:
-        return page_of(self.domain_names, params)
+def get_domain_name(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    return lookup.domain_name(store, params["DomainName"]).describe()
 
-    def update_domain_name(self, params: dict[str, Any]) -> dict[str, Any]:
-        domain = self.domain_name(params["DomainName"])
-        configurations = _configurations(params.get("DomainNameConfigurations"), domain.configuration, self.region)
-        policy = configurations[0]["SecurityPolicy"]
-        if policy != "TLS_1_2":
-            self._check_tls_1_0_allowed(domain)
-        if "MutualTlsAuthentication" in params:
-            mutual_tls = _mutual_tls(params["MutualTlsAuthentication"], policy)
-        else:
-            mutual_tls = domain.get("MutualTlsAuthentication")
-            if mutual_tls and policy != "TLS_1_2":
-                raise BadRequestException("Mutual TLS authentication requires the TLS_1_2 security policy.")
-        domain.fields["DomainNameConfigurations"] = configurations
-        domain.fields.pop("MutualTlsAuthentication", None)
-        if mutual_tls:
-            domain.fields["MutualTlsAuthentication"] = mutual_tls
-        domain.apply(params, ("RoutingMode",))
-        return domain.describe()
 
-    def _check_tls_1_0_allowed(self, domain: DomainName) -> None:
-        """HTTP APIs and multi-level mappings need TLS 1.2, so a domain that has them cannot drop to TLS 1.0."""
-        for mapping in domain.api_mappings:
-            api = self.apis.get(mapping.api_id)
-            if (api is not None and api.protocol == HTTP) or is_multi_level(mapping.key):
-                raise BadRequestException(
-                    f"The security policy of domain name {domain.name} cannot be TLS_1_0: API mapping "
-                    f"{mapping['ApiMappingId']} needs TLS_1_2 (it maps an HTTP API or has multiple levels)."
-                )
+def get_domain_names(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    return page_of(store.domain_names, params)
 
-    def delete_domain_name(self, params: dict[str, Any]) -> None:
-        self.domain_name(params["DomainName"])
-        # The API mappings live on the domain name record, so they go with it.
-        self.domain_names.remove(params["DomainName"])
+
+def update_domain_name(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    domain = lookup.domain_name(store, params["DomainName"])
+    configurations = _configurations(params.get("DomainNameConfigurations"), domain.configuration, store.region)
+    policy = configurations[0]["SecurityPolicy"]
+    if policy != "TLS_1_2":
+        _check_tls_1_0_allowed(store, domain)
+    if "MutualTlsAuthentication" in params:
+        mutual_tls = _mutual_tls(params["MutualTlsAuthentication"], policy)
+    else:
+        mutual_tls = domain.get("MutualTlsAuthentication")
+        if mutual_tls and policy != "TLS_1_2":
+            raise BadRequestException("Mutual TLS authentication requires the TLS_1_2 security policy.")
+    domain.fields["DomainNameConfigurations"] = configurations
+    domain.fields.pop("MutualTlsAuthentication", None)
+    if mutual_tls:
+        domain.fields["MutualTlsAuthentication"] = mutual_tls
+    domain.apply(params, ("RoutingMode",))
+    return domain.describe()
+
+
+def _check_tls_1_0_allowed(store: Store, domain: DomainName) -> None:
+    """HTTP APIs and multi-level mappings need TLS 1.2, so a domain that has them cannot drop to TLS 1.0."""
+    for mapping in domain.api_mappings:
+        api = store.apis.get(mapping.api_id)
+        if (api is not None and api.protocol == HTTP) or is_multi_level(mapping.key):
+            raise BadRequestException(
+                f"The security policy of domain name {domain.name} cannot be TLS_1_0: API mapping "
+                f"{mapping['ApiMappingId']} needs TLS_1_2 (it maps an HTTP API or has multiple levels)."
+            )
+
+
+def delete_domain_name(store: Store, params: dict[str, Any]) -> None:
+    lookup.domain_name(store, params["DomainName"])
+    # The API mappings live on the domain name record, so they go with it.
+    store.domain_names.remove(params["DomainName"])
+
+
+OPERATIONS: dict[str, Operation] = {
+    "CreateDomainName": create_domain_name,
+    "DeleteDomainName": delete_domain_name,
+    "GetDomainName": get_domain_name,
+    "GetDomainNames": get_domain_names,
+    "UpdateDomainName": update_domain_name,
+}

@@ -1,4 +1,4 @@
-"""The apigatewayv2 model's error shapes, raised by the backend."""
+"""The apigatewayv2 model's error shapes, raised by the operations."""
 
 from __future__ import annotations
 

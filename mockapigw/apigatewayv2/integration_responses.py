@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..core.collection import Collection
+from . import deployments, lookup
 from .exceptions import BadRequestException, ConflictException
-from .part import BackendPart
-from .records import Record, new_id, not_found, page_of, pick
+from .records import new_id, page_of, pick
+from .resources import INTEGRATION_RESPONSE_UPDATABLE as _UPDATABLE
+from .resources import Api, Integration, IntegrationResponse
+from .store import Operation, Store
 
-if TYPE_CHECKING:
-    from .apis import Api
-    from .integrations import Integration
-
-_UPDATABLE = (
-    "ContentHandlingStrategy",
-    "IntegrationResponseKey",
-    "ResponseParameters",
-    "ResponseTemplates",
-    "TemplateSelectionExpression",
-)
 _MAPS = ("ResponseParameters", "ResponseTemplates")
 _SCALARS = tuple(name for name in _UPDATABLE if name not in _MAPS)
-_DESCRIBED = ("IntegrationResponseId", *_UPDATABLE)
 # The model: a mapping key "must match the pattern of method.response.header.{name}".
 _RESPONSE_PARAMETER_KEY = re.compile(r"method\.response\.header\.[^\s.]+")
 
@@ -42,19 +33,6 @@ def merge_maps(old: Mapping[str, Any] | None, changes: Mapping[str, Any]) -> dic
         else:
             merged[key] = value
     return merged
-
-
-class IntegrationResponse(Record):
-    """One integration response of a WebSocket integration."""
-
-    @property
-    def key(self) -> str:
-        """The IntegrationResponseKey (``$default`` or ``/regex/``)."""
-        return str(self.fields["IntegrationResponseKey"])
-
-    def describe(self) -> dict[str, Any]:
-        """The IntegrationResponse output members."""
-        return pick(self.fields, _DESCRIBED)
 
 
 def _check_key(key: str) -> None:
@@ -83,72 +61,78 @@ def _check_response_parameters(parameters: Mapping[str, str] | None) -> None:
             )
 
 
-class IntegrationResponseOperations(BackendPart):
-    """The IntegrationResponse operations of the backend (a mixin of :class:`IntegrationOperations`)."""
+def _websocket_integration(store: Store, params: Mapping[str, Any]) -> tuple[Api, Integration]:
+    """The API and integration named in *params*.
 
-    def _websocket_integration(self, params: Mapping[str, Any]) -> tuple[Api, Integration]:
-        """The API and integration named in *params*.
+    Integration responses are for WebSocket APIs; HTTP APIs accept and keep them too, as no rejection by AWS is
+    known (aws-facts §9.3).
+    """
+    api = lookup.api(store, params["ApiId"])
+    return api, lookup.integration(api, params["IntegrationId"])
 
-        Integration responses are for WebSocket APIs; HTTP APIs accept and keep them too, as no rejection by AWS is
-        known (aws-facts §9.3).
-        """
-        api = self.api(params["ApiId"])
-        integration = api.integrations.get(params["IntegrationId"])
-        if integration is None:
-            raise not_found("Integration", params["IntegrationId"])
-        return api, integration
 
-    def _integration_response(self, params: Mapping[str, Any]) -> tuple[Api, Integration, IntegrationResponse]:
-        api, integration = self._websocket_integration(params)
-        response = integration.responses.get(params["IntegrationResponseId"])
-        if response is None:
-            raise not_found("IntegrationResponse", params["IntegrationResponseId"])
-        return api, integration, response
+def _integration_response(store: Store, params: Mapping[str, Any]) -> tuple[Api, Integration, IntegrationResponse]:
+    api, integration = _websocket_integration(store, params)
+    return api, integration, lookup.integration_response(integration, params["IntegrationResponseId"])
 
-    def create_integration_response(self, params: dict[str, Any]) -> dict[str, Any]:
-        api, integration = self._websocket_integration(params)
-        key = params["IntegrationResponseKey"]
+
+def create_integration_response(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api, integration = _websocket_integration(store, params)
+    key = params["IntegrationResponseKey"]
+    _check_key(key)
+    _check_unique(integration.responses, key)
+    _check_response_parameters(params.get("ResponseParameters"))
+    response_id = new_id(integration.responses, 6)
+    response = IntegrationResponse({**pick(params, _UPDATABLE), "IntegrationResponseId": response_id})
+    integration.responses.add(response_id, response)
+    deployments.after_change(store, api)
+    return response.describe()
+
+
+def get_integration_response(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    return _integration_response(store, params)[2].describe()
+
+
+def get_integration_responses(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    integration = _websocket_integration(store, params)[1]
+    return page_of(integration.responses, params)
+
+
+def update_integration_response(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api, integration, response = _integration_response(store, params)
+    key = params.get("IntegrationResponseKey")
+    if key is not None and key != response.key:
         _check_key(key)
         _check_unique(integration.responses, key)
-        _check_response_parameters(params.get("ResponseParameters"))
-        response_id = new_id(integration.responses, 6)
-        response = IntegrationResponse({**pick(params, _UPDATABLE), "IntegrationResponseId": response_id})
-        integration.responses.add(response_id, response)
-        self.api_changed(api)
-        return response.describe()
+    _check_response_parameters(params.get("ResponseParameters"))
+    response.apply(params, _SCALARS)
+    for member in _MAPS:
+        if member in params:
+            # The same map semantics as UpdateIntegration: set key by key, "" removes a key.
+            merged = merge_maps(response.get(member), params[member])
+            if merged:
+                response.fields[member] = merged
+            else:
+                response.fields.pop(member, None)
+    deployments.after_change(store, api)
+    return response.describe()
 
-    def get_integration_response(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._integration_response(params)[2].describe()
 
-    def get_integration_responses(self, params: dict[str, Any]) -> dict[str, Any]:
-        integration = self._websocket_integration(params)[1]
-        return page_of(integration.responses, params)
-
-    def update_integration_response(self, params: dict[str, Any]) -> dict[str, Any]:
-        api, integration, response = self._integration_response(params)
-        key = params.get("IntegrationResponseKey")
-        if key is not None and key != response.key:
-            _check_key(key)
-            _check_unique(integration.responses, key)
-        _check_response_parameters(params.get("ResponseParameters"))
-        response.apply(params, _SCALARS)
-        for member in _MAPS:
-            if member in params:
-                # The same map semantics as UpdateIntegration: set key by key, "" removes a key.
-                merged = merge_maps(response.get(member), params[member])
-                if merged:
-                    response.fields[member] = merged
-                else:
-                    response.fields.pop(member, None)
-        self.api_changed(api)
-        return response.describe()
-
-    def delete_integration_response(self, params: dict[str, Any]) -> None:
-        api, integration, response = self._integration_response(params)
-        integration.responses.remove(response["IntegrationResponseId"])
-        self.api_changed(api)
+def delete_integration_response(store: Store, params: dict[str, Any]) -> None:
+    api, integration, response = _integration_response(store, params)
+    integration.responses.remove(response["IntegrationResponseId"])
+    deployments.after_change(store, api)
 
 
 def _check_unique(responses: Collection[IntegrationResponse], key: str) -> None:
     if any(response.key == key for response in responses):
         raise ConflictException(f"Integration response with key {key} already exists for this integration")
+
+
+OPERATIONS: dict[str, Operation] = {
+    "CreateIntegrationResponse": create_integration_response,
+    "DeleteIntegrationResponse": delete_integration_response,
+    "GetIntegrationResponse": get_integration_response,
+    "GetIntegrationResponses": get_integration_responses,
+    "UpdateIntegrationResponse": update_integration_response,
+}

@@ -7,22 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..core.collection import Collection
-from .apis import Api
+from . import deployments, lookup
 from .exceptions import BadRequestException, ConflictException
-from .integration_responses import IntegrationResponse, IntegrationResponseOperations, merge_maps
-from .records import (
-    HTTP,
-    WEBSOCKET,
-    Record,
-    check_quota,
-    drop_other_protocol,
-    new_id,
-    not_found,
-    page_of,
-    pick,
-    refuse_managed,
-)
+from .integration_responses import merge_maps
+from .records import HTTP, WEBSOCKET, check_quota, drop_other_protocol, new_id, not_found, page_of, pick, refuse_managed
+from .resources import INTEGRATION_UPDATABLE as _UPDATABLE
+from .resources import Integration
+from .store import Operation, Store
 
 INTEGRATIONS_PER_API = 300  # aws-facts §4, both protocols
 
@@ -32,26 +23,6 @@ _PROXY_TYPES = ("AWS_PROXY", "HTTP_PROXY")
 # WebSocket private integrations name a (REST API) VPC link with it.
 _HTTP_ONLY = ("IntegrationSubtype", "ResponseParameters", "TlsConfig")
 _WEBSOCKET_ONLY = ("ContentHandlingStrategy", "PassthroughBehavior", "RequestTemplates", "TemplateSelectionExpression")
-_UPDATABLE = (
-    "ConnectionId",
-    "ConnectionType",
-    "ContentHandlingStrategy",
-    "CredentialsArn",
-    "Description",
-    "IntegrationMethod",
-    "IntegrationSubtype",
-    "IntegrationType",
-    "IntegrationUri",
-    "PassthroughBehavior",
-    "PayloadFormatVersion",
-    "RequestParameters",
-    "RequestTemplates",
-    "ResponseParameters",
-    "TemplateSelectionExpression",
-    "TimeoutInMillis",
-    "TlsConfig",
-)
-_DESCRIBED = ("ApiGatewayManaged", "IntegrationId", "IntegrationResponseSelectionExpression", *_UPDATABLE)
 _MAP_MEMBERS = ("RequestParameters", "RequestTemplates", "ResponseParameters")
 _METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 _HTTP_PROTOCOL_ERROR = (
@@ -80,23 +51,6 @@ _SUBTYPE_REQUIRED: dict[str, tuple[str, ...]] = {
     "StepFunctions-StartSyncExecution": ("StateMachineArn",),
     "StepFunctions-StopExecution": ("ExecutionArn",),
 }
-
-
-class Integration(Record):
-    """One integration of an API, with its integration responses (WebSocket APIs only)."""
-
-    def __init__(self, fields: Mapping[str, Any]) -> None:
-        super().__init__(fields)
-        self.responses: Collection[IntegrationResponse] = Collection()
-
-    @property
-    def integration_id(self) -> str:
-        """The integration's id."""
-        return str(self.fields["IntegrationId"])
-
-    def describe(self) -> dict[str, Any]:
-        """The Integration output members."""
-        return pick(self.fields, _DESCRIBED)
 
 
 def _apply_defaults(protocol: str, state: dict[str, Any]) -> None:
@@ -227,106 +181,112 @@ def _check_websocket_parameters(state: Mapping[str, Any]) -> None:
             )
 
 
-class IntegrationOperations(IntegrationResponseOperations):
-    """The Integration (and, through the mixin, IntegrationResponse) operations of the backend."""
-
-    def _integration(self, api: Api, integration_id: str) -> Integration:
-        integration = api.integrations.get(integration_id)
-        if integration is None:
-            raise not_found("Integration", integration_id)
-        return integration
-
-    def _check_connection(self, protocol: str, state: Mapping[str, Any]) -> None:
-        connection_id = state.get("ConnectionId")
-        if state["ConnectionType"] != "VPC_LINK":
-            if connection_id is not None:
-                raise BadRequestException("ConnectionId can only be specified when ConnectionType is VPC_LINK.")
-            return
-        types = ("HTTP_PROXY",) if protocol == HTTP else ("HTTP", "HTTP_PROXY")
-        if state["IntegrationType"] not in types:
+def _check_connection(store: Store, protocol: str, state: Mapping[str, Any]) -> None:
+    connection_id = state.get("ConnectionId")
+    if state["ConnectionType"] != "VPC_LINK":
+        if connection_id is not None:
+            raise BadRequestException("ConnectionId can only be specified when ConnectionType is VPC_LINK.")
+        return
+    types = ("HTTP_PROXY",) if protocol == HTTP else ("HTTP", "HTTP_PROXY")
+    if state["IntegrationType"] not in types:
+        raise BadRequestException(
+            f"Private integrations (ConnectionType VPC_LINK) of {protocol} APIs must use the "
+            f"{' or '.join(types)} integration type."
+        )
+    if connection_id is None:
+        raise BadRequestException("ConnectionId is required when ConnectionType is VPC_LINK.")
+    link = store.vpc_links.get(connection_id)
+    if protocol == WEBSOCKET:
+        # WebSocket APIs use REST API (v1) VPC links, which the mock does not model; a V2 VPC link is
+        # refused (terraform-aws-modules/terraform-aws-apigateway-v2 #151: BadRequestException).
+        if link is not None:
             raise BadRequestException(
-                f"Private integrations (ConnectionType VPC_LINK) of {protocol} APIs must use the "
-                f"{' or '.join(types)} integration type."
+                f"VPC link {connection_id} is an HTTP API VPC link: WebSocket APIs use REST API VPC links."
             )
-        if connection_id is None:
-            raise BadRequestException("ConnectionId is required when ConnectionType is VPC_LINK.")
-        link = self.vpc_links.get(connection_id)
-        if protocol == WEBSOCKET:
-            # WebSocket APIs use REST API (v1) VPC links, which the mock does not model; a V2 VPC link is
-            # refused (terraform-aws-modules/terraform-aws-apigateway-v2 #151: BadRequestException).
-            if link is not None:
-                raise BadRequestException(
-                    f"VPC link {connection_id} is an HTTP API VPC link: WebSocket APIs use REST API VPC links."
-                )
-        elif link is None:
-            raise not_found("VpcLink", connection_id)
+    elif link is None:
+        raise not_found("VpcLink", connection_id)
 
-    def _check_state(self, protocol: str, state: dict[str, Any]) -> None:
-        """Validate the integration an operation would leave behind (create, or update merged with the old)."""
-        _check_type(protocol, state["IntegrationType"])
-        if state.get("IntegrationSubtype") is not None:
-            _check_subtype(state)
-        else:
-            _check_uri(protocol, state)
-        self._check_connection(protocol, state)
-        _check_method(state)
-        _check_payload_format(protocol, state)
-        _check_timeout(protocol, state)
-        if protocol == HTTP:
-            _check_http_parameters(state)
-        else:
-            _check_websocket_parameters(state)
 
-    def create_integration(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        params = drop_other_protocol(api.protocol, params, http_only=_HTTP_ONLY, websocket_only=_WEBSOCKET_ONLY)
-        check_quota(api.integrations, INTEGRATIONS_PER_API, "integrations")
-        state = pick(params, _UPDATABLE)
-        _apply_defaults(api.protocol, state)
-        self._check_state(api.protocol, state)
-        integration_id = new_id(api.integrations, 7)
-        integration = Integration({**state, "IntegrationId": integration_id})
-        api.integrations.add(integration_id, integration)
-        self.api_changed(api)
-        return integration.describe()
+def _check_state(store: Store, protocol: str, state: dict[str, Any]) -> None:
+    """Validate the integration an operation would leave behind (create, or update merged with the old)."""
+    _check_type(protocol, state["IntegrationType"])
+    if state.get("IntegrationSubtype") is not None:
+        _check_subtype(state)
+    else:
+        _check_uri(protocol, state)
+    _check_connection(store, protocol, state)
+    _check_method(state)
+    _check_payload_format(protocol, state)
+    _check_timeout(protocol, state)
+    if protocol == HTTP:
+        _check_http_parameters(state)
+    else:
+        _check_websocket_parameters(state)
 
-    def get_integration(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        return self._integration(api, params["IntegrationId"]).describe()
 
-    def get_integrations(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        return page_of(api.integrations, params)
+def create_integration(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    params = drop_other_protocol(api.protocol, params, http_only=_HTTP_ONLY, websocket_only=_WEBSOCKET_ONLY)
+    check_quota(api.integrations, INTEGRATIONS_PER_API, "integrations")
+    state = pick(params, _UPDATABLE)
+    _apply_defaults(api.protocol, state)
+    _check_state(store, api.protocol, state)
+    integration_id = new_id(api.integrations, 7)
+    integration = Integration({**state, "IntegrationId": integration_id})
+    api.integrations.add(integration_id, integration)
+    deployments.after_change(store, api)
+    return integration.describe()
 
-    def update_integration(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        integration = self._integration(api, params["IntegrationId"])
-        params = drop_other_protocol(api.protocol, params, http_only=_HTTP_ONLY, websocket_only=_WEBSOCKET_ONLY)
-        state = {**integration.fields, **pick(params, _UPDATABLE)}
-        for member in _MAP_MEMBERS:
-            if member in params:
-                state[member] = merge_maps(integration.get(member), params[member])
-                if not state[member]:
-                    del state[member]
-        if state.get("ConnectionType") == "INTERNET" and "ConnectionId" not in params:
-            # Switching a private integration back to the internet drops its VPC link.
-            state.pop("ConnectionId", None)
-        _apply_defaults(api.protocol, state)
-        self._check_state(api.protocol, state)
-        integration.fields = state
-        self.api_changed(api)
-        return integration.describe()
 
-    def delete_integration(self, params: dict[str, Any]) -> None:
-        api = self.api(params["ApiId"])
-        integration = self._integration(api, params["IntegrationId"])
-        refuse_managed(integration, f"integration {integration.integration_id}")
-        target = f"integrations/{integration.integration_id}"
-        users = [str(route.get("RouteId")) for route in api.routes if route.get("Target") == target]
-        if users:
-            raise ConflictException(
-                f"Cannot delete integration {integration.integration_id}: it is the target of route(s) "
-                f"{', '.join(users)}. Change or delete those routes first."
-            )
-        api.integrations.remove(integration.integration_id)
-        self.api_changed(api)
+def get_integration(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    return lookup.integration(api, params["IntegrationId"]).describe()
+
+
+def get_integrations(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    return page_of(api.integrations, params)
+
+
+def update_integration(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    integration = lookup.integration(api, params["IntegrationId"])
+    params = drop_other_protocol(api.protocol, params, http_only=_HTTP_ONLY, websocket_only=_WEBSOCKET_ONLY)
+    state = {**integration.fields, **pick(params, _UPDATABLE)}
+    for member in _MAP_MEMBERS:
+        if member in params:
+            state[member] = merge_maps(integration.get(member), params[member])
+            if not state[member]:
+                del state[member]
+    if state.get("ConnectionType") == "INTERNET" and "ConnectionId" not in params:
+        # Switching a private integration back to the internet drops its VPC link.
+        state.pop("ConnectionId", None)
+    _apply_defaults(api.protocol, state)
+    _check_state(store, api.protocol, state)
+    integration.fields = state
+    deployments.after_change(store, api)
+    return integration.describe()
+
+
+def delete_integration(store: Store, params: dict[str, Any]) -> None:
+    api = lookup.api(store, params["ApiId"])
+    integration = lookup.integration(api, params["IntegrationId"])
+    refuse_managed(integration, f"integration {integration.integration_id}")
+    target = f"integrations/{integration.integration_id}"
+    users = [str(route.get("RouteId")) for route in api.routes if route.get("Target") == target]
+    if users:
+        raise ConflictException(
+            f"Cannot delete integration {integration.integration_id}: it is the target of route(s) "
+            f"{', '.join(users)}. Change or delete those routes first."
+        )
+    api.integrations.remove(integration.integration_id)
+    deployments.after_change(store, api)
+
+
+OPERATIONS: dict[str, Operation] = {
+    "CreateIntegration": create_integration,
+    "DeleteIntegration": delete_integration,
+    "GetIntegration": get_integration,
+    "GetIntegrations": get_integrations,
+    "UpdateIntegration": update_integration,
+}

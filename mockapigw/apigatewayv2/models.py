@@ -7,11 +7,13 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..core.collection import Collection
-from .apis import Api
+from . import deployments, lookup
 from .exceptions import BadRequestException, ConflictException
-from .part import BackendPart
-from .records import Record, new_id, not_found, page_of, pick
+from .records import new_id, page_of, pick
+from .resources import Api, Model
+from .store import Operation, Store
+
+__all__ = ["OPERATIONS", "Model", "model_template"]
 
 DEFAULT_CONTENT_TYPE = "application/json"
 _UPDATABLE = ("ContentType", "Description", "Name", "Schema")
@@ -21,34 +23,6 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MODEL_REF = re.compile(r"/models/([A-Za-z0-9]+)$")
 _SCALARS = ("number", "integer", "boolean", "null")
 _INDENT = "  "
-
-
-class Model(Record):
-    """One Model of an API."""
-
-    @property
-    def model_id(self) -> str:
-        """The model's id."""
-        return str(self.fields["ModelId"])
-
-    @property
-    def name(self) -> str:
-        """The model's name (routes refer to models by name)."""
-        return str(self.fields["Name"])
-
-    def schema(self) -> Any:
-        """The parsed JSON schema (``{}`` for a record stored without a valid one)."""
-        try:
-            return json.loads(self.fields.get("Schema") or "{}")
-        except ValueError:
-            return {}
-
-
-def _model_of(api: Api, model_id: str) -> Model:
-    model = api.models.get(model_id)
-    if model is None:
-        raise not_found("Model", model_id)
-    return model
 
 
 def _check_unique_model_name(api: Api, name: str, model_id: str | None = None) -> None:
@@ -91,12 +65,9 @@ def _users(api: Api, model: Model) -> list[str]:
         key = route.get("RouteKey")
         if model.name in (route.get("RequestModels") or {}).values():
             users.append(f"route {key}")
-        # Route responses hang off their route; find them without depending on the attribute's name.
-        for child in vars(route).values():
-            if isinstance(child, Collection):
-                for response in child:
-                    if isinstance(response, Record) and model.name in (response.get("ResponseModels") or {}).values():
-                        users.append(f"route response {response.get('RouteResponseKey')} of route {key}")
+        for response in route.responses:
+            if model.name in (response.get("ResponseModels") or {}).values():
+                users.append(f"route response {response.get('RouteResponseKey')} of route {key}")
     for other in api.models:
         if other is not model:
             names = {m.group(1) for ref in _refs(other.schema()) if (m := _MODEL_REF.search(ref))}
@@ -184,60 +155,72 @@ def model_template(api: Api, model: Model) -> str:
     return _TemplateWriter(api).write(model.schema())
 
 
-class ModelOperations(BackendPart):
-    """The Model operations of the backend."""
+def create_model(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    # "Supported only for WebSocket APIs" (model), but no rejection by AWS is known: HTTP APIs keep models too.
+    api = lookup.api(store, params["ApiId"])
+    _check_name(params["Name"])
+    _check_schema(params["Schema"])
+    _check_unique_model_name(api, params["Name"])
+    model_id = new_id(api.models, 6)
+    model = Model(
+        {
+            **pick(params, _UPDATABLE),
+            "ContentType": params.get("ContentType", DEFAULT_CONTENT_TYPE),
+            "ModelId": model_id,
+        }
+    )
+    api.models.add(model_id, model)
+    deployments.after_change(store, api)
+    return model.describe()
 
-    def create_model(self, params: dict[str, Any]) -> dict[str, Any]:
-        # "Supported only for WebSocket APIs" (model), but no rejection by AWS is known: HTTP APIs keep models too.
-        api = self.api(params["ApiId"])
-        _check_name(params["Name"])
+
+def get_model(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    return lookup.model(api, params["ModelId"]).describe()
+
+
+def get_models(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    return page_of(api.models, params)
+
+
+def update_model(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    model = lookup.model(api, params["ModelId"])
+    if "Schema" in params:
         _check_schema(params["Schema"])
-        _check_unique_model_name(api, params["Name"])
-        model_id = new_id(api.models, 6)
-        model = Model(
-            {
-                **pick(params, _UPDATABLE),
-                "ContentType": params.get("ContentType", DEFAULT_CONTENT_TYPE),
-                "ModelId": model_id,
-            }
-        )
-        api.models.add(model_id, model)
-        self.api_changed(api)
-        return model.describe()
-
-    def get_model(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        return _model_of(api, params["ModelId"]).describe()
-
-    def get_models(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        return page_of(api.models, params)
-
-    def update_model(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        model = _model_of(api, params["ModelId"])
-        if "Schema" in params:
-            _check_schema(params["Schema"])
-        new_name = params.get("Name")
-        if new_name is not None and new_name != model.name:
-            _check_name(new_name)
-            _check_unique_model_name(api, new_name, model.model_id)
-            users = _users(api, model)
-            if users:
-                raise ConflictException(f"Cannot rename model {model.name}: it is referenced by {', '.join(users)}.")
-        model.apply(params, _UPDATABLE)
-        self.api_changed(api)
-        return model.describe()
-
-    def delete_model(self, params: dict[str, Any]) -> None:
-        api = self.api(params["ApiId"])
-        model = _model_of(api, params["ModelId"])
+    new_name = params.get("Name")
+    if new_name is not None and new_name != model.name:
+        _check_name(new_name)
+        _check_unique_model_name(api, new_name, model.model_id)
         users = _users(api, model)
         if users:
-            raise ConflictException(f"Cannot delete model {model.name}: it is referenced by {', '.join(users)}.")
-        api.models.remove(model.model_id)
-        self.api_changed(api)
+            raise ConflictException(f"Cannot rename model {model.name}: it is referenced by {', '.join(users)}.")
+    model.apply(params, _UPDATABLE)
+    deployments.after_change(store, api)
+    return model.describe()
 
-    def get_model_template(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        return {"Value": model_template(api, _model_of(api, params["ModelId"]))}
+
+def delete_model(store: Store, params: dict[str, Any]) -> None:
+    api = lookup.api(store, params["ApiId"])
+    model = lookup.model(api, params["ModelId"])
+    users = _users(api, model)
+    if users:
+        raise ConflictException(f"Cannot delete model {model.name}: it is referenced by {', '.join(users)}.")
+    api.models.remove(model.model_id)
+    deployments.after_change(store, api)
+
+
+def get_model_template(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    return {"Value": model_template(api, lookup.model(api, params["ModelId"]))}
+
+
+OPERATIONS: dict[str, Operation] = {
+    "CreateModel": create_model,
+    "DeleteModel": delete_model,
+    "GetModel": get_model,
+    "GetModelTemplate": get_model_template,
+    "GetModels": get_models,
+    "UpdateModel": update_model,
+}

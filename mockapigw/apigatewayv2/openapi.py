@@ -2,20 +2,21 @@
 
 Reading a document takes three steps, each its own module: :mod:`.openapi_load` parses the text with the work
 bounded by its size, :mod:`.openapi_check` checks its structure against the OpenAPI schema (errors and warnings),
-and :func:`plan_import` here turns it into the members of Create* calls. Import goes through the backend's own
+and :func:`plan_import` here turns it into the members of Create* calls. Import goes through the service's own
 Create* operations, so an imported route or integration obeys exactly the rules of one created by hand; a document
 that breaks one is rejected and nothing is left behind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.collection import Collection
 from ..core.validation import InvalidInput, operation_validator
-from .apis import Api
+from . import apis, authorizers, deployments, integrations, lookup, routes
+from .deployments import served_snapshot
 from .exceptions import BadRequestException, NotFoundException
 from .openapi_check import check_structure, unresolved_references
 from .openapi_export import export_document, render
@@ -31,8 +32,9 @@ from .openapi_keys import (
     METHODS,
 )
 from .openapi_load import load_document
-from .part import BackendPart
 from .records import HTTP
+from .resources import Api
+from .store import Operation, Store
 
 # OpenAPI operations that an HTTP API has no route for: skipped with a warning.
 _UNSUPPORTED_METHODS = ("trace",)
@@ -227,130 +229,133 @@ def _checked(operation: str, params: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-class OpenApiOperations(BackendPart):
-    """ImportApi, ReimportApi and ExportApi."""
+def _apply_plan(store: Store, api: Api, plan: ImportPlan) -> None:
+    """Create the plan's authorizers, integrations and routes on *api*."""
+    authorizer_ids: dict[str, tuple[str, str]] = {}
+    for name, spec in plan.authorizers.items():
+        if spec.get("AuthorizerType") == "AWS_IAM":
+            authorizer_ids[name] = ("", "AWS_IAM")
+            continue
+        created = authorizers.create_authorizer(store, _checked("CreateAuthorizer", {**spec, "ApiId": api.api_id}))
+        kind = "JWT" if spec["AuthorizerType"] == "JWT" else "CUSTOM"
+        authorizer_ids[name] = (created["AuthorizerId"], kind)
+    for route in plan.routes:
+        params: dict[str, Any] = {"ApiId": api.api_id, "RouteKey": route.key}
+        if route.integration is not None:
+            integration = integrations.create_integration(
+                store, _checked("CreateIntegration", {**route.integration, "ApiId": api.api_id})
+            )
+            params["Target"] = f"integrations/{integration['IntegrationId']}"
+        for name, scopes in route.requirement:
+            authorizer_id, kind = authorizer_ids[name]
+            params["AuthorizationType"] = kind
+            if authorizer_id:
+                params["AuthorizerId"] = authorizer_id
+            if scopes and kind == "JWT":
+                params["AuthorizationScopes"] = list(scopes)
+        routes.create_route(store, _checked("CreateRoute", params))
 
-    create_api: Callable[[dict[str, Any]], dict[str, Any]]
-    create_authorizer: Callable[[dict[str, Any]], dict[str, Any]]
-    create_integration: Callable[[dict[str, Any]], dict[str, Any]]
-    create_route: Callable[[dict[str, Any]], dict[str, Any]]
 
-    def _apply_plan(self, api: Api, plan: ImportPlan) -> None:
-        """Create the plan's authorizers, integrations and routes on *api*."""
-        authorizer_ids: dict[str, tuple[str, str]] = {}
-        for name, spec in plan.authorizers.items():
-            if spec.get("AuthorizerType") == "AWS_IAM":
-                authorizer_ids[name] = ("", "AWS_IAM")
-                continue
-            created = self.create_authorizer(_checked("CreateAuthorizer", {**spec, "ApiId": api.api_id}))
-            kind = "JWT" if spec["AuthorizerType"] == "JWT" else "CUSTOM"
-            authorizer_ids[name] = (created["AuthorizerId"], kind)
-        for route in plan.routes:
-            params: dict[str, Any] = {"ApiId": api.api_id, "RouteKey": route.key}
-            if route.integration is not None:
-                integration = self.create_integration(
-                    _checked("CreateIntegration", {**route.integration, "ApiId": api.api_id})
-                )
-                params["Target"] = f"integrations/{integration['IntegrationId']}"
-            for name, scopes in route.requirement:
-                authorizer_id, kind = authorizer_ids[name]
-                params["AuthorizationType"] = kind
-                if authorizer_id:
-                    params["AuthorizerId"] = authorizer_id
-                if scopes and kind == "JWT":
-                    params["AuthorizationScopes"] = list(scopes)
-            self.create_route(_checked("CreateRoute", params))
+def _read(params: dict[str, Any]) -> ImportPlan:
+    """The plan of an ImportApi or ReimportApi request; with ``FailOnWarnings``, refuse one with warnings.
 
-    def _read(self, params: dict[str, Any]) -> ImportPlan:
-        """The plan of an ImportApi or ReimportApi request; with ``FailOnWarnings``, refuse one with warnings.
+    Everything that can be refused is refused here, before anything changes.
+    """
+    document, warnings = read_document(params["Body"])
+    plan = plan_import(document, params.get("Basepath"))
+    plan.warnings[:0] = warnings
+    if params.get("FailOnWarnings") and plan.warnings:
+        raise BadRequestException("Warnings found during import:\n\t" + "\n\t".join(plan.warnings))
+    # The API's members obey the limits of CreateApi, on import and reimport alike.
+    _checked("CreateApi", dict(plan.api))
+    return plan
 
-        Everything that can be refused is refused here, before anything changes.
-        """
-        document, warnings = read_document(params["Body"])
-        plan = plan_import(document, params.get("Basepath"))
-        plan.warnings[:0] = warnings
-        if params.get("FailOnWarnings") and plan.warnings:
-            raise BadRequestException("Warnings found during import:\n\t" + "\n\t".join(plan.warnings))
-        # The API's members obey the limits of CreateApi, on import and reimport alike.
-        _checked("CreateApi", dict(plan.api))
-        return plan
 
-    def import_api(self, params: dict[str, Any]) -> dict[str, Any]:
-        plan = self._read(params)
-        created = self.create_api(dict(plan.api))
-        api = self.apis.get(created["ApiId"])
-        assert api is not None
-        try:
-            self._apply_plan(api, plan)
-        except Exception:
-            self.apis.remove(api.api_id)  # roll back: an import either happens whole or not at all
-            raise
-        return self._imported(api, plan)
+def import_api(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    plan = _read(params)
+    created = apis.create_api(store, dict(plan.api))
+    api = store.apis.get(created["ApiId"])
+    assert api is not None
+    try:
+        _apply_plan(store, api, plan)
+    except Exception:
+        store.apis.remove(api.api_id)  # roll back: an import either happens whole or not at all
+        raise
+    return _imported(api, plan)
 
-    def reimport_api(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        if api.protocol != HTTP:
-            raise BadRequestException("ReimportApi is supported only for HTTP APIs.")
-        plan = self._read(params)
-        saved = (api.routes, api.integrations, api.authorizers, dict(api.fields))
-        api.routes, api.integrations, api.authorizers = Collection(), Collection(), Collection()
-        api.importing = True
-        try:
-            for member in ("Version", "Description", "CorsConfiguration"):
-                api.fields.pop(member, None)
-            api.fields.update({k: v for k, v in plan.api.items() if k != "ProtocolType"})
-            self._apply_plan(api, plan)
-        except Exception:
-            api.routes, api.integrations, api.authorizers, api.fields = saved
-            raise
-        finally:
-            api.importing = False
-        self.api_changed(api)
-        return self._imported(api, plan)
 
-    def _imported(self, api: Api, plan: ImportPlan) -> dict[str, Any]:
-        out = api.describe()
-        if plan.warnings:
-            out["Warnings"] = list(plan.warnings)
-        return out
+def reimport_api(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    if api.protocol != HTTP:
+        raise BadRequestException("ReimportApi is supported only for HTTP APIs.")
+    plan = _read(params)
+    saved = (api.routes, api.integrations, api.authorizers, dict(api.fields))
+    api.routes, api.integrations, api.authorizers = Collection(), Collection(), Collection()
+    api.importing = True
+    try:
+        for member in ("Version", "Description", "CorsConfiguration"):
+            api.fields.pop(member, None)
+        api.fields.update({k: v for k, v in plan.api.items() if k != "ProtocolType"})
+        _apply_plan(store, api, plan)
+    except Exception:
+        api.routes, api.integrations, api.authorizers, api.fields = saved
+        raise
+    finally:
+        api.importing = False
+    deployments.after_change(store, api)
+    return _imported(api, plan)
 
-    def export_api(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        if api.protocol != HTTP:
-            raise BadRequestException("Exporting is supported only for HTTP APIs.")
-        if params["Specification"] != "OAS30":
-            raise BadRequestException(f"Unsupported specification {params['Specification']!r}: only OAS30.")
-        if params["OutputType"] not in ("JSON", "YAML"):
-            raise BadRequestException(f"Unsupported output type {params['OutputType']!r}: use JSON or YAML.")
-        if params.get("ExportVersion") not in (None, "1.0"):
-            raise BadRequestException(f"Unsupported export version {params['ExportVersion']!r}: only 1.0.")
-        stage_name = params.get("StageName")
-        endpoint = str(api.fields["ApiEndpoint"])
-        if stage_name is None:
-            routes = [route.describe() for route in api.routes]
-            integrations = {i.fields["IntegrationId"]: i.describe() for i in api.integrations}
-            authorizers = {a.fields["AuthorizerId"]: a.describe() for a in api.authorizers}
-        else:
-            routes, integrations, authorizers = self._deployed_view(api, stage_name)
-        document = export_document(
-            api.describe(),
-            routes,
-            integrations,
-            authorizers,
-            include_extensions=params.get("IncludeExtensions", True),
-            server_url=endpoint,
-            stage_name=stage_name,
-        )
-        return {"body": render(document, params["OutputType"])}
 
-    def _deployed_view(
-        self, api: Api, stage_name: str
-    ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-        from .deployments import served_snapshot
+def _imported(api: Api, plan: ImportPlan) -> dict[str, Any]:
+    out = api.describe()
+    if plan.warnings:
+        out["Warnings"] = list(plan.warnings)
+    return out
 
-        if api.stages.get(stage_name) is None:
-            raise NotFoundException(f"Invalid stage identifier specified {stage_name}")
-        snapshot = served_snapshot(api, stage_name)
-        if snapshot is None:
-            raise BadRequestException(f"Stage {stage_name} has no deployment to export.")
-        return list(snapshot.routes.values()), dict(snapshot.integrations), dict(snapshot.authorizers)
+
+def export_api(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    if api.protocol != HTTP:
+        raise BadRequestException("Exporting is supported only for HTTP APIs.")
+    if params["Specification"] != "OAS30":
+        raise BadRequestException(f"Unsupported specification {params['Specification']!r}: only OAS30.")
+    if params["OutputType"] not in ("JSON", "YAML"):
+        raise BadRequestException(f"Unsupported output type {params['OutputType']!r}: use JSON or YAML.")
+    if params.get("ExportVersion") not in (None, "1.0"):
+        raise BadRequestException(f"Unsupported export version {params['ExportVersion']!r}: only 1.0.")
+    stage_name = params.get("StageName")
+    endpoint = str(api.fields["ApiEndpoint"])
+    if stage_name is None:
+        described_routes = [route.describe() for route in api.routes]
+        described_integrations = {i.fields["IntegrationId"]: i.describe() for i in api.integrations}
+        described_authorizers = {a.fields["AuthorizerId"]: a.describe() for a in api.authorizers}
+    else:
+        described_routes, described_integrations, described_authorizers = _deployed_view(api, stage_name)
+    document = export_document(
+        api.describe(),
+        described_routes,
+        described_integrations,
+        described_authorizers,
+        include_extensions=params.get("IncludeExtensions", True),
+        server_url=endpoint,
+        stage_name=stage_name,
+    )
+    return {"body": render(document, params["OutputType"])}
+
+
+def _deployed_view(
+    api: Api, stage_name: str
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    if api.stages.get(stage_name) is None:
+        raise NotFoundException(f"Invalid stage identifier specified {stage_name}")
+    snapshot = served_snapshot(api, stage_name)
+    if snapshot is None:
+        raise BadRequestException(f"Stage {stage_name} has no deployment to export.")
+    return list(snapshot.routes.values()), dict(snapshot.integrations), dict(snapshot.authorizers)
+
+
+OPERATIONS: dict[str, Operation] = {
+    "ExportApi": export_api,
+    "ImportApi": import_api,
+    "ReimportApi": reimport_api,
+}

@@ -1,30 +1,22 @@
-"""Route responses of WebSocket routes: CreateRouteResponse ... DeleteRouteResponse."""
+"""Route responses of WebSocket routes: CreateRouteResponse ... DeleteRouteResponse; they live on their route.
+
+WebSocket routes use them; HTTP APIs accept and keep them too, as no rejection by AWS is known (§9.3).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .apis import Api
+from . import deployments, lookup
 from .exceptions import BadRequestException, ConflictException, NotFoundException
-from .part import BackendPart
-from .records import Record, new_id, not_found, page_of, pick
-
-if TYPE_CHECKING:
-    from .routes import Route
+from .records import new_id, page_of, pick
+from .resources import Api, Route, RouteResponse
+from .store import Operation, Store
 
 # "You can only define the $default route response for WebSocket APIs" (aws-facts §3.3).
 DEFAULT_ROUTE_RESPONSE_KEY = "$default"
 _MEMBERS = ("ModelSelectionExpression", "ResponseModels", "ResponseParameters", "RouteResponseKey")
-
-
-class RouteResponse(Record):
-    """The route response of a WebSocket route: it makes the route two-way."""
-
-    @property
-    def route_response_id(self) -> str:
-        """The route response's id."""
-        return str(self.fields["RouteResponseId"])
 
 
 def check_model_names(api: Api, models: Mapping[str, str] | None, member: str) -> None:
@@ -42,55 +34,57 @@ def _check_key(key: str) -> None:
         raise BadRequestException("You can only define the $default route response for WebSocket APIs")
 
 
-class RouteResponseOperations(BackendPart):
-    """The RouteResponse operations of the backend; route responses live on their route.
+def create_route_response(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    route = lookup.route(api, params["RouteId"])
+    key = params["RouteResponseKey"]
+    _check_key(key)
+    if any(existing.get("RouteResponseKey") == key for existing in route.responses):
+        raise ConflictException(f"Route response with key {key} already exists for this route")
+    check_model_names(api, params.get("ResponseModels"), "ResponseModels")
+    response_id = new_id(route.responses, 6)
+    response = RouteResponse({**pick(params, _MEMBERS), "RouteResponseId": response_id})
+    route.responses.add(response_id, response)
+    deployments.after_change(store, api)
+    return response.describe()
 
-    WebSocket routes use them; HTTP APIs accept and keep them too, as no rejection by AWS is known (§9.3).
-    """
 
-    def route(self, api: Api, route_id: str) -> Route:
-        raise NotImplementedError  # pragma: no cover - provided by RouteOperations
+def get_route_response(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    return _route_response(lookup.api(store, params["ApiId"]), params)[1].describe()
 
-    def _route_response(self, api: Api, params: dict[str, Any]) -> tuple[Route, RouteResponse]:
-        route = self.route(api, params["RouteId"])
-        response = route.responses.get(params["RouteResponseId"])
-        if response is None:
-            raise not_found("RouteResponse", params["RouteResponseId"])
-        return route, response
 
-    def create_route_response(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        route = self.route(api, params["RouteId"])
-        key = params["RouteResponseKey"]
-        _check_key(key)
-        if any(existing.get("RouteResponseKey") == key for existing in route.responses):
-            raise ConflictException(f"Route response with key {key} already exists for this route")
-        check_model_names(api, params.get("ResponseModels"), "ResponseModels")
-        response_id = new_id(route.responses, 6)
-        response = RouteResponse({**pick(params, _MEMBERS), "RouteResponseId": response_id})
-        route.responses.add(response_id, response)
-        self.api_changed(api)
-        return response.describe()
+def _route_response(api: Api, params: dict[str, Any]) -> tuple[Route, RouteResponse]:
+    route = lookup.route(api, params["RouteId"])
+    return route, lookup.route_response(route, params["RouteResponseId"])
 
-    def get_route_response(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._route_response(self.api(params["ApiId"]), params)[1].describe()
 
-    def get_route_responses(self, params: dict[str, Any]) -> dict[str, Any]:
-        route = self.route(self.api(params["ApiId"]), params["RouteId"])
-        return page_of(route.responses, params)
+def get_route_responses(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    route = lookup.route(lookup.api(store, params["ApiId"]), params["RouteId"])
+    return page_of(route.responses, params)
 
-    def update_route_response(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        _, response = self._route_response(api, params)
-        if "RouteResponseKey" in params:
-            _check_key(params["RouteResponseKey"])
-        check_model_names(api, params.get("ResponseModels"), "ResponseModels")
-        response.apply(params, _MEMBERS)
-        self.api_changed(api)
-        return response.describe()
 
-    def delete_route_response(self, params: dict[str, Any]) -> None:
-        api = self.api(params["ApiId"])
-        route, response = self._route_response(api, params)
-        route.responses.remove(response.route_response_id)
-        self.api_changed(api)
+def update_route_response(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    _, response = _route_response(api, params)
+    if "RouteResponseKey" in params:
+        _check_key(params["RouteResponseKey"])
+    check_model_names(api, params.get("ResponseModels"), "ResponseModels")
+    response.apply(params, _MEMBERS)
+    deployments.after_change(store, api)
+    return response.describe()
+
+
+def delete_route_response(store: Store, params: dict[str, Any]) -> None:
+    api = lookup.api(store, params["ApiId"])
+    route, response = _route_response(api, params)
+    route.responses.remove(response.route_response_id)
+    deployments.after_change(store, api)
+
+
+OPERATIONS: dict[str, Operation] = {
+    "CreateRouteResponse": create_route_response,
+    "DeleteRouteResponse": delete_route_response,
+    "GetRouteResponse": get_route_response,
+    "GetRouteResponses": get_route_responses,
+    "UpdateRouteResponse": update_route_response,
+}

@@ -7,12 +7,11 @@ import weakref
 from typing import Any
 
 from ..core.collection import Collection
-from .apis import Api
+from . import deployments, lookup
 from .exceptions import BadRequestException, ConflictException, NotFoundException
 from .records import (
     HTTP,
     WEBSOCKET,
-    Record,
     change_count,
     check_quota,
     drop_other_protocol,
@@ -22,7 +21,9 @@ from .records import (
     pick,
     refuse_managed,
 )
-from .route_responses import RouteResponse, RouteResponseOperations, check_model_names
+from .resources import Api, Route
+from .route_responses import check_model_names
+from .store import Operation, Store
 
 ROUTE_QUOTA = 300  # routes per API, HTTP and WebSocket alike (aws-facts §4)
 DEFAULT_ROUTE_KEY = "$default"
@@ -102,24 +103,6 @@ def _key_taken(api: Api, key: str, route: Route | None) -> bool:
     return other is not None and other is not route
 
 
-class Route(Record):
-    """One route of an API, with its route responses (WebSocket only)."""
-
-    def __init__(self, fields: dict[str, Any]) -> None:
-        super().__init__(fields)
-        self.responses: Collection[RouteResponse] = Collection()
-
-    @property
-    def route_id(self) -> str:
-        """The route's id."""
-        return str(self.fields["RouteId"])
-
-    @property
-    def route_key(self) -> str:
-        """``$connect``, ``sendMessage``, ``GET /pets/{id}``, ``$default``..."""
-        return str(self.fields["RouteKey"])
-
-
 def check_route_key(protocol: str, key: str) -> None:
     """Raise AWS's ``BadRequestException`` unless *key* is a valid route key for *protocol*."""
     if not key:
@@ -147,89 +130,85 @@ def check_route_key(protocol: str, key: str) -> None:
         variables.add(match.group(1))
 
 
-class RouteOperations(RouteResponseOperations):
-    """The Route and RouteResponse operations of the backend."""
+def _settled(api: Api, params: dict[str, Any], route: Route | None) -> dict[str, Any]:
+    """The members of *route* (a new one when ``None``) with *params* applied, checked against *api*."""
+    params = drop_other_protocol(api.protocol, params, websocket_only=_WEBSOCKET_ONLY)
+    fields = {**(route.fields if route else _DEFAULTS), **pick(params, _UPDATABLE)}
+    for name in _CLEARABLE:
+        if fields.get(name) == "":
+            del fields[name]
 
-    def route(self, api: Api, route_id: str) -> Route:
-        """The route *route_id* of *api*, or ``NotFoundException``."""
-        route = api.routes.get(route_id)
-        if route is None:
-            raise not_found("Route", route_id)
-        return route
+    key = fields["RouteKey"]
+    check_route_key(api.protocol, key)
+    if route is not None and key != route.route_key:
+        refuse_managed(route, f"route {route.route_id}", "change the route key of")
+    if _key_taken(api, key, route):
+        raise ConflictException(f"Route with key {key} already exists for this API")
 
-    def _settled(self, api: Api, params: dict[str, Any], route: Route | None) -> dict[str, Any]:
-        """The members of *route* (a new one when ``None``) with *params* applied, checked against *api*."""
-        params = drop_other_protocol(api.protocol, params, websocket_only=_WEBSOCKET_ONLY)
-        fields = {**(route.fields if route else _DEFAULTS), **pick(params, _UPDATABLE)}
-        for name in _CLEARABLE:
-            if fields.get(name) == "":
-                del fields[name]
-
-        key = fields["RouteKey"]
-        check_route_key(api.protocol, key)
-        if route is not None and key != route.route_key:
-            refuse_managed(route, f"route {route.route_id}", "change the route key of")
-        if _key_taken(api, key, route):
-            raise ConflictException(f"Route with key {key} already exists for this API")
-
-        if "Target" in fields:
-            match = _TARGET.fullmatch(fields["Target"])
-            if match is None:
-                raise BadRequestException(
-                    f"Invalid target {fields['Target']!r}: a route's target must be integrations/{{IntegrationId}}"
-                )
-            if match.group(1) not in api.integrations:
-                raise not_found("Integration", match.group(1))
-
-        _check_authorization(api, fields, params)
-        selection = fields.get("RouteResponseSelectionExpression")
-        if selection is not None and selection != DEFAULT_ROUTE_KEY:
+    if "Target" in fields:
+        match = _TARGET.fullmatch(fields["Target"])
+        if match is None:
             raise BadRequestException(
-                f"Unsupported RouteResponseSelectionExpression: {selection!r}. Only $default is supported."
+                f"Invalid target {fields['Target']!r}: a route's target must be integrations/{{IntegrationId}}"
             )
-        check_model_names(api, params.get("RequestModels"), "RequestModels")
-        return fields
+        if match.group(1) not in api.integrations:
+            raise not_found("Integration", match.group(1))
 
-    def create_route(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        check_quota(api.routes, ROUTE_QUOTA, "routes")
-        route_id = new_id(api.routes, 7)
-        route = Route({**self._settled(api, params, None), "RouteId": route_id})
-        api.routes.add(route_id, route)
-        _indexed(api, route)
-        self.api_changed(api)
-        return route.describe()
+    _check_authorization(api, fields, params)
+    selection = fields.get("RouteResponseSelectionExpression")
+    if selection is not None and selection != DEFAULT_ROUTE_KEY:
+        raise BadRequestException(
+            f"Unsupported RouteResponseSelectionExpression: {selection!r}. Only $default is supported."
+        )
+    check_model_names(api, params.get("RequestModels"), "RequestModels")
+    return fields
 
-    def get_route(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.route(self.api(params["ApiId"]), params["RouteId"]).describe()
 
-    def get_routes(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        return page_of(api.routes, params)
+def create_route(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    check_quota(api.routes, ROUTE_QUOTA, "routes")
+    route_id = new_id(api.routes, 7)
+    route = Route({**_settled(api, params, None), "RouteId": route_id})
+    api.routes.add(route_id, route)
+    _indexed(api, route)
+    deployments.after_change(store, api)
+    return route.describe()
 
-    def update_route(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        route = self.route(api, params["RouteId"])
-        route.fields = self._settled(api, params, route)
-        self.api_changed(api)
-        return route.describe()
 
-    def delete_route(self, params: dict[str, Any]) -> None:
-        api = self.api(params["ApiId"])
-        route = self.route(api, params["RouteId"])
-        refuse_managed(route, f"route {route.route_id}")
-        api.routes.remove(route.route_id)
-        self.api_changed(api)
+def get_route(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    return lookup.route(lookup.api(store, params["ApiId"]), params["RouteId"]).describe()
 
-    def delete_route_request_parameter(self, params: dict[str, Any]) -> None:
-        api = self.api(params["ApiId"])
-        route = self.route(api, params["RouteId"])
-        key = params["RequestParameterKey"]
-        parameters = route.fields.get("RequestParameters") or {}
-        if key not in parameters:
-            raise NotFoundException(f"Unable to find request parameter {key} of route {route.route_id}")
-        route.fields["RequestParameters"] = {name: value for name, value in parameters.items() if name != key}
-        self.api_changed(api)
+
+def get_routes(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    return page_of(api.routes, params)
+
+
+def update_route(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    route = lookup.route(api, params["RouteId"])
+    route.fields = _settled(api, params, route)
+    deployments.after_change(store, api)
+    return route.describe()
+
+
+def delete_route(store: Store, params: dict[str, Any]) -> None:
+    api = lookup.api(store, params["ApiId"])
+    route = lookup.route(api, params["RouteId"])
+    refuse_managed(route, f"route {route.route_id}")
+    api.routes.remove(route.route_id)
+    deployments.after_change(store, api)
+
+
+def delete_route_request_parameter(store: Store, params: dict[str, Any]) -> None:
+    api = lookup.api(store, params["ApiId"])
+    route = lookup.route(api, params["RouteId"])
+    key = params["RequestParameterKey"]
+    parameters = route.fields.get("RequestParameters") or {}
+    if key not in parameters:
+        raise NotFoundException(f"Unable to find request parameter {key} of route {route.route_id}")
+    route.fields["RequestParameters"] = {name: value for name, value in parameters.items() if name != key}
+    deployments.after_change(store, api)
 
 
 def _check_authorization(api: Api, fields: dict[str, Any], params: dict[str, Any]) -> None:
@@ -274,3 +253,13 @@ def _check_authorization(api: Api, fields: dict[str, Any], params: dict[str, Any
                 f"AuthorizationScopes are supported only with AuthorizationType JWT, not with {kind}."
             )
         fields.pop("AuthorizationScopes", None)
+
+
+OPERATIONS: dict[str, Operation] = {
+    "CreateRoute": create_route,
+    "DeleteRoute": delete_route,
+    "DeleteRouteRequestParameter": delete_route_request_parameter,
+    "GetRoute": get_route,
+    "GetRoutes": get_routes,
+    "UpdateRoute": update_route,
+}

@@ -10,14 +10,40 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..core import versions
+from ..core.collection import Collection
 
-if TYPE_CHECKING:
-    from ..core.collection import Collection
-    from .apis import Api
-    from .records import Record
+
+class Versioned(Protocol):
+    """A record whose members can be read as of a snapshot time (``records.Record``)."""
+
+    _fields: dict[str, Any]
+
+    @property
+    def fields(self) -> dict[str, Any]: ...
+
+    def fields_at(self, time: int) -> dict[str, Any]: ...
+
+    def describe(self) -> dict[str, Any]: ...
+
+
+class Deployable(Versioned, Protocol):
+    """What a snapshot reads of an API: ``resources.Api`` (which holds the deployments, hence no import of it)."""
+
+    @property
+    def routes(self) -> Collection[Any]: ...
+
+    @property
+    def integrations(self) -> Collection[Any]: ...
+
+    @property
+    def authorizers(self) -> Collection[Any]: ...
+
+    @property
+    def models(self) -> Collection[Any]: ...
+
 
 # The API-level members the runtime needs; everything else about an API (name, tags...) does not change serving.
 _API_MEMBERS = (
@@ -32,7 +58,7 @@ _API_MEMBERS = (
 Described = dict[str, Any]
 
 
-def _described_at(record: Record, time: int) -> Described:
+def _described_at(record: Versioned, time: int) -> Described:
     """*record*'s ``describe()`` output as of *time*: describe a shallow clone that holds the fields of then."""
     fields = record.fields_at(time)
     if fields is record.fields:
@@ -59,7 +85,7 @@ class Snapshot:
 
     __slots__ = ("_api", "_collections", "_routes_by_key", "_time", "_views")
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Deployable) -> None:
         self._time = versions.snapshot_time()
         self._api = api
         # The collection objects themselves are captured: an import may put new ones on the Api later.
@@ -68,7 +94,7 @@ class Snapshot:
         self._routes_by_key: dict[Any, Described] | None = None
 
     @classmethod
-    def of(cls, api: Api) -> Snapshot:
+    def of(cls, api: Deployable) -> Snapshot:
         """Snapshot what *api* serves right now (O(1): nothing is copied until the runtime reads it)."""
         return cls(api)
 

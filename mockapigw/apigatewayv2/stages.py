@@ -1,4 +1,4 @@
-"""Stages (route settings, access logs, stage variables) and auto-deploy; deployments live in deployments.py."""
+"""Stages (route settings, access logs, stage variables); deployments and auto-deploy live in deployments.py."""
 
 from __future__ import annotations
 
@@ -7,35 +7,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..core import clock
-from .apis import Api
-from .deployments import (
-    AUTO_DEPLOY_DESCRIPTION,
-    Deployment,
-    DeploymentOperations,
-    Snapshot,
-    served_snapshot,
-    undeployable_reason,
-)
+from . import lookup
+from .deployments import AUTO_DEPLOY_DESCRIPTION, auto_deploy_stage, served_snapshot
 from .exceptions import BadRequestException, ConflictException, NotFoundException
-from .records import (
-    HTTP,
-    STAGE_NOT_FOUND,
-    WEBSOCKET,
-    Record,
-    check_quota,
-    drop_other_protocol,
-    page_of,
-    pick,
-    refuse_managed,
-)
+from .records import HTTP, WEBSOCKET, check_quota, drop_other_protocol, page_of, pick, refuse_managed
+from .resources import Api, Deployment, Stage
+from .snapshot import Snapshot
+from .store import Operation, Store
 from .tags import check_tags
 
 __all__ = [
     "AUTO_DEPLOY_DESCRIPTION",
+    "OPERATIONS",
     "Deployment",
     "Snapshot",
     "Stage",
-    "StageOperations",
     "served_snapshot",
 ]
 
@@ -56,68 +42,11 @@ _EXECUTION_LOG_MEMBERS = ("LoggingLevel", "DataTraceEnabled")
 # "Supported only for WebSocket APIs": accepted and ignored on HTTP APIs (no rejection by AWS is known, §9.3).
 _WEBSOCKET_ONLY = ("ClientCertificateId",)
 _COPIED = ("AccessLogSettings", "AutoDeploy", "ClientCertificateId", "DeploymentId", "Description")
-_DESCRIBED = (
-    "AccessLogSettings",
-    "ApiGatewayManaged",
-    "AutoDeploy",
-    "ClientCertificateId",
-    "CreatedDate",
-    "DefaultRouteSettings",
-    "DeploymentId",
-    "Description",
-    "LastDeploymentStatusMessage",
-    "LastUpdatedDate",
-    "RouteSettings",
-    "StageName",
-    "StageVariables",
-    "Tags",
-)
 # What AWS returns as DefaultRouteSettings when none are given (aws-facts §3.5; stages-and-deployments.md).
 _DEFAULT_ROUTE_SETTINGS: dict[str, dict[str, Any]] = {
     HTTP: {"DetailedMetricsEnabled": False},
     WEBSOCKET: {"DataTraceEnabled": False, "DetailedMetricsEnabled": False, "LoggingLevel": "OFF"},
 }
-
-
-class Stage(Record):
-    """One stage of an API: a name, settings, and the deployment it serves."""
-
-    versioned = False  # no deployment holds a stage
-
-    @property
-    def name(self) -> str:
-        """The stage name."""
-        return str(self.fields["StageName"])
-
-    @property
-    def auto_deploy(self) -> bool:
-        """Whether changes to the API are deployed to this stage automatically."""
-        return bool(self.fields.get("AutoDeploy"))
-
-    def touch(self) -> None:
-        """Record a change (``LastUpdatedDate``)."""
-        self.fields["LastUpdatedDate"] = clock.now()
-
-    def deploy(self, deployment_id: str) -> None:
-        """Point the stage at a deployment; auto-deploy stages also report it in ``LastDeploymentStatusMessage``."""
-        self.fields["DeploymentId"] = deployment_id
-        if self.auto_deploy:
-            self.fields["LastDeploymentStatusMessage"] = (
-                f"Successfully deployed stage with deployment ID '{deployment_id}'"
-            )
-        self.touch()
-
-    def describe(self) -> dict[str, Any]:
-        """The Stage output members; the maps are always present, as AWS returns them."""
-        out = pick(self.fields, _DESCRIBED)
-        if not self.auto_deploy:
-            # "Supported only for stages with autoDeploy enabled" (model).
-            out.pop("LastDeploymentStatusMessage", None)
-        out["DefaultRouteSettings"] = dict(self.fields.get("DefaultRouteSettings") or {})
-        out["RouteSettings"] = {key: dict(value) for key, value in (self.fields.get("RouteSettings") or {}).items()}
-        out["StageVariables"] = dict(self.fields.get("StageVariables") or {})
-        out["Tags"] = dict(self.fields.get("Tags") or {})
-        return out
 
 
 def _check_stage_name(name: str) -> None:
@@ -211,118 +140,116 @@ def _uses_variable(log_format: str, name: str) -> bool:
     return re.search(re.escape(name) + r"(?![A-Za-z0-9_])", log_format) is not None
 
 
-class StageOperations(DeploymentOperations):
-    """The Stage operations of the backend (and, through the mixin, the Deployment ones)."""
+def _check_common(api: Api, params: Mapping[str, Any]) -> None:
+    _check_all_route_settings(api, params)
+    _check_stage_variables(params.get("StageVariables") or {})
+    _check_access_log_settings(api.protocol, params.get("AccessLogSettings"))
+    if params.get("DeploymentId") is not None:
+        lookup.deployment(api, params["DeploymentId"])
 
-    def stage(self, api: Api, stage_name: str) -> Stage:
-        """The stage *stage_name* of *api*, or ``NotFoundException``."""
-        stage = api.stages.get(stage_name)
-        if stage is None:
-            raise NotFoundException(STAGE_NOT_FOUND)
-        return stage
 
-    def _check_common(self, api: Api, params: Mapping[str, Any]) -> None:
-        _check_all_route_settings(api, params)
-        _check_stage_variables(params.get("StageVariables") or {})
-        _check_access_log_settings(api.protocol, params.get("AccessLogSettings"))
-        if params.get("DeploymentId") is not None:
-            self.deployment(api, params["DeploymentId"])
+def add_stage(api: Api, params: dict[str, Any], *, managed: bool = False) -> Stage:
+    """Validate and create a stage from CreateStage *params* (quick create passes ``managed=True``)."""
+    params = drop_other_protocol(api.protocol, params, websocket_only=_WEBSOCKET_ONLY)
+    name = params["StageName"]
+    _check_stage_name(name)
+    if name in api.stages:
+        raise ConflictException(f"Stage {name} already exists")
+    check_quota(api.stages, MAX_STAGES, "stages")
+    _check_common(api, params)
+    check_tags(params.get("Tags") or {})
+    now = clock.now()
+    stage = Stage(
+        {
+            **pick(params, _COPIED),
+            "ApiGatewayManaged": True if managed else None,
+            "StageName": name,
+            "CreatedDate": now,
+            "LastUpdatedDate": now,
+            "DefaultRouteSettings": {
+                **_DEFAULT_ROUTE_SETTINGS[api.protocol],
+                **(params.get("DefaultRouteSettings") or {}),
+            },
+            "RouteSettings": {key: dict(value) for key, value in (params.get("RouteSettings") or {}).items()},
+            "StageVariables": _merged_variables({}, params.get("StageVariables") or {}),
+            "Tags": dict(params.get("Tags") or {}),
+        }
+    )
+    api.stages.add(name, stage)
+    if stage.auto_deploy and "DeploymentId" not in stage.fields:
+        # An AutoDeploy stage is deployed at once, with no further change to the API (aws-facts §9.1).
+        auto_deploy_stage(api, stage)
+    return stage
 
-    def add_stage(self, api: Api, params: dict[str, Any], *, managed: bool = False) -> Stage:
-        """Validate and create a stage from CreateStage *params* (quick create passes ``managed=True``)."""
-        params = drop_other_protocol(api.protocol, params, websocket_only=_WEBSOCKET_ONLY)
-        name = params["StageName"]
-        _check_stage_name(name)
-        if name in api.stages:
-            raise ConflictException(f"Stage {name} already exists")
-        check_quota(api.stages, MAX_STAGES, "stages")
-        self._check_common(api, params)
-        check_tags(params.get("Tags") or {})
-        now = clock.now()
-        stage = Stage(
-            {
-                **pick(params, _COPIED),
-                "ApiGatewayManaged": True if managed else None,
-                "StageName": name,
-                "CreatedDate": now,
-                "LastUpdatedDate": now,
-                "DefaultRouteSettings": {
-                    **_DEFAULT_ROUTE_SETTINGS[api.protocol],
-                    **(params.get("DefaultRouteSettings") or {}),
-                },
-                "RouteSettings": {key: dict(value) for key, value in (params.get("RouteSettings") or {}).items()},
-                "StageVariables": _merged_variables({}, params.get("StageVariables") or {}),
-                "Tags": dict(params.get("Tags") or {}),
-            }
-        )
-        api.stages.add(name, stage)
-        if stage.auto_deploy and "DeploymentId" not in stage.fields:
-            # An AutoDeploy stage is deployed at once, with no further change to the API (aws-facts §9.1).
-            self._auto_deploy_stage(api, stage)
-        return stage
 
-    def create_stage(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.add_stage(self.api(params["ApiId"]), params).describe()
+def create_stage(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    return add_stage(lookup.api(store, params["ApiId"]), params).describe()
 
-    def get_stage(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.stage(self.api(params["ApiId"]), params["StageName"]).describe()
 
-    def get_stages(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        return page_of(api.stages, params)
+def get_stage(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    return lookup.stage(lookup.api(store, params["ApiId"]), params["StageName"]).describe()
 
-    def update_stage(self, params: dict[str, Any]) -> dict[str, Any]:
-        api = self.api(params["ApiId"])
-        stage = self.stage(api, params["StageName"])
-        params = drop_other_protocol(api.protocol, params, websocket_only=_WEBSOCKET_ONLY)
-        self._check_common(api, params)
-        auto_before = stage.auto_deploy
-        auto_after = params["AutoDeploy"] if params.get("AutoDeploy") is not None else auto_before
-        if params.get("DeploymentId") is not None and auto_after:
-            raise BadRequestException("Deployment ID can't be updated if autoDeploy is enabled.")
-        variables = _merged_variables(stage.get("StageVariables") or {}, params.get("StageVariables") or {})
-        stage.apply(params, _COPIED)
-        stage.fields["StageVariables"] = variables
-        # PATCH semantics: members and route keys not sent keep their settings.
-        if params.get("DefaultRouteSettings") is not None:
-            stage.fields["DefaultRouteSettings"] = {**stage["DefaultRouteSettings"], **params["DefaultRouteSettings"]}
-        for key, settings in (params.get("RouteSettings") or {}).items():
-            current = stage.fields["RouteSettings"].get(key, {})
-            stage.fields["RouteSettings"][key] = {**current, **settings}
-        if not stage.auto_deploy:
-            stage.fields.pop("LastDeploymentStatusMessage", None)
+
+def get_stages(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    return page_of(api.stages, params)
+
+
+def update_stage(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    api = lookup.api(store, params["ApiId"])
+    stage = lookup.stage(api, params["StageName"])
+    params = drop_other_protocol(api.protocol, params, websocket_only=_WEBSOCKET_ONLY)
+    _check_common(api, params)
+    auto_before = stage.auto_deploy
+    auto_after = params["AutoDeploy"] if params.get("AutoDeploy") is not None else auto_before
+    if params.get("DeploymentId") is not None and auto_after:
+        raise BadRequestException("Deployment ID can't be updated if autoDeploy is enabled.")
+    variables = _merged_variables(stage.get("StageVariables") or {}, params.get("StageVariables") or {})
+    stage.apply(params, _COPIED)
+    stage.fields["StageVariables"] = variables
+    # PATCH semantics: members and route keys not sent keep their settings.
+    if params.get("DefaultRouteSettings") is not None:
+        stage.fields["DefaultRouteSettings"] = {**stage["DefaultRouteSettings"], **params["DefaultRouteSettings"]}
+    for key, settings in (params.get("RouteSettings") or {}).items():
+        current = stage.fields["RouteSettings"].get(key, {})
+        stage.fields["RouteSettings"][key] = {**current, **settings}
+    if not stage.auto_deploy:
+        stage.fields.pop("LastDeploymentStatusMessage", None)
+    stage.touch()
+    if auto_after and not auto_before:
+        # Turning AutoDeploy on deploys, as creating an AutoDeploy stage does (aws-facts §9.1).
+        auto_deploy_stage(api, stage)
+    return stage.describe()
+
+
+def delete_stage(store: Store, params: dict[str, Any]) -> None:
+    api = lookup.api(store, params["ApiId"])
+    stage = lookup.stage(api, params["StageName"])
+    refuse_managed(stage, "stage")
+    api.stages.remove(stage.name)
+
+
+def delete_route_settings(store: Store, params: dict[str, Any]) -> None:
+    stage = lookup.stage(lookup.api(store, params["ApiId"]), params["StageName"])
+    route_settings = stage.fields["RouteSettings"]
+    if params["RouteKey"] not in route_settings:
+        raise NotFoundException(f"Unable to find RouteSettings by key {params['RouteKey']} in stage {stage.name}")
+    del route_settings[params["RouteKey"]]
+    stage.touch()
+
+
+def delete_access_log_settings(store: Store, params: dict[str, Any]) -> None:
+    stage = lookup.stage(lookup.api(store, params["ApiId"]), params["StageName"])
+    if stage.fields.pop("AccessLogSettings", None) is not None:
         stage.touch()
-        if auto_after and not auto_before:
-            # Turning AutoDeploy on deploys, as creating an AutoDeploy stage does (aws-facts §9.1).
-            self._auto_deploy_stage(api, stage)
-        return stage.describe()
 
-    def delete_stage(self, params: dict[str, Any]) -> None:
-        api = self.api(params["ApiId"])
-        stage = self.stage(api, params["StageName"])
-        refuse_managed(stage, "stage")
-        api.stages.remove(stage.name)
 
-    def delete_route_settings(self, params: dict[str, Any]) -> None:
-        stage = self.stage(self.api(params["ApiId"]), params["StageName"])
-        route_settings = stage.fields["RouteSettings"]
-        if params["RouteKey"] not in route_settings:
-            raise NotFoundException(f"Unable to find RouteSettings by key {params['RouteKey']} in stage {stage.name}")
-        del route_settings[params["RouteKey"]]
-        stage.touch()
-
-    def delete_access_log_settings(self, params: dict[str, Any]) -> None:
-        stage = self.stage(self.api(params["ApiId"]), params["StageName"])
-        if stage.fields.pop("AccessLogSettings", None) is not None:
-            stage.touch()
-
-    def _auto_deploy_stage(self, api: Api, stage: Stage) -> None:
-        # A WebSocket API without routes cannot be deployed; the stage keeps what it had until one exists.
-        if undeployable_reason(api) is None:
-            stage.deploy(self.new_deployment(api, auto=True).deployment_id)
-
-    def auto_deploy(self, api: Api) -> None:
-        """Deploy *api* to each of its stages with AutoDeploy after a configuration change."""
-        for stage in api.stages.values():
-            if stage.auto_deploy:
-                self._auto_deploy_stage(api, stage)
+OPERATIONS: dict[str, Operation] = {
+    "CreateStage": create_stage,
+    "DeleteAccessLogSettings": delete_access_log_settings,
+    "DeleteRouteSettings": delete_route_settings,
+    "DeleteStage": delete_stage,
+    "GetStage": get_stage,
+    "GetStages": get_stages,
+    "UpdateStage": update_stage,
+}

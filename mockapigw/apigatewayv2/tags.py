@@ -1,4 +1,4 @@
-"""TagResource, UntagResource and GetTags on the ARNs of taggable resources."""
+"""TagResource, UntagResource and GetTags on the ARNs of taggable resources; tags live in their ``Tags`` member."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from .exceptions import BadRequestException, NotFoundException
-from .part import BackendPart
 from .records import Record
+from .store import Operation, Store
 
-_ARN = re.compile(r"^arn:(aws[a-z-]*):apigateway:([a-z0-9-]+)::(/.+)$")
+_ARN = re.compile(r"^arn:(aws[a-z-]*):apigateway:([a-z0-9-]+):(?:\d{12})?:(/.+)$")  # portals' ARNs carry the account
 
 # API Gateway's tag restrictions (developer guide, "Tag restrictions"; aws-facts §9.10).
 MAX_TAGS = 50
@@ -36,35 +36,38 @@ def check_tags(tags: Mapping[str, str], current: Mapping[str, str] | None = None
         raise BadRequestException(f"A resource can have at most {MAX_TAGS} tags; this request would make {count}.")
 
 
-class TagOperations(BackendPart):
-    """The tagging operations of the backend; resources keep their tags in their ``Tags`` member."""
+def _resource_for_arn(store: Store, arn: str) -> Record:
+    match = _ARN.match(arn)
+    if match is None:
+        raise BadRequestException(f"Invalid resource ARN specified: {arn}")
+    region, path = match.group(2), match.group(3)
+    resource = store.tagged(path) if region == store.region else None
+    if resource is None:
+        raise NotFoundException(f"Unable to find resource {arn}", ResourceType=None)
+    return resource
 
-    def tagged(self, path: str) -> Record | None:
-        """The taggable resource at an ARN's resource path (``/apis/{id}``...), or ``None``."""
-        raise NotImplementedError  # pragma: no cover - provided by the backend class
 
-    def _resource_for_arn(self, arn: str) -> Record:
-        match = _ARN.match(arn)
-        if match is None:
-            raise BadRequestException(f"Invalid resource ARN specified: {arn}")
-        region, path = match.group(2), match.group(3)
-        resource = self.tagged(path) if region == self.region else None
-        if resource is None:
-            raise NotFoundException(f"Unable to find resource {arn}", ResourceType=None)
-        return resource
+def tag_resource(store: Store, params: dict[str, Any]) -> None:
+    resource = _resource_for_arn(store, params["ResourceArn"])
+    tags = params.get("Tags") or {}
+    check_tags(tags, resource.fields.get("Tags"))
+    resource.fields.setdefault("Tags", {}).update(tags)
 
-    def tag_resource(self, params: dict[str, Any]) -> None:
-        resource = self._resource_for_arn(params["ResourceArn"])
-        tags = params.get("Tags") or {}
-        check_tags(tags, resource.fields.get("Tags"))
-        resource.fields.setdefault("Tags", {}).update(tags)
 
-    def untag_resource(self, params: dict[str, Any]) -> None:
-        resource = self._resource_for_arn(params["ResourceArn"])
-        current = resource.fields.setdefault("Tags", {})
-        for key in params.get("TagKeys") or []:
-            current.pop(key, None)
+def untag_resource(store: Store, params: dict[str, Any]) -> None:
+    resource = _resource_for_arn(store, params["ResourceArn"])
+    current = resource.fields.setdefault("Tags", {})
+    for key in params.get("TagKeys") or []:
+        current.pop(key, None)
 
-    def get_tags(self, params: dict[str, Any]) -> dict[str, Any]:
-        resource = self._resource_for_arn(params["ResourceArn"])
-        return {"Tags": dict(resource.fields.get("Tags") or {})}
+
+def get_tags(store: Store, params: dict[str, Any]) -> dict[str, Any]:
+    resource = _resource_for_arn(store, params["ResourceArn"])
+    return {"Tags": dict(resource.fields.get("Tags") or {})}
+
+
+OPERATIONS: dict[str, Operation] = {
+    "GetTags": get_tags,
+    "TagResource": tag_resource,
+    "UntagResource": untag_resource,
+}

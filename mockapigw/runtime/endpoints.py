@@ -25,10 +25,9 @@ from ..apigatewayv2.records import HTTP, WEBSOCKET
 from ..apigatewayv2.snapshot import Snapshot
 
 if TYPE_CHECKING:
-    from ..apigatewayv2.apis import Api
-    from ..apigatewayv2.backend import ApiGatewayV2Backend
-    from ..apigatewayv2.domains import DomainName
+    from ..apigatewayv2.resources import Api, DomainName
     from ..apigatewayv2.service import ApiGatewayV2Service
+    from ..apigatewayv2.store import Store
 
 EXECUTE_API_HOST = re.compile(r"^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
 # The default endpoint of the management API (a client made without endpoint_url): no API id in the host.
@@ -52,11 +51,12 @@ class Address:
     path: str
     api_id: str | None = None
     region: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()  # for a custom domain's routing rules
 
     @classmethod
-    def of(cls, host: str, path: str) -> Address:
+    def of(cls, host: str, path: str, headers: tuple[tuple[str, str], ...] = ()) -> Address:
         """Normalise *host* (case, port) once."""
-        return cls(host.lower().rsplit(":", 1)[0] if ":" in host else host.lower(), path or "/")
+        return cls(host.lower().rsplit(":", 1)[0] if ":" in host else host.lower(), path or "/", headers=headers)
 
     @classmethod
     def local(cls, host: str, path: str) -> Address | None:
@@ -130,6 +130,32 @@ _HOW_TO_DEPLOY = (
     "Deploy it: create_deployment(ApiId='{api}', StageName='{stage}'), or create the stage with AutoDeploy=True."
 )
 _HOW_TO_STAGE = "Create one: create_stage(ApiId='{api}', StageName='{stage}', AutoDeploy=True)."
+
+
+def _routing_refusal(domain: DomainName, address: Address, answer: Callable[[str], Refusal]) -> Refusal | None:
+    """What the domain's ``RoutingMode`` says before its API mappings are read (aws-facts §9.12).
+
+    Rules come first, lowest priority value first; a matching rule invokes a REST API stage, which the mock does not
+    run. ``ROUTING_RULE_ONLY`` domains take no API mapping traffic. ``None``: the API mappings decide.
+    """
+    mode = domain.get("RoutingMode", "API_MAPPING_ONLY")
+    if mode == "API_MAPPING_ONLY":
+        return None
+    for rule in sorted(domain.routing_rules, key=lambda rule: rule.priority):
+        if rule.matches(address.headers, address.path):
+            target = rule.target
+            return answer(
+                f"routing rule {rule.rule_id} (priority {rule.priority}) of custom domain {domain.name} matches this "
+                f"request and invokes stage {target['Stage']!r} of REST API {target['ApiId']}; mockapigw does not "
+                "run REST APIs."
+            )
+    if mode == "ROUTING_RULE_ONLY":
+        return answer(
+            f"custom domain {domain.name} has RoutingMode ROUTING_RULE_ONLY, so its API mappings serve no traffic "
+            "and none of its routing rules matches this request. To serve the mapped APIs: "
+            f"update_domain_name(DomainName='{domain.name}', RoutingMode='ROUTING_RULE_THEN_API_MAPPING')."
+        )
+    return None
 
 
 class Endpoints:
@@ -208,7 +234,10 @@ class Endpoints:
             )
         )
 
-    def _http_custom_domain(self, backend: ApiGatewayV2Backend, domain: DomainName, address: Address) -> Resolved:
+    def _http_custom_domain(self, backend: Store, domain: DomainName, address: Address) -> Resolved:
+        refused = _routing_refusal(domain, address, Refusal.not_found)
+        if refused is not None:
+            return refused
         found = domain.mapping_for(address.path)
         if found is None:
             keys = [mapping.key or "(root)" for mapping in domain.api_mappings]
@@ -327,6 +356,9 @@ class Endpoints:
                 f"{address.host} is neither an execute-api host nor a custom domain name of this mock."
             )
         backend, domain = found
+        refused = _routing_refusal(domain, address, Refusal.forbidden)
+        if refused is not None:
+            return refused
         mapped = domain.mapping_for(address.path)
         if mapped is None or mapped[1] != "/":
             keys = [mapping.key or "(root)" for mapping in domain.api_mappings]
@@ -359,10 +391,10 @@ class Endpoints:
 
     # --- lookups shared by every entry point
 
-    def _backends(self) -> list[ApiGatewayV2Backend]:
-        return [backend for backend in self._control_plane.backends if backend.account_id == self._account_id]
+    def _backends(self) -> list[Store]:
+        return [backend for backend in self._control_plane.stores if backend.account_id == self._account_id]
 
-    def _domain(self, host: str) -> tuple[ApiGatewayV2Backend, DomainName] | None:
+    def _domain(self, host: str) -> tuple[Store, DomainName] | None:
         for backend in self._backends():
             domain = backend.domain_names.get(host)
             if domain is not None:

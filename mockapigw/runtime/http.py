@@ -106,7 +106,7 @@ class HttpRuntime:
         """
         host, path, query = split_url(url)
         if address is None:
-            address = Address.of(host, path)
+            address = Address.of(host, path, tuple(headers))
         resolved = self._endpoints.http(address)
         if resolved is None:
             return None

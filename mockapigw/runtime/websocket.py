@@ -112,17 +112,19 @@ class WebSocketRuntime:
         user_agent: str | None,
         region: str | None,
         transport: Transport | None = None,
+        domain_name: str | None = None,
     ) -> Connection:
         """Open a connection, running ``$connect`` and its authorizer; :class:`ConnectionRejected` on failure.
 
         With a *transport* (server mode's real socket), messages for the client go to it, from ``$connect`` on.
+        *domain_name* is the custom domain name the client connected through, if any (events carry it).
         """
         resolved = self._endpoints.websocket(api_id, stage, region)
         if isinstance(resolved, Refusal):
             raise ConnectionRejected(resolved.status, resolved.body, resolved.reason)
         snapshot = resolved.snapshot
         api_region = resolved.region
-        domain = f"{api_id}.execute-api.{api_region}.amazonaws.com"
+        domain = domain_name or f"{api_id}.execute-api.{api_region}.amazonaws.com"
         connection = Connection(
             account_id=self._account_id,
             region=api_region,

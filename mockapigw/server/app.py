@@ -39,6 +39,7 @@ _log = logging.getLogger("mockapigw.server")
 # The region of a SigV4-signed request: the third part of the credential scope (key/date/region/service/...).
 _CREDENTIAL_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 MAX_BODY_BYTES = 10 * 1024 * 1024 + 1  # one byte over the HTTP API payload limit: the runtime answers 413
+MAX_HEAD_BYTES = 2 * 10240  # room for any head API Gateway's own limit then refuses
 WORKERS = 256
 # Closing a socket still waits this long for its $disconnect, so a stopping server does not hang on a handler.
 _SHUTDOWN_GRACE_S = 10.0
@@ -70,7 +71,10 @@ class Gateway:
 
     def application(self) -> web.Application:
         """The aiohttp application: one catch-all route, the idle sweeper, and a clean shutdown."""
-        app = web.Application(client_max_size=MAX_BODY_BYTES)
+        # aiohttp's default line and header limits (8190 bytes) are below API Gateway's 10240-byte request head:
+        # raised, so that the runtime answers an oversized head as API Gateway does (431).
+        limits = {"max_line_size": MAX_HEAD_BYTES, "max_field_size": MAX_HEAD_BYTES}
+        app = web.Application(client_max_size=MAX_BODY_BYTES, handler_args=limits)
         app.router.add_route("*", "/{tail:.*}", self.handle)
         app.on_startup.append(self._start_sweeper)
         return app
@@ -86,13 +90,20 @@ class Gateway:
         path, _, query = request.raw_path.partition("?")
         address = Address.local(host, path)
         if address is None and self.gw.endpoints.knows(host):
-            address = Address.of(host, path)  # a custom domain name of the mock
+            address = Address.of(host, path, tuple(request.headers.items()))  # a custom domain name (its rules)
         if address is None:
             return await self._control_plane(request, host, path, query)
         if _is_upgrade(request):
             return await self._websocket(request, address)
-        if "@connections" in address.path.split("/"):
+        segments = address.path.split("/")
+        if "@connections" in segments:
             return await self._connections(request, address, query)
+        if "%40connections" in (segment.lower() for segment in segments):
+            # AWS accepts the @ percent-encoded (its docs' curl example does it; so may SDKs): the same request.
+            decoded = "/".join("@connections" if s.lower() == "%40connections" else s for s in segments)
+            return await self._connections(
+                request, Address(address.host, decoded, address.api_id, address.region), query
+            )
         return await self._http_api(request, address, query)
 
     async def _read(self, request: web.Request) -> bytes | web.Response:
@@ -169,6 +180,7 @@ class Gateway:
                 user_agent=request.headers.get("User-Agent"),
                 region=target.region,
                 transport=transport,
+                domain_name=address.host if address.api_id is None else None,  # a custom domain name
             )
 
         try:

@@ -49,7 +49,11 @@ def load_app(spec: str) -> Callable[[MockApiGateway], Any]:
 
 def urls(server: Server) -> list[str]:
     """What the server serves, one line each: the control plane, then every stage of every API."""
-    lines = [f"control plane (apigatewayv2, any SDK or the AWS CLI): {server.url}"]
+    lines = [
+        f"control plane (apigatewayv2, any SDK or the AWS CLI): {server.url}",
+        f"APIs: {server.url}/_aws/execute-api/{{apiId}}/{{stage}}/..., or Host: {{apiId}}.execute-api.localhost:"
+        f"{server.port}, or a custom domain name by Host",
+    ]
     gw = server.gateway.gw
     for backend in gw.apigatewayv2.backends:
         for api in backend.apis:

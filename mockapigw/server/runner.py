@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from ..runtime.alerts import MockApiGatewayWarning
+from ..core.hints import MockApiGatewayWarning, user_stacklevel
 from .app import Gateway
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def _listen(host: str, port: int) -> socket.socket:
             f"mockapigw is serving on {host}, which is reachable from other machines; it has no authentication. "
             "Bind 127.0.0.1 unless you mean it.",
             MockApiGatewayWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     return socket.create_server((host, port), family=family, backlog=1024)

@@ -518,3 +518,265 @@ def test_error_path(v2: Any, operation: str) -> None:
     shape = service_model("apigatewayv2").shape_for(code)
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == shape.metadata["error"]["httpStatusCode"]
     assert info.value.response["Error"]["Message"]
+
+
+# --- The 31 newer operations (routing rules, developer portals): same checks, their own world.
+
+REST_ACTION = {"InvokeApi": {"ApiId": "abcd1234", "Stage": "prod"}}
+PORTAL_CONTENT = {
+    "DisplayName": "portal",
+    "Theme": {
+        "CustomColors": dict.fromkeys(
+            ("AccentColor", "BackgroundColor", "ErrorValidationColor", "HeaderColor", "NavigationColor", "TextColor"),
+            "#000000",
+        )
+    },
+}
+ENDPOINT_PARTS = {"RestApiId": "kf5387miad", "Stage": "prod", "Method": "GET", "Path": "/dogs"}
+POLICY = json.dumps({"Version": "2012-10-17", "Statement": []})
+MISSING_PORTAL = {"PortalId": MISSING}
+MISSING_PRODUCT = {"PortalProductId": MISSING}
+
+
+@dataclass
+class NewerWorld:
+    """A domain with a routing rule, a product with pages and a policy, and a published portal that includes it."""
+
+    domain: str
+    rule: str
+    product: str
+    page: str
+    endpoint_page: str
+    portal: str
+    idle_portal: str
+    http: str
+
+
+def build_newer(v2: Any) -> NewerWorld:
+    v2.create_domain_name(
+        DomainName="rules.example.com",
+        DomainNameConfigurations=[{"CertificateArn": CERT}],
+        RoutingMode="ROUTING_RULE_THEN_API_MAPPING",
+    )
+    rule = v2.create_routing_rule(DomainName="rules.example.com", Priority=10, Conditions=[], Actions=[REST_ACTION])
+    product = v2.create_portal_product(DisplayName="product")
+    product_id = product["PortalProductId"]
+    v2.put_portal_product_sharing_policy(PortalProductId=product_id, PolicyDocument=POLICY)
+    page = v2.create_product_page(PortalProductId=product_id, DisplayContent={"Title": "t", "Body": "b"})
+    endpoint_page = v2.create_product_rest_endpoint_page(
+        PortalProductId=product_id, RestEndpointIdentifier={"IdentifierParts": ENDPOINT_PARTS}
+    )
+    portal_params = {
+        "Authorization": {"None": {}},
+        "EndpointConfiguration": {"None": {}},
+        "PortalContent": PORTAL_CONTENT,
+    }
+    portal = v2.create_portal(IncludedPortalProductArns=[product["PortalProductArn"]], **portal_params)["PortalId"]
+    v2.publish_portal(PortalId=portal)
+    idle_portal = v2.create_portal(**portal_params)["PortalId"]
+    http = v2.create_api(Name="http", ProtocolType="HTTP")["ApiId"]
+    return NewerWorld(
+        "rules.example.com",
+        rule["RoutingRuleId"],
+        product_id,
+        page["ProductPageId"],
+        endpoint_page["ProductRestEndpointPageId"],
+        portal,
+        idle_portal,
+        http,
+    )
+
+
+NewerKwargs = Callable[[NewerWorld], dict[str, Any]]
+
+NEWER_CASES: dict[str, tuple[NewerKwargs, NewerKwargs, str]] = {
+    "CreateRoutingRule": (
+        lambda w: {"DomainName": w.domain, "Priority": 20, "Conditions": [], "Actions": [REST_ACTION]},
+        lambda w: {"DomainName": w.domain, "Priority": 10, "Conditions": [], "Actions": [REST_ACTION]},
+        "ConflictException",
+    ),
+    "GetRoutingRule": (
+        lambda w: {"DomainName": w.domain, "RoutingRuleId": w.rule},
+        lambda w: {"DomainName": w.domain, "RoutingRuleId": "zzz999"},
+        "NotFoundException",
+    ),
+    "ListRoutingRules": (
+        lambda w: {"DomainName": w.domain, "MaxResults": 1},
+        lambda w: {"DomainName": "nope.example.com"},
+        "NotFoundException",
+    ),
+    "PutRoutingRule": (
+        lambda w: {
+            "DomainName": w.domain,
+            "RoutingRuleId": w.rule,
+            "Priority": 30,
+            "Conditions": [{"MatchBasePaths": {"AnyOf": ["pets"]}}],
+            "Actions": [REST_ACTION],
+        },
+        lambda w: {
+            "DomainName": w.domain,
+            "RoutingRuleId": w.rule,
+            "Priority": 30,
+            "Conditions": [],
+            "Actions": [{"InvokeApi": {"ApiId": w.http, "Stage": "$default"}}],
+        },
+        "BadRequestException",
+    ),
+    "DeleteRoutingRule": (
+        lambda w: {"DomainName": w.domain, "RoutingRuleId": w.rule},
+        lambda w: {"DomainName": w.domain, "RoutingRuleId": "zzz999"},
+        "NotFoundException",
+    ),
+    "CreatePortal": (
+        lambda w: {
+            "Authorization": {"None": {}},
+            "EndpointConfiguration": {"None": {}},
+            "PortalContent": PORTAL_CONTENT,
+            "Tags": {"k": "v"},
+        },
+        lambda w: {"Authorization": {}, "EndpointConfiguration": {"None": {}}, "PortalContent": PORTAL_CONTENT},
+        "BadRequestException",
+    ),
+    "GetPortal": (lambda w: {"PortalId": w.portal}, lambda w: MISSING_PORTAL, "NotFoundException"),
+    "ListPortals": (lambda w: {"MaxResults": "1"}, lambda w: {"NextToken": "garbage"}, "BadRequestException"),
+    "UpdatePortal": (
+        lambda w: {"PortalId": w.portal, "RumAppMonitorName": "rum"},
+        lambda w: {"PortalId": MISSING},
+        "NotFoundException",
+    ),
+    "DeletePortal": (lambda w: {"PortalId": w.idle_portal}, lambda w: {"PortalId": w.portal}, "BadRequestException"),
+    "PublishPortal": (
+        lambda w: {"PortalId": w.idle_portal, "Description": "d"},
+        lambda w: MISSING_PORTAL,
+        "NotFoundException",
+    ),
+    "DisablePortal": (lambda w: {"PortalId": w.portal}, lambda w: {"PortalId": w.idle_portal}, "ConflictException"),
+    "PreviewPortal": (lambda w: {"PortalId": w.portal}, lambda w: MISSING_PORTAL, "NotFoundException"),
+    "CreatePortalProduct": (
+        lambda w: {"DisplayName": "p", "Description": "d", "Tags": {"k": "v"}},
+        lambda w: {"DisplayName": "p", "Tags": {"aws:x": "v"}},
+        "BadRequestException",
+    ),
+    "GetPortalProduct": (lambda w: {"PortalProductId": w.product}, lambda w: MISSING_PRODUCT, "NotFoundException"),
+    "ListPortalProducts": (lambda w: {"MaxResults": "1"}, lambda w: {"MaxResults": "0"}, "BadRequestException"),
+    "UpdatePortalProduct": (
+        lambda w: {"PortalProductId": w.product, "DisplayName": "renamed"},
+        lambda w: {
+            "PortalProductId": w.product,
+            "DisplayOrder": {"ProductPageArns": [f"arn:aws:apigateway:us-east-1:123456789012:/x/{MISSING}"]},
+        },
+        "BadRequestException",
+    ),
+    "DeletePortalProduct": (
+        lambda w: {"PortalProductId": w.product},
+        lambda w: MISSING_PRODUCT,
+        "NotFoundException",
+    ),
+    "PutPortalProductSharingPolicy": (
+        lambda w: {"PortalProductId": w.product, "PolicyDocument": POLICY},
+        lambda w: {"PortalProductId": w.product, "PolicyDocument": "[not a policy"},
+        "BadRequestException",
+    ),
+    "GetPortalProductSharingPolicy": (
+        lambda w: {"PortalProductId": w.product},
+        lambda w: MISSING_PRODUCT,
+        "NotFoundException",
+    ),
+    "DeletePortalProductSharingPolicy": (
+        lambda w: {"PortalProductId": w.product},
+        lambda w: MISSING_PRODUCT,
+        "NotFoundException",
+    ),
+    "CreateProductPage": (
+        lambda w: {"PortalProductId": w.product, "DisplayContent": {"Title": "t2", "Body": "b2"}},
+        lambda w: {**MISSING_PRODUCT, "DisplayContent": {"Title": "t", "Body": "b"}},
+        "NotFoundException",
+    ),
+    "GetProductPage": (
+        lambda w: {"PortalProductId": w.product, "ProductPageId": w.page},
+        lambda w: {"PortalProductId": w.product, "ProductPageId": MISSING},
+        "NotFoundException",
+    ),
+    "ListProductPages": (
+        lambda w: {"PortalProductId": w.product, "MaxResults": "1"},
+        lambda w: MISSING_PRODUCT,
+        "NotFoundException",
+    ),
+    "UpdateProductPage": (
+        lambda w: {
+            "PortalProductId": w.product,
+            "ProductPageId": w.page,
+            "DisplayContent": {"Title": "u", "Body": "u"},
+        },
+        lambda w: {"PortalProductId": w.product, "ProductPageId": MISSING},
+        "NotFoundException",
+    ),
+    "DeleteProductPage": (
+        lambda w: {"PortalProductId": w.product, "ProductPageId": w.page},
+        lambda w: {"PortalProductId": w.product, "ProductPageId": MISSING},
+        "NotFoundException",
+    ),
+    "CreateProductRestEndpointPage": (
+        lambda w: {
+            "PortalProductId": w.product,
+            "RestEndpointIdentifier": {"IdentifierParts": ENDPOINT_PARTS},
+            "DisplayContent": {"Overrides": {"OperationName": "View dogs"}},
+            "TryItState": "ENABLED",
+        },
+        lambda w: {
+            "PortalProductId": w.product,
+            "RestEndpointIdentifier": {"IdentifierParts": {**ENDPOINT_PARTS, "RestApiId": w.http}},
+        },
+        "BadRequestException",
+    ),
+    "GetProductRestEndpointPage": (
+        lambda w: {
+            "PortalProductId": w.product,
+            "ProductRestEndpointPageId": w.endpoint_page,
+            "IncludeRawDisplayContent": "true",
+        },
+        lambda w: {"PortalProductId": w.product, "ProductRestEndpointPageId": MISSING},
+        "NotFoundException",
+    ),
+    "ListProductRestEndpointPages": (
+        lambda w: {"PortalProductId": w.product, "MaxResults": "1"},
+        lambda w: MISSING_PRODUCT,
+        "NotFoundException",
+    ),
+    "UpdateProductRestEndpointPage": (
+        lambda w: {"PortalProductId": w.product, "ProductRestEndpointPageId": w.endpoint_page, "TryItState": "ENABLED"},
+        lambda w: {"PortalProductId": w.product, "ProductRestEndpointPageId": MISSING},
+        "NotFoundException",
+    ),
+    "DeleteProductRestEndpointPage": (
+        lambda w: {"PortalProductId": w.product, "ProductRestEndpointPageId": w.endpoint_page},
+        lambda w: {"PortalProductId": w.product, "ProductRestEndpointPageId": MISSING},
+        "NotFoundException",
+    ),
+}
+
+
+def test_the_newer_table_covers_every_operation_the_seed_lacks() -> None:
+    newer = set(service_model("apigatewayv2").operation_names) - set(CASES)
+    assert len(NEWER_CASES) == 31
+    assert set(NEWER_CASES) == newer
+
+
+@pytest.mark.parametrize("operation", sorted(NEWER_CASES))
+def test_newer_success_path(v2: Any, operation: str) -> None:
+    world = build_newer(v2)
+    response = getattr(v2, xform_name(operation))(**NEWER_CASES[operation][0](world))
+    status = service_model("apigatewayv2").operation_model(operation).http.get("responseCode", 200)
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == status
+
+
+@pytest.mark.parametrize("operation", sorted(NEWER_CASES))
+def test_newer_error_path(v2: Any, operation: str) -> None:
+    world = build_newer(v2)
+    client = _client(v2)
+    _, error_kwargs, code = NEWER_CASES[operation]
+    with pytest.raises(getattr(client.exceptions, code)) as info:
+        getattr(client, xform_name(operation))(**error_kwargs(world))
+    shape = service_model("apigatewayv2").shape_for(code)
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == shape.metadata["error"]["httpStatusCode"]
+    assert info.value.response["Error"]["Message"]

@@ -12,7 +12,8 @@ from helpers import no_retry_v2 as _no_retry_client
 from helpers import with_stages as _staged
 
 from mockapigw import MockApiGateway
-from mockapigw.apigatewayv2.domains import ApiMapping, DomainName
+from mockapigw.apigatewayv2.api_mappings import mappings_to
+from mockapigw.apigatewayv2.resources import ApiMapping, DomainName
 
 # --- CreateApiMapping / GetApiMapping
 
@@ -355,9 +356,9 @@ def test_mappings_to_lists_the_mappings_of_an_api(apigw: MockApiGateway, v2: Any
     v2.create_api_mapping(DomainName="api.example.com", ApiId=api_id, Stage="prod", ApiMappingKey="p")
     v2.create_api_mapping(DomainName="api.example.com", ApiId=api_id, Stage="dev", ApiMappingKey="d")
     backend = apigw.apigatewayv2.backends(apigw.account_id, "us-east-1")
-    assert sorted(m.key for _, m in backend.mappings_to(api_id)) == ["d", "p"]
-    assert [(d.name, m.key) for d, m in backend.mappings_to(api_id, "dev")] == [("api.example.com", "d")]
-    assert backend.mappings_to("abcdefghij") == []
+    assert sorted(m.key for _, m in mappings_to(backend, api_id)) == ["d", "p"]
+    assert [(d.name, m.key) for d, m in mappings_to(backend, api_id, "dev")] == [("api.example.com", "d")]
+    assert mappings_to(backend, "abcdefghij") == []
 
 
 # --- path resolution used by the data plane

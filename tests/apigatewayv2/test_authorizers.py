@@ -8,13 +8,16 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore import xform_name
 from botocore.config import Config
 from freezegun import freeze_time
 
 from mockapigw import MockApiGateway
+from mockapigw.apigatewayv2 import deployments, lookup
 from mockapigw.apigatewayv2.authorizers import authorizer_cache_reset
-from mockapigw.apigatewayv2.backend import ApiGatewayV2Backend
 from mockapigw.apigatewayv2.records import Record
+from mockapigw.apigatewayv2.store import Store
+from mockapigw.apigatewayv2.table import OPERATIONS
 from mockapigw.core.collection import Collection
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:auth"
@@ -23,7 +26,7 @@ ISSUER = "https://cognito-idp.us-west-2.amazonaws.com/us-west-2_abc123"
 ROLE = "arn:aws:iam::123456789012:role/apigw-invoke"
 
 
-def _backend(apigw: MockApiGateway) -> ApiGatewayV2Backend:
+def _backend(apigw: MockApiGateway) -> Store:
     return apigw.apigatewayv2.backends(apigw.account_id, "us-east-1")
 
 
@@ -73,16 +76,16 @@ def _seed_route(apigw: MockApiGateway, api_id: str, route_id: str, **fields: Any
     """A route record put straight into the backend (routes are another module's operations)."""
     route = Record({"RouteId": route_id, **fields})
     route.responses = Collection()  # type: ignore[attr-defined]
-    _backend(apigw).api(api_id).routes.add(route_id, route)  # type: ignore[arg-type]
+    lookup.api(_backend(apigw), api_id).routes.add(route_id, route)  # type: ignore[arg-type]
     return route
 
 
 def _seed_stage(apigw: MockApiGateway, api_id: str, name: str) -> None:
-    _backend(apigw).api(api_id).stages.add(name, Record({"StageName": name}))  # type: ignore[arg-type]
+    lookup.api(_backend(apigw), api_id).stages.add(name, Record({"StageName": name}))  # type: ignore[arg-type]
 
 
 def _implemented(operation: str) -> bool:
-    return callable(getattr(ApiGatewayV2Backend, operation, None))
+    return operation in {xform_name(name) for name in OPERATIONS}
 
 
 # --- create: JWT
@@ -665,9 +668,8 @@ def test_deleting_the_api_deletes_its_authorizers(v2: Any, http_api: dict[str, A
 def test_every_change_is_an_api_change(
     apigw: MockApiGateway, v2: Any, http_api: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    backend = _backend(apigw)
     changed: list[str] = []
-    monkeypatch.setattr(backend, "api_changed", lambda api: changed.append(api.api_id))
+    monkeypatch.setattr(deployments, "after_change", lambda store, api: changed.append(api.api_id))
     created = _jwt(v2, http_api)
     v2.get_authorizer(ApiId=http_api["ApiId"], AuthorizerId=created["AuthorizerId"])
     v2.get_authorizers(ApiId=http_api["ApiId"])
@@ -683,7 +685,7 @@ def test_every_change_is_an_api_change(
 
 def test_reset_authorizers_cache_records_the_reset(apigw: MockApiGateway, v2: Any, http_api: dict[str, Any]) -> None:
     _seed_stage(apigw, http_api["ApiId"], "prod")
-    api = _backend(apigw).api(http_api["ApiId"])
+    api = lookup.api(_backend(apigw), http_api["ApiId"])
     assert authorizer_cache_reset(api, "prod") is None
     with freeze_time("2024-03-01 10:00:00.250"):
         response = v2.reset_authorizers_cache(ApiId=http_api["ApiId"], StageName="prod")
@@ -703,7 +705,7 @@ def test_reset_authorizers_cache_is_not_a_configuration_change(
 ) -> None:
     _seed_stage(apigw, http_api["ApiId"], "$default")
     changed: list[Any] = []
-    monkeypatch.setattr(_backend(apigw), "api_changed", changed.append)
+    monkeypatch.setattr(deployments, "after_change", lambda store, api: changed.append(api))
     v2.reset_authorizers_cache(ApiId=http_api["ApiId"], StageName="$default")
     assert changed == []
 
@@ -721,7 +723,7 @@ def test_reset_authorizers_cache_on_a_created_stage(apigw: MockApiGateway, v2: A
     v2.create_stage(ApiId=http_api["ApiId"], StageName="beta")
     response = v2.reset_authorizers_cache(ApiId=http_api["ApiId"], StageName="beta")
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 204
-    reset = authorizer_cache_reset(_backend(apigw).api(http_api["ApiId"]), "beta")
+    reset = authorizer_cache_reset(lookup.api(_backend(apigw), http_api["ApiId"]), "beta")
     assert reset is not None and reset.generation == 1
 
 

@@ -12,9 +12,10 @@ import requests
 import time_machine
 
 from mockapigw import MockApiGateway
-from mockapigw.apigatewayv2.apis import Api
-from mockapigw.apigatewayv2.backend import ApiGatewayV2Backend
+from mockapigw.apigatewayv2 import lookup
+from mockapigw.apigatewayv2.resources import Api
 from mockapigw.apigatewayv2.stages import Deployment, Snapshot, served_snapshot
+from mockapigw.apigatewayv2.store import Store
 
 LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:handler"
 OTHER_LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:other"
@@ -31,12 +32,12 @@ def _body(response: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
 
 
-def _backend(apigw: MockApiGateway) -> ApiGatewayV2Backend:
+def _backend(apigw: MockApiGateway) -> Store:
     return apigw.apigatewayv2.backends("123456789012", "us-east-1")
 
 
 def _api(apigw: MockApiGateway, api_id: str) -> Api:
-    return _backend(apigw).api(api_id)
+    return lookup.api(_backend(apigw), api_id)
 
 
 def _http_integration(v2: Any, api_id: str, uri: str = LAMBDA_ARN) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from mockapigw import MockApiGateway
+from mockapigw.apigatewayv2 import deployments
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:my-function"
 
@@ -228,9 +229,8 @@ def test_deleting_the_integration_deletes_its_responses(v2: Any, integration: di
 def test_every_change_notifies_the_backend(
     apigw: MockApiGateway, v2: Any, integration: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    backend = apigw.apigatewayv2.backends(apigw.account_id, "us-east-1")
     changed: list[str] = []
-    monkeypatch.setattr(backend, "api_changed", lambda api: changed.append(api.api_id))
+    monkeypatch.setattr(deployments, "after_change", lambda store, api: changed.append(api.api_id))
     created = _create(v2, integration)
     ids = {**integration, "IntegrationResponseId": created["IntegrationResponseId"]}
     v2.get_integration_response(**ids)

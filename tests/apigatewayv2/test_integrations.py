@@ -10,9 +10,10 @@ import pytest
 from botocore.config import Config
 
 from mockapigw import MockApiGateway
-from mockapigw.apigatewayv2.backend import ApiGatewayV2Backend
-from mockapigw.apigatewayv2.routes import Route
-from mockapigw.apigatewayv2.vpc_links import VpcLink
+from mockapigw.apigatewayv2 import deployments, integrations
+from mockapigw.apigatewayv2.resources import Route, VpcLink
+from mockapigw.apigatewayv2.store import Store
+from mockapigw.apigatewayv2.table import OPERATIONS
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:my-function"
 INVOKE = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{LAMBDA}/invocations"
@@ -23,7 +24,7 @@ HTTP_PROTOCOL_ERROR = (
 )
 
 
-def _backend(gw: MockApiGateway) -> ApiGatewayV2Backend:
+def _backend(gw: MockApiGateway) -> Store:
     return gw.apigatewayv2.backends(gw.account_id, "us-east-1")
 
 
@@ -590,7 +591,9 @@ def test_update_merges_parameter_maps(apigw: MockApiGateway, v2: Any, http_api: 
     # A status code's mappings are replaced as a whole; {} removes the status code.
     assert updated["ResponseParameters"] == {"404": {"overwrite:statuscode": "404"}}
     # "" removes a mapping (what Terraform sends); the codec refuses "" today, so call the backend directly.
-    _backend(apigw).update_integration({**ids, "RequestParameters": {"append:header.a": "", "overwrite:header.b": ""}})
+    integrations.update_integration(
+        _backend(apigw), {**ids, "RequestParameters": {"append:header.a": "", "overwrite:header.b": ""}}
+    )
     assert "RequestParameters" not in v2.get_integration(**ids)
     with pytest.raises(v2.exceptions.BadRequestException, match="Invalid request parameter key specified: bad"):
         v2.update_integration(**ids, RequestParameters={"bad": "1"})
@@ -658,7 +661,7 @@ def test_delete_integration_a_route_targets_is_a_conflict(
     v2.delete_integration(**ids)
 
 
-@pytest.mark.skipif(not hasattr(ApiGatewayV2Backend, "create_route"), reason="CreateRoute is not implemented yet")
+@pytest.mark.skipif("CreateRoute" not in OPERATIONS, reason="CreateRoute is not implemented yet")
 def test_delete_integration_of_a_created_route(v2: Any, http_api: dict[str, Any]) -> None:
     created = _lambda_proxy(v2, http_api)
     route = v2.create_route(
@@ -674,9 +677,8 @@ def test_delete_integration_of_a_created_route(v2: Any, http_api: dict[str, Any]
 def test_every_change_notifies_the_backend(
     apigw: MockApiGateway, v2: Any, http_api: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    backend = _backend(apigw)
     changed: list[str] = []
-    monkeypatch.setattr(backend, "api_changed", lambda api: changed.append(api.api_id))
+    monkeypatch.setattr(deployments, "after_change", lambda store, api: changed.append(api.api_id))
     created = _lambda_proxy(v2, http_api)
     ids = {"ApiId": http_api["ApiId"], "IntegrationId": created["IntegrationId"]}
     v2.get_integration(**ids)

@@ -8,11 +8,14 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore import xform_name
 from botocore.config import Config
 
 from mockapigw import MockApiGateway
-from mockapigw.apigatewayv2.backend import ApiGatewayV2Backend
+from mockapigw.apigatewayv2 import deployments, lookup
 from mockapigw.apigatewayv2.records import Record
+from mockapigw.apigatewayv2.store import Store
+from mockapigw.apigatewayv2.table import OPERATIONS
 from mockapigw.core.collection import Collection
 
 PET = json.dumps(
@@ -25,7 +28,7 @@ PET = json.dumps(
 )
 
 
-def _backend(apigw: MockApiGateway) -> ApiGatewayV2Backend:
+def _backend(apigw: MockApiGateway) -> Store:
     return apigw.apigatewayv2.backends(apigw.account_id, "us-east-1")
 
 
@@ -45,12 +48,12 @@ def _seed_route(apigw: MockApiGateway, api_id: str, route_id: str, **fields: Any
     """A route record put straight into the backend (routes are another module's operations)."""
     route = Record({"RouteId": route_id, **fields})
     route.responses = Collection()  # type: ignore[attr-defined]
-    _backend(apigw).api(api_id).routes.add(route_id, route)  # type: ignore[arg-type]
+    lookup.api(_backend(apigw), api_id).routes.add(route_id, route)  # type: ignore[arg-type]
     return route
 
 
 def _implemented(operation: str) -> bool:
-    return callable(getattr(ApiGatewayV2Backend, operation, None))
+    return operation in {xform_name(name) for name in OPERATIONS}
 
 
 def _template(v2: Any, api: dict[str, Any], schema: Any, name: str = "Shape") -> str:
@@ -330,7 +333,7 @@ def test_every_change_is_an_api_change(
     apigw: MockApiGateway, v2: Any, ws_api: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     changed: list[str] = []
-    monkeypatch.setattr(_backend(apigw), "api_changed", lambda api: changed.append(api.api_id))
+    monkeypatch.setattr(deployments, "after_change", lambda store, api: changed.append(api.api_id))
     created = _model(v2, ws_api)
     v2.get_model(ApiId=ws_api["ApiId"], ModelId=created["ModelId"])
     v2.get_models(ApiId=ws_api["ApiId"])
@@ -470,7 +473,7 @@ def test_records_without_a_readable_schema_refer_to_nothing(
     from mockapigw.apigatewayv2.models import Model
 
     created = _model(v2, ws_api)
-    models = _backend(apigw).api(ws_api["ApiId"]).models
+    models = lookup.api(_backend(apigw), ws_api["ApiId"]).models
     models.add("broken", Model({"ModelId": "broken", "Name": "Broken"}))
     models.add("badjsn", Model({"ModelId": "badjsn", "Name": "BadJson", "Schema": "{"}))
     v2.delete_model(ApiId=ws_api["ApiId"], ModelId=created["ModelId"])

@@ -121,8 +121,7 @@ def test_every_paginator_of_the_model_is_covered(v2: Any) -> None:
     from mockapigw.core.model import _loader
 
     names = _loader().load_service_model("apigatewayv2", "paginators-1")["pagination"]
-    in_scope = {xform_name(n) for n in names if not any(w in n for w in ("Portal", "Product", "RoutingRule"))}
-    assert in_scope == set(PAGINATORS)
+    assert {xform_name(n) for n in names} == set(PAGINATORS) | set(NEWER_PAGINATORS)
 
 
 @pytest.mark.parametrize("operation", sorted(PAGINATORS))
@@ -155,3 +154,90 @@ def test_api_mappings_and_vpc_links_page_with_max_results(v2: Any) -> None:
         rest = getattr(v2, operation)(**params, MaxResults="2", NextToken=first["NextToken"])
         assert "NextToken" not in rest
         assert [i[key] for i in first["Items"] + rest["Items"]] == expected
+
+
+# --- The paginators of the newer operations (routing rules, developer portals).
+
+PORTAL = {
+    "Authorization": {"None": {}},
+    "EndpointConfiguration": {"None": {}},
+    "PortalContent": {
+        "DisplayName": "portal",
+        "Theme": {
+            "CustomColors": dict.fromkeys(
+                (
+                    "AccentColor",
+                    "BackgroundColor",
+                    "ErrorValidationColor",
+                    "HeaderColor",
+                    "NavigationColor",
+                    "TextColor",
+                ),
+                "#000000",
+            )
+        },
+    },
+}
+
+
+def _routing_rules(v2: Any) -> tuple[dict[str, Any], list[str]]:
+    v2.create_domain_name(DomainName="rules.example.com", DomainNameConfigurations=[{"CertificateArn": CERT}])
+    action = {"InvokeApi": {"ApiId": "abcd1234", "Stage": "prod"}}
+    # Created out of priority order: the list is in priority order.
+    made = {
+        priority: v2.create_routing_rule(
+            DomainName="rules.example.com", Priority=priority, Conditions=[], Actions=[action]
+        )["RoutingRuleId"]
+        for priority in (50, 10, 40, 20, 30)
+    }
+    return {"DomainName": "rules.example.com"}, [made[p] for p in sorted(made)]
+
+
+def _portals(v2: Any) -> tuple[dict[str, Any], list[str]]:
+    return {}, [v2.create_portal(**PORTAL)["PortalId"] for _ in range(COUNT)]
+
+
+def _portal_products(v2: Any) -> tuple[dict[str, Any], list[str]]:
+    return {}, [v2.create_portal_product(DisplayName=f"p{i}")["PortalProductId"] for i in range(COUNT)]
+
+
+def _product_pages(v2: Any) -> tuple[dict[str, Any], list[str]]:
+    product = v2.create_portal_product(DisplayName="p")["PortalProductId"]
+    content = {"Title": "t", "Body": "b"}
+    ids = [
+        v2.create_product_page(PortalProductId=product, DisplayContent=content)["ProductPageId"] for _ in range(COUNT)
+    ]
+    return {"PortalProductId": product}, ids
+
+
+def _product_rest_endpoint_pages(v2: Any) -> tuple[dict[str, Any], list[str]]:
+    product = v2.create_portal_product(DisplayName="p")["PortalProductId"]
+    parts = {"RestApiId": "kf5387miad", "Stage": "prod", "Method": "GET"}
+    ids = [
+        v2.create_product_rest_endpoint_page(
+            PortalProductId=product, RestEndpointIdentifier={"IdentifierParts": {**parts, "Path": f"/p{i}"}}
+        )["ProductRestEndpointPageId"]
+        for i in range(COUNT)
+    ]
+    return {"PortalProductId": product}, ids
+
+
+# operation -> (make, id member, result key)
+NEWER_PAGINATORS: dict[str, tuple[Callable[[Any], tuple[dict[str, Any], list[str]]], str, str]] = {
+    "list_routing_rules": (_routing_rules, "RoutingRuleId", "RoutingRules"),
+    "list_portals": (_portals, "PortalId", "Items"),
+    "list_portal_products": (_portal_products, "PortalProductId", "Items"),
+    "list_product_pages": (_product_pages, "ProductPageId", "Items"),
+    "list_product_rest_endpoint_pages": (_product_rest_endpoint_pages, "ProductRestEndpointPageId", "Items"),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(NEWER_PAGINATORS))
+def test_newer_paginator_returns_every_item_once_in_order(v2: Any, operation: str) -> None:
+    make, key, result = NEWER_PAGINATORS[operation]
+    params, expected = make(v2)
+    pages = list(v2.get_paginator(operation).paginate(**params, PaginationConfig={"PageSize": 2}))
+    assert [len(page[result]) for page in pages] == [2] * (len(expected) // 2) + [1] * (len(expected) % 2)
+    assert [item[key] for page in pages for item in page[result]] == expected
+    with pytest.raises(v2.exceptions.BadRequestException, match="Invalid pagination token"):
+        getattr(v2, operation)(**params, NextToken="not-a-token")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from mockapigw import MockApiGateway
+from mockapigw.apigatewayv2 import deployments
 
 ONLY_DEFAULT = "You can only define the $default route response for WebSocket APIs"
 
@@ -171,9 +172,8 @@ def test_get_route_responses_pages(v2: Any, ws_api: dict[str, Any]) -> None:
 def test_each_change_notifies_the_api(
     apigw: MockApiGateway, v2: Any, echo: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    backend = apigw.apigatewayv2.backends(apigw.account_id, "us-east-1")
     seen: list[str] = []
-    monkeypatch.setattr(backend, "api_changed", lambda api: seen.append(api.api_id))
+    monkeypatch.setattr(deployments, "after_change", lambda store, api: seen.append(api.api_id))
     created = v2.create_route_response(**echo, RouteResponseKey="$default")
     v2.update_route_response(**echo, RouteResponseId=created["RouteResponseId"], ModelSelectionExpression="$default")
     v2.get_route_response(**echo, RouteResponseId=created["RouteResponseId"])

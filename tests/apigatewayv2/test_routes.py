@@ -10,7 +10,8 @@ import pytest
 from botocore.config import Config
 
 from mockapigw import MockApiGateway
-from mockapigw.apigatewayv2.backend import ApiGatewayV2Backend
+from mockapigw.apigatewayv2 import deployments, lookup, routes
+from mockapigw.apigatewayv2.store import Store
 
 BAD_KEY = "The provided route key is not formatted properly"
 BAD_PATH = "One or more path parts appear to be invalid"
@@ -20,7 +21,7 @@ LAMBDA_URI = (
 )
 
 
-def backend(apigw: MockApiGateway) -> ApiGatewayV2Backend:
+def backend(apigw: MockApiGateway) -> Store:
     return apigw.apigatewayv2.backends(apigw.account_id, "us-east-1")
 
 
@@ -58,16 +59,15 @@ def add_model(v2: Any, api: dict[str, Any], name: str) -> None:
 
 @pytest.fixture
 def changes(apigw: MockApiGateway, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The ids of the APIs whose configuration changed, one entry per ``api_changed`` call."""
+    """The ids of the APIs whose configuration changed, one entry per ``after_change`` call."""
     seen: list[str] = []
-    target = backend(apigw)
-    original = target.api_changed
+    original = deployments.after_change
 
-    def record(api: Any) -> None:
+    def record(store: Any, api: Any) -> None:
         seen.append(api.api_id)
-        original(api)
+        original(store, api)
 
-    monkeypatch.setattr(target, "api_changed", record)
+    monkeypatch.setattr(deployments, "after_change", record)
     return seen
 
 
@@ -538,7 +538,7 @@ def test_managed_route_keeps_its_key_and_cannot_be_deleted(
     apigw: MockApiGateway, v2: Any, http_api: dict[str, Any]
 ) -> None:
     route = v2.create_route(ApiId=http_api["ApiId"], RouteKey="$default")
-    backend(apigw).api(http_api["ApiId"]).routes.get(route["RouteId"]).fields["ApiGatewayManaged"] = True
+    lookup.api(backend(apigw), http_api["ApiId"]).routes.get(route["RouteId"]).fields["ApiGatewayManaged"] = True
 
     assert v2.get_route(ApiId=http_api["ApiId"], RouteId=route["RouteId"])["ApiGatewayManaged"] is True
     with pytest.raises(v2.exceptions.BadRequestException) as info:
@@ -564,7 +564,7 @@ def test_managed_route_keeps_its_key_and_cannot_be_deleted(
 def test_route_quota(apigw: MockApiGateway, http_api: dict[str, Any]) -> None:
     target = backend(apigw)
     for index in range(300):
-        target.create_route({"ApiId": http_api["ApiId"], "RouteKey": f"GET /r{index}"})
+        routes.create_route(target, {"ApiId": http_api["ApiId"], "RouteKey": f"GET /r{index}"})
     # botocore retries 429s with back-off; one attempt keeps the test fast.
     client = boto3.client("apigatewayv2", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1}))
     with pytest.raises(client.exceptions.TooManyRequestsException) as info:

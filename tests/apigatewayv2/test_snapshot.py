@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockapigw import MockApiGateway
-from mockapigw.apigatewayv2.apis import Api
+from mockapigw.apigatewayv2.resources import Api
 from mockapigw.apigatewayv2.snapshot import Snapshot
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:app"

@@ -11,6 +11,8 @@ import time_machine
 from botocore.config import Config
 
 from mockapigw import MockApiGateway
+from mockapigw.apigatewayv2 import lookup
+from mockapigw.apigatewayv2.stages import add_stage
 
 LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:handler"
 LOG_GROUP = "arn:aws:logs:us-east-1:123456789012:log-group:api-access"
@@ -575,8 +577,8 @@ def test_delete_stage(v2: Any, http_api: dict[str, Any]) -> None:
 
 def test_managed_stage_cannot_be_deleted(apigw: MockApiGateway, v2: Any, http_api: dict[str, Any]) -> None:
     backend = apigw.apigatewayv2.backends("123456789012", "us-east-1")
-    api = backend.api(http_api["ApiId"])
-    backend.add_stage(api, {"StageName": "$default", "AutoDeploy": True}, managed=True)
+    api = lookup.api(backend, http_api["ApiId"])
+    add_stage(api, {"StageName": "$default", "AutoDeploy": True}, managed=True)
     stage = v2.get_stage(ApiId=http_api["ApiId"], StageName="$default")
     assert stage["ApiGatewayManaged"] is True and stage["AutoDeploy"] is True
     with pytest.raises(v2.exceptions.BadRequestException, match="Cannot delete stage"):

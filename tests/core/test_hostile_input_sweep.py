@@ -61,6 +61,7 @@ def test_hostile_values_in_every_member_of_every_operation(validation: bool) -> 
         v2, management = clients(validation, known["endpoint"])
         watcher = Watcher(gw)
         outcomes: Counter[str] = Counter()
+        deleted: set[str] = set()
         try:
             for service, operation in OPERATIONS:
                 client = v2 if service == "apigatewayv2" else management
@@ -71,7 +72,12 @@ def test_hostile_values_in_every_member_of_every_operation(validation: bool) -> 
                         if not path or (path[-1] == "key" and not isinstance(value, Hashable)):
                             continue
                         params = with_value(base, shape, path, value)
-                        outcomes[watcher.call(client, service, operation, params)] += 1
+                        outcome = watcher.call(client, service, operation, params)
+                        outcomes[outcome] += 1
+                        if outcome == "ok" and operation == "DeleteRoutingRule":
+                            # A map in the optional query member DomainNameId becomes query parameters of its
+                            # own (botocore), so the request AWS gets is a plain, valid delete of the rule.
+                            deleted.add("routing-rules")
             # A successful update may have turned the API's default endpoint off: any modeled answer will do.
             params = {"ConnectionId": known["connectionId"]}
             assert watcher.call(management, "apigatewaymanagementapi", "GetConnection", params) in (
@@ -81,7 +87,8 @@ def test_hostile_values_in_every_member_of_every_operation(validation: bool) -> 
         finally:
             watcher.close()
         after = snapshot(lambda: read_state(setup))
-        assert ids(before) <= ids(after)
+        lost = ids(before) - ids(after)
+        assert {resource.split(":")[0].split("/")[-1] for resource in lost} <= deleted, lost
     # The sweep reached deep into the mock, not only botocore's own checks.
     assert outcomes["ok"] > 100
     assert outcomes["BadRequestException"] > 500

@@ -99,6 +99,11 @@ def test_connections_errors_through_the_server(server: Server, chat: Any) -> Non
         timeout=WAIT,
     )
     assert host_form.status_code == 410
+    encoded = requests.get(  # curl's form in AWS's docs: the @ percent-encoded
+        f"{server.url}/_aws/execute-api/{chat.api_id}/prod/%40connections/{connection_id.replace('=', '%3D')}",
+        timeout=WAIT,
+    )
+    assert (encoded.status_code, encoded.content) == (410, host_form.content)
 
 
 # --- the AWS CLI (awscli, in the test extra), run as a subprocess: signed requests from another process

@@ -168,3 +168,12 @@ def test_payload_over_10_mb_gets_aws_413(server: Server, v2: Any, events: list[d
         assert (response.status_code, response.text) == (413, "HTTP content length exceeded 10485760 bytes.")
     assert events == []
     assert requests.post(url, data=b"x" * 1024, timeout=WAIT).status_code == 201
+
+
+def test_request_head_over_10240_bytes_gets_aws_431(server: Server, v2: Any, events: list[dict[str, Any]]) -> None:
+    api_id = http_api(v2)
+    url = f"{server.url}/_aws/execute-api/{api_id}/orders/1"
+    response = requests.post(url, headers={"x-big": "x" * 10300}, timeout=WAIT)
+    assert response.status_code == 431
+    assert events == []
+    assert requests.post(url, headers={"x-big": "x" * 9000}, timeout=WAIT).status_code == 201

@@ -10,6 +10,7 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 import time_machine
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
@@ -116,6 +117,8 @@ def test_posts_reach_real_sockets_from_in_process_and_through_the_server(
         over_socket.post_to_connection(ConnectionId=simulated.connection_id, Data=b"to simulated")
         over_socket.post_to_connection(ConnectionId=real_id, Data="héllo".encode())
         assert client.recv(timeout=WAIT) == "héllo"
+        over_socket.post_to_connection(ConnectionId=real_id, Data=b"\xff\xfe")  # not UTF-8: a binary frame
+        assert client.recv(timeout=WAIT) == b"\xff\xfe"
         assert simulated.receive_text() == "to simulated"
         described = over_socket.get_connection(ConnectionId=real_id)
         assert described["Identity"]["SourceIp"] == "127.0.0.1"
@@ -361,8 +364,9 @@ def test_stopping_the_mock_stops_its_server(chat: Any) -> None:
 
 
 def test_binding_another_host_warns(apigw: MockApiGateway) -> None:
-    with pytest.warns(MockApiGatewayWarning, match="reachable from other machines"):
+    with pytest.warns(MockApiGatewayWarning, match="reachable from other machines") as warned:
         served = apigw.serve(host="0.0.0.0")
+    assert warned[0].filename == __file__  # at the user's line
     with served:
         assert served.url.startswith("http://0.0.0.0:")
 
@@ -390,3 +394,23 @@ def test_many_clients_at_once_each_get_their_own_replies(server: Server, chat: A
     assert failures == []
     wait_for(lambda: len(chat.of_type("DISCONNECT")) == 20)
     assert len(chat.of_type("MESSAGE")) == 100
+
+
+def test_custom_domain_by_host_for_sockets_and_connections(server: Server, chat: Any) -> None:
+    chat.v2.create_domain_name(
+        DomainName="ws.example.com",
+        DomainNameConfigurations=[{"CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/x"}],
+    )
+    chat.v2.create_api_mapping(DomainName="ws.example.com", ApiId=chat.api_id, Stage="prod")
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=WAIT)
+    with connect(f"ws://ws.example.com:{server.port}/", sock=sock, open_timeout=WAIT) as client:
+        real_id = connection_id(chat)
+        assert chat.of_type("CONNECT")[0]["requestContext"]["domainName"] == "ws.example.com"
+        posted = requests.post(
+            f"{server.url}/@connections/{real_id}",
+            data=b"via the domain",
+            headers={"Host": "ws.example.com"},
+            timeout=WAIT,
+        )
+        assert posted.status_code == 200
+        assert client.recv(timeout=WAIT) == "via the domain"
