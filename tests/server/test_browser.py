@@ -6,6 +6,7 @@ The page writes what it saw into ``<pre id="log">``; the test reads it over the 
 from __future__ import annotations
 
 import functools
+import http.client
 import http.server
 import json
 import shutil
@@ -68,11 +69,17 @@ def _devtools_port(profile: Path, browser: subprocess.Popen[bytes]) -> int:
 
 def _page_log(port: int, done: tuple[str, ...]) -> str:
     """Poll the page's ``#log`` over the DevTools protocol until it contains each of *done* (or the wait runs out)."""
-    import urllib.request
-
     deadline = time.monotonic() + PAGE_WAIT
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
-        targets = [t for t in json.load(response) if t["type"] == "page"]
+    targets: list[dict[str, Any]] = []
+    while not targets:  # the page's target may appear a moment after the DevTools port opens
+        assert time.monotonic() < deadline, "chromium opened no page"
+        listing = http.client.HTTPConnection("127.0.0.1", port, timeout=10)  # never through a proxy
+        try:
+            listing.request("GET", "/json/list")
+            targets = [t for t in json.load(listing.getresponse()) if t["type"] == "page"]
+        finally:
+            listing.close()
+        time.sleep(0.05)
     with websockets_client.connect(targets[0]["webSocketDebuggerUrl"], max_size=None) as devtools:
         text = ""
         for message_id in range(1, 10_000):
