@@ -5,7 +5,7 @@
 // SDK is `v2-management` (aws-sdk's AWS.ApiGatewayManagementApi, called as its documentation does, with a
 // callback whose err.code names the error), `v3-management` (@aws-sdk/client-apigatewaymanagementapi) or
 // `v3-apigatewayv2` (@aws-sdk/client-apigatewayv2). calls.json is a list of {"op": "postToConnection", "params":
-// {...}}. Each result is {"op", "data"} or {"op", "code", "statusCode", "message"}. Credentials and the region
+// {...}}; a parameter given as {"$base64": "..."} is sent as those bytes (a Buffer for v2, a Uint8Array for v3). Each result is {"op", "data"} or {"op", "code", "statusCode", "message"}. Credentials and the region
 // come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION), as in any Node backend.
 'use strict';
 
@@ -18,6 +18,14 @@ function plain(value) {
     if (this[key] instanceof Uint8Array) return Buffer.from(this[key]).toString('utf8');
     return v;
   }));
+}
+
+function withBytes(params) {
+  const out = {};
+  for (const [name, value] of Object.entries(params)) {
+    out[name] = value && typeof value === 'object' && '$base64' in value ? Buffer.from(value.$base64, 'base64') : value;
+  }
+  return out;
 }
 
 function v2Management() {
@@ -55,7 +63,7 @@ async function main() {
   for await (const chunk of process.stdin) input += chunk;
   const call = clients[sdk]();
   const results = [];
-  for (const {op, params} of JSON.parse(input)) results.push(await call(op, params || {}));
+  for (const {op, params} of JSON.parse(input)) results.push(await call(op, withBytes(params || {})));
   process.stdout.write(JSON.stringify(results));
 }
 

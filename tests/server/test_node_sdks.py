@@ -3,6 +3,7 @@ v3's apigatewayv2 and apigatewaymanagementapi clients. Each answer is checked ag
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,6 +97,22 @@ def test_post_get_delete_reach_real_and_in_process_clients(sdk: str, server: Any
             socket.recv(timeout=10)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1000
     assert chat.of_type("DISCONNECT")[-1]["requestContext"]["connectionId"] == socket_id
+
+
+@pytest.mark.parametrize("sdk", ["v2-management", "v3-management"])
+def test_posted_bytes_arrive_as_they_were_sent(sdk: str, server: Any, chat: WsApi) -> None:
+    text = "héllo ✓".encode()
+    not_utf8 = bytes([0, 255, 254, 128])
+    with open_socket(server, chat) as (socket, socket_id):
+        results = calls(
+            sdk,
+            endpoint(server, chat.api_id),
+            ("postToConnection", {"ConnectionId": socket_id, "Data": {"$base64": base64.b64encode(text).decode()}}),
+            ("postToConnection", {"ConnectionId": socket_id, "Data": {"$base64": base64.b64encode(not_utf8).decode()}}),
+        )
+        assert [r.get("code") for r in results] == [None, None], results
+        assert socket.recv(timeout=10) == text.decode()  # UTF-8 bytes arrive as a text frame
+        assert socket.recv(timeout=10) == not_utf8  # other bytes as a binary frame (see docs/server-mode.md)
 
 
 # The mock also tells the test why an endpoint is refused (a MockApiGatewayWarning); here the refusal is the point.
