@@ -27,7 +27,7 @@ from ..core.codec import WireResponse
 from ..core.hints import mark_no_caller
 from ..management.connections import CLOSED, Connection, now_ms
 from ..runtime.endpoints import Address, ConnectionsTarget
-from ..runtime.websocket import MAX_MESSAGE_BYTES, ConnectionRejected
+from ..runtime.websocket import MAX_MESSAGE_BYTES, ConnectionClosed, ConnectionRejected
 from .bridge import SocketTransport
 
 if TYPE_CHECKING:
@@ -194,20 +194,22 @@ class Gateway:
         socket = web.WebSocketResponse(
             protocols=protocols, autoping=False, max_msg_size=MAX_MESSAGE_BYTES, compress=False
         )
-        await socket.prepare(request)
         finished = self.connections[connection] = asyncio.Event()  # set once $disconnect has run
-        pump = asyncio.create_task(transport.pump(socket))
         inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
         worker = asyncio.create_task(self._deliver(connection, inbox))
+        pump: asyncio.Task[None] | None = None
         code = 1006  # abnormal closure, unless the socket closes with a code
         try:
+            await socket.prepare(request)  # the client may be gone already: then only $disconnect is left to run
+            pump = asyncio.create_task(transport.pump(socket))
             code = await self._read_frames(socket, connection, inbox)
         finally:
             await inbox.put(None)
             await worker
-            await self._run(lambda: websockets.close(connection, code, ""))  # $disconnect, once
+            await self._run(partial(websockets.close, connection, code, ""))  # $disconnect, once
             transport.close(code, "")
-            await pump
+            if pump is not None:
+                await pump
             self.connections.pop(connection, None)
             finished.set()
         return socket
@@ -224,7 +226,10 @@ class Gateway:
                 await inbox.put(message.data)  # the runtime closes with 1003, as API Gateway does
             elif message.type == WSMsgType.PING:
                 await socket.pong(message.data)
-                await self._run(lambda: websockets.ping(connection) if connection.state != CLOSED else None)
+                try:
+                    await self._run(partial(websockets.ping, connection))
+                except ConnectionClosed:  # it expired just now: the runtime is closing the socket
+                    continue
             elif message.type == WSMsgType.ERROR:
                 # A protocol error or an oversized message: close with its code (1002, 1007, 1009...).
                 code = int(getattr(message.data, "code", 1006))
@@ -240,8 +245,10 @@ class Gateway:
                 continue
             try:
                 await self._run(partial(websockets.send, connection, data))
-            except Exception:  # noqa: BLE001 - a closed connection: the socket is closing already
+            except ConnectionClosed:  # closed meanwhile (expiry, @connections): the socket is closing already
                 continue
+            except Exception:  # noqa: BLE001 - a failure of the mock itself: nothing for the client, the log says why
+                _log.exception("message on connection %s failed", connection.connection_id)
 
     # --- expiry and shutdown
 

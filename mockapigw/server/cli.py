@@ -75,7 +75,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         for spec in options.app:
             load_app(spec)(gw)
-        server = Server(gw, options.host, options.port, region=options.region)
+        try:
+            server = Server(gw, options.host, options.port, region=options.region)
+        except OSError as problem:  # the port is taken, or the host is not an address of this machine
+            raise SystemExit(f"mockapigw: cannot listen on {options.host}:{options.port}: {problem}") from None
 
         def ready(server: Server) -> None:
             print(f"mockapigw serving on {server.url} (Ctrl-C to stop)", flush=True)

@@ -122,3 +122,45 @@ def test_app_spec_errors() -> None:
     with pytest.raises(SystemExit, match="no function 'missing'"):
         load_app("json:missing")
     assert load_app("json:dumps")([1]) == "[1]"  # type: ignore[arg-type]
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False, cwd=HERE
+    )
+
+
+def test_without_the_server_extra() -> None:
+    blocked = "import sys; sys.modules['aiohttp'] = None\n"
+    command = _python(blocked + "sys.argv = ['mockapigw', 'serve']\nfrom mockapigw.__main__ import main\nmain()")
+    assert command.returncode == 1
+    assert "pip install 'mockapigw[server]'" in command.stderr
+    serve = _python(blocked + "from mockapigw import mock_apigateway\nwith mock_apigateway() as gw:\n    gw.serve()")
+    assert "ImportError: server mode needs the server extra" in serve.stderr
+
+
+def test_in_process_use_imports_no_server_code() -> None:
+    done = _python(
+        "import sys, boto3\nfrom mockapigw import mock_apigateway\n"
+        "with mock_apigateway() as gw:\n"
+        "    boto3.client('apigatewayv2', region_name='us-east-1').get_apis()\n"
+        "assert 'aiohttp' not in sys.modules and 'mockapigw.server' not in sys.modules, sorted(sys.modules)"
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_taken_port_is_a_clean_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "mockapigw", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert f"mockapigw: cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr

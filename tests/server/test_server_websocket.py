@@ -414,3 +414,21 @@ def test_custom_domain_by_host_for_sockets_and_connections(server: Server, chat:
         )
         assert posted.status_code == 200
         assert client.recv(timeout=WAIT) == "via the domain"
+
+
+def test_connection_lifetime_ends_after_two_hours_even_when_active(
+    apigw: MockApiGateway, server: Server, chat: Any
+) -> None:
+    server.gateway.sweep_interval = 0.05
+    start = datetime.now(timezone.utc)
+    with open_socket(server, chat.api_id) as client:
+        connection = apigw.websockets.connections.get(connection_id(chat))
+        assert connection is not None
+        for step in range(1, 14):  # a ping every 9 minutes of the clock: never idle, for 117 minutes
+            moment = start + timedelta(minutes=9 * step)
+            with time_machine.travel(moment, tick=True):
+                assert client.ping().wait(WAIT)
+                wait_for(lambda moment=moment: connection.last_active_ms >= int(moment.timestamp() * 1000))
+        with time_machine.travel(start + timedelta(hours=2, minutes=1), tick=True):
+            assert closed_code(client) == 1001  # idle only 2 minutes, but open 2 hours
+            wait_for(lambda: chat.of_type("DISCONNECT"))
