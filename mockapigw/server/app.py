@@ -25,7 +25,7 @@ from aiohttp import WSMsgType, web
 
 from ..core.codec import WireResponse
 from ..core.hints import mark_no_caller
-from ..management.connections import CLOSED, Connection, now_ms
+from ..management.connections import Connection, now_ms
 from ..runtime.endpoints import Address, ConnectionsTarget
 from ..runtime.websocket import MAX_MESSAGE_BYTES, ConnectionClosed, ConnectionRejected
 from .bridge import SocketTransport
@@ -66,7 +66,7 @@ class Gateway:
         self.region = region
         self.sweep_interval = sweep_interval
         self.executor = ThreadPoolExecutor(WORKERS, "mockapigw-worker", initializer=mark_no_caller)
-        self.connections: dict[Connection, asyncio.Event] = {}
+        self.connections: set[Connection] = set()  # open sockets' connections
         self._sweeper: asyncio.Task[None] | None = None
 
     def application(self) -> web.Application:
@@ -194,36 +194,34 @@ class Gateway:
         socket = web.WebSocketResponse(
             protocols=protocols, autoping=False, max_msg_size=MAX_MESSAGE_BYTES, compress=False
         )
-        finished = self.connections[connection] = asyncio.Event()  # set once $disconnect has run
-        inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
-        worker = asyncio.create_task(self._deliver(connection, inbox))
-        pump: asyncio.Task[None] | None = None
+        self.connections.add(connection)
         code = 1006  # abnormal closure, unless the socket closes with a code
         try:
             await socket.prepare(request)  # the client may be gone already: then only $disconnect is left to run
-            pump = asyncio.create_task(transport.pump(socket))
-            code = await self._read_frames(socket, connection, inbox)
+            transport.attach(socket)
+            code = await self._read_frames(socket, connection)
         finally:
-            await inbox.put(None)
-            await worker
             await self._run(partial(websockets.close, connection, code, ""))  # $disconnect, once
             transport.close(code, "")
-            if pump is not None:
-                await pump
-            self.connections.pop(connection, None)
-            finished.set()
+            await transport.finish()
+            self.connections.discard(connection)
         return socket
 
-    async def _read_frames(
-        self, socket: web.WebSocketResponse, connection: Connection, inbox: asyncio.Queue[str | bytes | None]
-    ) -> int:
-        """Queue the socket's messages for the runtime until it closes; its close code."""
+    async def _read_frames(self, socket: web.WebSocketResponse, connection: Connection) -> int:
+        """Hand the socket's messages to the runtime, one at a time and in order, until it closes; the close code.
+
+        One at a time per connection keeps a connection's replies in the order of its messages (AWS promises no
+        order); other connections are served meanwhile, each message on a worker thread.
+        """
         websockets = self.gw.websockets
         async for message in socket:
-            if message.type == WSMsgType.TEXT:
-                await inbox.put(message.data)
-            elif message.type == WSMsgType.BINARY:
-                await inbox.put(message.data)  # the runtime closes with 1003, as API Gateway does
+            if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):  # binary: the runtime closes with 1003
+                try:
+                    await self._run(partial(websockets.send, connection, message.data))
+                except ConnectionClosed:  # closed meanwhile (expiry, @connections): the socket is closing already
+                    continue
+                except Exception:  # noqa: BLE001 - a failure of the mock itself: nothing for the client, logged
+                    _log.exception("message on connection %s failed", connection.connection_id)
             elif message.type == WSMsgType.PING:
                 await socket.pong(message.data)
                 try:
@@ -236,19 +234,6 @@ class Gateway:
                 await socket.close(code=code)
                 return code
         return socket.close_code or 1006
-
-    async def _deliver(self, connection: Connection, inbox: asyncio.Queue[str | bytes | None]) -> None:
-        """Hand a connection's messages to the runtime one at a time, in the order they came."""
-        websockets = self.gw.websockets
-        while (data := await inbox.get()) is not None:
-            if connection.state == CLOSED:
-                continue
-            try:
-                await self._run(partial(websockets.send, connection, data))
-            except ConnectionClosed:  # closed meanwhile (expiry, @connections): the socket is closing already
-                continue
-            except Exception:  # noqa: BLE001 - a failure of the mock itself: nothing for the client, the log says why
-                _log.exception("message on connection %s failed", connection.connection_id)
 
     # --- expiry and shutdown
 
@@ -274,6 +259,7 @@ class Gateway:
             self._run(partial(websockets.close, connection, 1001, "Going away")) for connection in self.connections
         )
         await asyncio.gather(*closing)
-        waits = [asyncio.create_task(finished.wait()) for finished in self.connections.values()]
-        if waits:
-            await asyncio.wait(waits, timeout=_SHUTDOWN_GRACE_S)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + _SHUTDOWN_GRACE_S
+        while self.connections and loop.time() < deadline:  # each socket's handler runs its $disconnect
+            await asyncio.sleep(0.01)
