@@ -128,6 +128,8 @@ def machine() -> dict[str, str]:
         "botocore": package("botocore"),
         "moto": package("moto"),
         "serverless-offline": "13.10.1 (serverless 3.40.0, aws-sdk 2.1693.0)",
+        # Other work on the machine moves every figure: say how busy it was.
+        "load average at the start": " ".join(f"{load:.2f}" for load in os.getloadavg()),
     }
 
 
@@ -203,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     if not isinstance(results["mockapigw"], dict):
         print(f"mockapigw's server did not run: {results['mockapigw']}", file=sys.stderr)
         return 1
+    results["machine"]["load average at the end"] = " ".join(f"{load:.2f}" for load in os.getloadavg())
     print("\n".join(table(results)))
     print("\n" + ", ".join(f"{k}: {v}" for k, v in results["machine"].items()))
     if args.json:
