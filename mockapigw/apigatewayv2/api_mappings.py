@@ -13,11 +13,11 @@ from .store import Operation, Store
 
 __all__ = ["OPERATIONS", "ApiMapping", "is_multi_level", "mappings_to", "remove_mappings_to"]
 
-MULTI_LEVEL_MAPPINGS_PER_DOMAIN = 200  # aws-facts §4: multi-level API mappings per domain
+MULTI_LEVEL_MAPPINGS_PER_DOMAIN = 200  # aws-behaviour.md §4: multi-level API mappings per domain
 # Letters, digits and $-_.+!*'() in each path segment; segments joined by single slashes.
 _SEGMENT = r"[A-Za-z0-9$\-_.+!*'()]+"
 _KEY = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT})*$")
-# AWS's text (aws-facts §9.6); the mock also uses it for empty segments and leading or trailing slashes.
+# AWS's text (aws-behaviour.md §9.6); the mock also uses it for empty segments and leading or trailing slashes.
 _BAD_KEY = "An ApiMapping key may contain only letters, numbers and one of $-_.+!*'()"
 
 

@@ -23,7 +23,7 @@ _API_KEY_SELECTIONS = (DEFAULT_API_KEY_SELECTION, "$context.authorizer.usageIden
 # the other protocol. ApiKeySelectionExpression is not among them: AWS returns it for HTTP APIs too (§9.3).
 _HTTP_ONLY = ("CorsConfiguration", "Target", "RouteKey", "CredentialsArn")
 _WEBSOCKET_ONLY = ("DisableSchemaValidation",)
-# An empty string removes these members (Terraform's real-AWS tests send Version="", aws-facts §9.4).
+# An empty string removes these members (Terraform's real-AWS tests send Version="", aws-behaviour.md §9.4).
 _CLEARABLE = ("Description", "Version")
 _QUICK_CREATE = ("Target", "RouteKey", "CredentialsArn")
 _LAMBDA_ARN = re.compile(r"^arn:aws[a-z-]*:(lambda|apigateway):")
@@ -41,7 +41,7 @@ _UPDATABLE = (
 
 
 def _quick_integration(params: dict[str, Any]) -> dict[str, Any]:
-    """The integration quick create makes for a Target: Lambda proxy 2.0 or HTTP proxy (aws-facts §3.1)."""
+    """The integration quick create makes for a Target: Lambda proxy 2.0 or HTTP proxy (aws-behaviour.md §3.1)."""
     target = str(params["Target"])
     if _LAMBDA_ARN.match(target):
         integration = {
@@ -111,7 +111,8 @@ def create_api(store: Store, params: dict[str, Any]) -> dict[str, Any]:
             "IpAddressType": params.get("IpAddressType", "ipv4"),
             "CreatedDate": clock.now(),
             "Tags": dict(params.get("Tags") or {}),
-        }
+        },
+        store.lock,
     )
     store.apis.add(api_id, api)
     if "Target" in params:
@@ -124,7 +125,7 @@ def create_api(store: Store, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _quick_create(store: Store, api: Api, params: dict[str, Any]) -> None:
-    """Quick create: a managed integration, route and auto-deploying ``$default`` stage (aws-facts §3.1).
+    """Quick create: a managed integration, route and auto-deploying ``$default`` stage (aws-behaviour.md §3.1).
 
     The stage comes last, so creating it deploys the integration and route at once.
     """

@@ -17,14 +17,14 @@ __all__ = ["OPERATIONS", "Authorizer", "CacheReset", "authorizer_cache_reset", "
 
 REQUEST = "REQUEST"
 JWT = "JWT"
-AUTHORIZERS_PER_API = 10  # aws-facts §4: 10 for both protocols
-AUDIENCES_PER_AUTHORIZER = 50  # aws-facts §4 (HTTP API quotas)
+AUTHORIZERS_PER_API = 10  # aws-behaviour.md §4: 10 for both protocols
+AUDIENCES_PER_AUTHORIZER = 50  # aws-behaviour.md §4 (HTTP API quotas)
 # The console's default TTL; AWS caches HTTP Lambda authorizer results unless told otherwise.
 DEFAULT_RESULT_TTL = 300
 PAYLOAD_FORMAT_VERSIONS = ("1.0", "2.0")
 
 # Members the model documents as "Supported only for HTTP APIs" that AWS refuses on WebSocket APIs, with its text
-# (aws-facts §9.3: observed for the TTL, the same pattern for the other two).
+# (aws-behaviour.md §9.3: observed for the TTL, the same pattern for the other two).
 _REFUSED_ON_WEBSOCKET = ("AuthorizerResultTtlInSeconds", "AuthorizerPayloadFormatVersion", "EnableSimpleResponses")
 # The other "Supported only for HTTP APIs" member: no rejection is known, so it is accepted and ignored.
 _HTTP_ONLY = ("JwtConfiguration",)

@@ -45,7 +45,7 @@ def new_deployment(api: Api, *, auto: bool, description: str | None = None) -> D
             "DeploymentStatus": "DEPLOYED",
             "Description": AUTO_DEPLOY_DESCRIPTION if auto else description,
         },
-        Snapshot.of(api),
+        Snapshot.of(api, api.lock),
     )
     return api.deployments.add(deployment_id, deployment)
 

@@ -21,7 +21,7 @@ from .tags import check_tags
 
 __all__ = ["OPERATIONS", "ApiMapping", "DomainName", "hosted_zone_id"]
 
-DOMAIN_NAMES_PER_REGION = 120  # aws-facts §4: custom domains per account and Region
+DOMAIN_NAMES_PER_REGION = 120  # aws-behaviour.md §4: custom domains per account and Region
 _MAX_DOMAIN_LENGTH = 253  # the longest DNS name
 
 # Route 53 hosted zone ids of the regional execute-api endpoints (AWS general reference, "API Gateway
@@ -66,7 +66,7 @@ _CONFIGURABLE = (
     "OwnershipVerificationCertificateArn",
     "SecurityPolicy",
 )
-# AWS's text for a missing DomainNameConfigurations (aws-facts §9.6); the mock uses it for more than one too.
+# AWS's text for a missing DomainNameConfigurations (aws-behaviour.md §9.6); the mock uses it for more than one too.
 _ONE_CONFIGURATION = "Invalid input. Expected one domain name configuration"
 
 

@@ -65,7 +65,7 @@ def _websocket_integration(store: Store, params: Mapping[str, Any]) -> tuple[Api
     """The API and integration named in *params*.
 
     Integration responses are for WebSocket APIs; HTTP APIs accept and keep them too, as no rejection by AWS is
-    known (aws-facts §9.3).
+    known (aws-behaviour.md §9.3).
     """
     api = lookup.api(store, params["ApiId"])
     return api, lookup.integration(api, params["IntegrationId"])

@@ -15,11 +15,11 @@ from .resources import INTEGRATION_UPDATABLE as _UPDATABLE
 from .resources import Integration
 from .store import Operation, Store
 
-INTEGRATIONS_PER_API = 300  # aws-facts §4, both protocols
+INTEGRATIONS_PER_API = 300  # aws-behaviour.md §4, both protocols
 
 _PROXY_TYPES = ("AWS_PROXY", "HTTP_PROXY")
 # Members the model documents as "Supported only for HTTP/WebSocket APIs": accepted and ignored on the other
-# protocol, as AWS does with PassthroughBehavior on HTTP APIs (aws-facts §9.3). ConnectionId is not among them:
+# protocol, as AWS does with PassthroughBehavior on HTTP APIs (aws-behaviour.md §9.3). ConnectionId is not among them:
 # WebSocket private integrations name a (REST API) VPC link with it.
 _HTTP_ONLY = ("IntegrationSubtype", "ResponseParameters", "TlsConfig")
 _WEBSOCKET_ONLY = ("ContentHandlingStrategy", "PassthroughBehavior", "RequestTemplates", "TemplateSelectionExpression")
@@ -160,7 +160,7 @@ def _check_http_parameters(state: Mapping[str, Any]) -> None:
                     "<append|overwrite|remove>:<header|querystring>.<name> or overwrite:path."
                 )
     for status, mapping in (state.get("ResponseParameters") or {}).items():
-        if not (status.isdigit() and 200 <= int(status) <= 599):
+        if not (status.isascii() and status.isdigit() and 200 <= int(status) <= 599):  # isdigit() alone takes "²"
             raise BadRequestException(
                 f"Invalid response parameter selection key specified: {status}. Use a status code 200-599."
             )

@@ -229,7 +229,8 @@ def _resolves(document: Any, reference: str) -> bool:
         key = raw.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict) and key in node:
             node = node[key]
-        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+        # An index is ASCII digits: str.isdigit() alone also takes superscripts (int() refuses) and other scripts.
+        elif isinstance(node, list) and key.isascii() and key.isdigit() and int(key) < len(node):
             node = node[int(key)]
         else:
             return False

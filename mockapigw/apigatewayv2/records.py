@@ -144,7 +144,7 @@ def new_id(collection: Collection[Any], length: int) -> str:
             return candidate
 
 
-# AWS's text for a stage that does not exist (CreateApiMapping, aws-facts §9.6), used wherever a stage is named.
+# AWS's text for a stage that does not exist (CreateApiMapping, aws-behaviour.md §9.6), used wherever a stage is named.
 STAGE_NOT_FOUND = "Invalid stage identifier specified"
 
 
@@ -158,7 +158,7 @@ def drop_other_protocol(
 ) -> dict[str, Any]:
     """*params* without the members the model documents as "Supported only for" the other protocol.
 
-    AWS accepts such a member and does not return it (``PassthroughBehavior`` on an HTTP integration, aws-facts
+    AWS accepts such a member and does not return it (``PassthroughBehavior`` on an HTTP integration, aws-behaviour.md
     §9.3), so the mock accepts and ignores them wherever no rejection by AWS is known. *params* itself comes
     back when it has none of them (the usual case costs no copy).
     """
@@ -178,7 +178,7 @@ def refuse_managed(record: Record, kind: str, action: str = "delete") -> None:
 
 
 def check_quota(collection: Collection[Any], limit: int, kind: str) -> None:
-    """AWS quotas per API (aws-facts §4): creating past them is a ``TooManyRequestsException``."""
+    """AWS quotas per API (aws-behaviour.md §4): creating past them is a ``TooManyRequestsException``."""
     if len(collection) >= limit:
         raise TooManyRequestsException(
             f"Maximum number of {kind} for this API has been reached ({limit}).", LimitType=kind

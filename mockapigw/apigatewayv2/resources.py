@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,8 +108,11 @@ _DEPLOYMENTS_DESCRIBED = (
 class Api(Record):
     """An HTTP or WebSocket API; its sub-resources hang off it."""
 
-    def __init__(self, fields: dict[str, Any]) -> None:
+    def __init__(self, fields: dict[str, Any], lock: AbstractContextManager[Any] | None = None) -> None:
         super().__init__(fields)
+        # The lock of the store that holds the API: deployments build their views under it (the runtime reads
+        # them from its own threads while the control plane may be changing the API).
+        self.lock: AbstractContextManager[Any] = lock if lock is not None else threading.RLock()
         self.routes: Collection[Route] = Collection()
         self.integrations: Collection[Integration] = Collection()
         self.stages: Collection[Stage] = Collection(versioned=False)  # not part of any deployment

@@ -14,7 +14,7 @@ from .records import new_id, page_of, pick
 from .resources import Api, Route, RouteResponse
 from .store import Operation, Store
 
-# "You can only define the $default route response for WebSocket APIs" (aws-facts §3.3).
+# "You can only define the $default route response for WebSocket APIs" (aws-behaviour.md §3.3).
 DEFAULT_ROUTE_RESPONSE_KEY = "$default"
 _MEMBERS = ("ModelSelectionExpression", "ResponseModels", "ResponseParameters", "RouteResponseKey")
 

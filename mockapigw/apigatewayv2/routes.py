@@ -25,14 +25,14 @@ from .resources import Api, Route
 from .route_responses import check_model_names
 from .store import Operation, Store
 
-ROUTE_QUOTA = 300  # routes per API, HTTP and WebSocket alike (aws-facts §4)
+ROUTE_QUOTA = 300  # routes per API, HTTP and WebSocket alike (aws-behaviour.md §4)
 DEFAULT_ROUTE_KEY = "$default"
 CONNECT_ROUTE_KEY = "$connect"
 WEBSOCKET_PREDEFINED_KEYS = (CONNECT_ROUTE_KEY, "$disconnect", DEFAULT_ROUTE_KEY)
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
 
 # Members the model documents as "Supported only for WebSocket APIs": accepted and ignored on HTTP APIs (no
-# rejection by AWS is known, aws-facts §9.3).
+# rejection by AWS is known, aws-behaviour.md §9.3).
 _WEBSOCKET_ONLY = (
     "ApiKeyRequired",
     "ModelSelectionExpression",
@@ -55,7 +55,7 @@ _UPDATABLE = (
 )
 # An empty string removes these members (Terraform sends "" to unset them; the model sets no minimum length).
 _CLEARABLE = ("AuthorizerId", "ModelSelectionExpression", "OperationName", "RouteResponseSelectionExpression", "Target")
-# Scopes per route (HTTP API quotas, aws-facts §4 and §9.10).
+# Scopes per route (HTTP API quotas, aws-behaviour.md §4 and §9.10).
 MAX_AUTHORIZATION_SCOPES = 10
 _DEFAULTS = {"ApiKeyRequired": False, "AuthorizationType": "NONE"}
 _AUTHORIZATION_TYPES = {WEBSOCKET: ("NONE", "AWS_IAM", "CUSTOM"), HTTP: ("NONE", "AWS_IAM", "CUSTOM", "JWT")}

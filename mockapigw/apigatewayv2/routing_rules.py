@@ -1,5 +1,5 @@
 """Routing rules of custom domain names: CreateRoutingRule, GetRoutingRule, ListRoutingRules, PutRoutingRule,
-DeleteRoutingRule (aws-facts §9.12; developer guide, rest-api-routing-rules).
+DeleteRoutingRule (aws-behaviour.md §9.12; developer guide, rest-api-routing-rules).
 
 A rule has up to two header conditions and one base path condition (a rule without conditions is a catch-all), one
 action, and a priority from 1 to 1,000,000 that no other rule of the domain has. Its action invokes a stage of a

@@ -4,12 +4,17 @@ Taking a snapshot copies nothing (:mod:`mockapigw.core.versions`): it records a 
 collections keep their earlier states when they change afterwards. The view is materialised lazily, the first
 time the runtime reads it, so a deployment costs the same at 10 routes as at 300. The runtime reads an API's
 configuration only through these lookups.
+
+The runtime reads in its own threads while the control plane may be changing the API in others: a view is built
+under the owning backend's lock, the one every control-plane call holds, so it never iterates a changing dict and
+never sees a change made after the snapshot's time.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from ..core import versions
@@ -56,6 +61,8 @@ _API_MEMBERS = (
 )
 
 Described = dict[str, Any]
+# The owning backend's lock: reentrant, since a view may be read while the control plane holds it.
+_Lock = AbstractContextManager[Any]
 
 
 def _described_at(record: Versioned, time: int) -> Described:
@@ -83,25 +90,32 @@ class Snapshot:
     an existing snapshot.
     """
 
-    __slots__ = ("_api", "_collections", "_routes_by_key", "_time", "_views")
+    __slots__ = ("_api", "_collections", "_lock", "_routes_by_key", "_time", "_views")
 
-    def __init__(self, api: Deployable) -> None:
+    def __init__(self, api: Deployable, lock: _Lock) -> None:
         self._time = versions.snapshot_time()
         self._api = api
+        self._lock = lock
         # The collection objects themselves are captured: an import may put new ones on the Api later.
         self._collections = (api.routes, api.integrations, api.authorizers, api.models)
         self._views: dict[str, Any] = {}
         self._routes_by_key: dict[Any, Described] | None = None
 
     @classmethod
-    def of(cls, api: Deployable) -> Snapshot:
-        """Snapshot what *api* serves right now (O(1): nothing is copied until the runtime reads it)."""
-        return cls(api)
+    def of(cls, api: Deployable, lock: _Lock) -> Snapshot:
+        """Snapshot what *api* serves right now (O(1): nothing is copied until the runtime reads it).
+
+        *lock* is the lock of the backend that owns *api*: views are built under it.
+        """
+        return cls(api, lock)
 
     def _view(self, name: str) -> Any:
         view = self._views.get(name)
         if view is None:
-            view = self._views[name] = self._materialise(name)
+            with self._lock:  # the control plane changes the API under this lock, in other threads
+                view = self._views.get(name)
+                if view is None:
+                    view = self._views[name] = self._materialise(name)
         return view
 
     def _materialise(self, name: str) -> Any:

@@ -28,9 +28,9 @@ __all__ = [
 DEFAULT_STAGE = "$default"
 MAX_STAGES = 10
 MAX_STAGE_VARIABLES = 100
-# Access log template size, HTTP and WebSocket quotas alike (aws-facts §4).
+# Access log template size, HTTP and WebSocket quotas alike (aws-behaviour.md §4).
 MAX_ACCESS_LOG_FORMAT_BYTES = 3 * 1024
-# Context variables WebSocket access logs cannot use (aws-facts §1.3; AWS lists the offending ones).
+# Context variables WebSocket access logs cannot use (aws-behaviour.md §1.3; AWS lists the offending ones).
 _WEBSOCKET_UNSUPPORTED_LOG_VARIABLES = ("$context.status",)
 
 _STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -42,7 +42,7 @@ _EXECUTION_LOG_MEMBERS = ("LoggingLevel", "DataTraceEnabled")
 # "Supported only for WebSocket APIs": accepted and ignored on HTTP APIs (no rejection by AWS is known, §9.3).
 _WEBSOCKET_ONLY = ("ClientCertificateId",)
 _COPIED = ("AccessLogSettings", "AutoDeploy", "ClientCertificateId", "DeploymentId", "Description")
-# What AWS returns as DefaultRouteSettings when none are given (aws-facts §3.5; stages-and-deployments.md).
+# What AWS returns as DefaultRouteSettings when none are given (aws-behaviour.md §3.5; stages-and-deployments.md).
 _DEFAULT_ROUTE_SETTINGS: dict[str, dict[str, Any]] = {
     HTTP: {"DetailedMetricsEnabled": False},
     WEBSOCKET: {"DataTraceEnabled": False, "DetailedMetricsEnabled": False, "LoggingLevel": "OFF"},
@@ -50,7 +50,7 @@ _DEFAULT_ROUTE_SETTINGS: dict[str, dict[str, Any]] = {
 
 
 def _check_stage_name(name: str) -> None:
-    # $default is a stage name of WebSocket APIs too (aws-facts §9.2: SST and stelvio use it).
+    # $default is a stage name of WebSocket APIs too (aws-behaviour.md §9.2: SST and stelvio use it).
     if name != DEFAULT_STAGE and not _STAGE_NAME.match(name):
         raise BadRequestException(
             f"Invalid stage name: {name!r}. Stage names can contain only alphanumeric characters, hyphens and "
@@ -177,7 +177,7 @@ def add_stage(api: Api, params: dict[str, Any], *, managed: bool = False) -> Sta
     )
     api.stages.add(name, stage)
     if stage.auto_deploy and "DeploymentId" not in stage.fields:
-        # An AutoDeploy stage is deployed at once, with no further change to the API (aws-facts §9.1).
+        # An AutoDeploy stage is deployed at once, with no further change to the API (aws-behaviour.md §9.1).
         auto_deploy_stage(api, stage)
     return stage
 
@@ -217,7 +217,7 @@ def update_stage(store: Store, params: dict[str, Any]) -> dict[str, Any]:
         stage.fields.pop("LastDeploymentStatusMessage", None)
     stage.touch()
     if auto_after and not auto_before:
-        # Turning AutoDeploy on deploys, as creating an AutoDeploy stage does (aws-facts §9.1).
+        # Turning AutoDeploy on deploys, as creating an AutoDeploy stage does (aws-behaviour.md §9.1).
         auto_deploy_stage(api, stage)
     return stage.describe()
 

@@ -12,7 +12,7 @@ from .store import Operation, Store
 
 _ARN = re.compile(r"^arn:(aws[a-z-]*):apigateway:([a-z0-9-]+):(?:\d{12})?:(/.+)$")  # portals' ARNs carry the account
 
-# API Gateway's tag restrictions (developer guide, "Tag restrictions"; aws-facts §9.10).
+# API Gateway's tag restrictions (developer guide, "Tag restrictions"; aws-behaviour.md §9.10).
 MAX_TAGS = 50
 MAX_KEY_LENGTH = 128
 MAX_VALUE_LENGTH = 256

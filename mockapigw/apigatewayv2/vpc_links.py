@@ -14,8 +14,8 @@ from .tags import check_tags
 
 __all__ = ["OPERATIONS", "VpcLink"]
 
-VPC_LINKS_PER_REGION = 10  # aws-facts §4: VPC links per account and Region
-SUBNETS_PER_VPC_LINK = 10  # aws-facts §4: subnets per VPC link
+VPC_LINKS_PER_REGION = 10  # aws-behaviour.md §4: VPC links per account and Region
+SUBNETS_PER_VPC_LINK = 10  # aws-behaviour.md §4: subnets per VPC link
 # The status AWS reports once a link has its network interfaces (CLI example get-vpc-link.rst).
 AVAILABLE_MESSAGE = "VPC link is ready to route traffic"
 

@@ -66,7 +66,10 @@ class Collection(Generic[T]):
         return self._snapshot
 
     def items_at(self, time: int) -> dict[str, T]:
-        """The items by key as they were at snapshot *time* (:mod:`mockapigw.core.versions`); do not mutate."""
+        """The items by key as they were at snapshot *time* (:mod:`mockapigw.core.versions`); do not mutate.
+
+        The answer may be the live dict: read it under the lock its owner changes the collection under.
+        """
         return self._history.at(time, self._items) if self._history is not None else self._items
 
     def page(self, max_results: str | int | None, next_token: str | None) -> tuple[list[T], str | None]:

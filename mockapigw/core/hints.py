@@ -7,13 +7,20 @@ summary (and ``-W error``) points at the ``requests.get``, ``ws.send`` or manage
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 import sys
 import threading
 import warnings
+from collections.abc import Sequence
 
 logger = logging.getLogger("mockapigw")
+# A library does not configure logging: without this, an application that has not configured it either gets every
+# hint twice on stderr (the warning, and the message from logging's last-resort handler).
+logger.addHandler(logging.NullHandler())
+
+HINT_LIST_LIMIT = 20
 
 
 class MockApiGatewayWarning(UserWarning):
@@ -61,6 +68,17 @@ def mark_no_caller() -> None:
 def has_caller() -> bool:
     """Whether this thread runs on behalf of a caller to warn or raise to (not a server worker)."""
     return not getattr(_no_caller, "active", False)
+
+
+def listing(items: Sequence[str], near: str | None = None, limit: int = HINT_LIST_LIMIT) -> str:
+    """*items* for a hint, comma-separated: all of them up to *limit*; past that, the *limit* closest to *near* (or
+    the first ones) and how many more there are."""
+    if not items:
+        return "none"
+    if len(items) <= limit:
+        return ", ".join(items)
+    shown = difflib.get_close_matches(near, items, n=limit, cutoff=0) if near is not None else list(items[:limit])
+    return f"{', '.join(shown)} ... and {len(items) - len(shown)} more"
 
 
 def hint(message: str) -> None:

@@ -1,7 +1,7 @@
 """Route a request to an operation by HTTP method and path, as AWS's front end does.
 
 AWS answers a control-plane request from its method and path, not from the name of the SDK method that built
-it (aws-facts §9.4): ``get_api(ApiId="")`` sends ``GET /v2/apis/``, which AWS answers as GetApis. A
+it (aws-behaviour.md §9.4): ``get_api(ApiId="")`` sends ``GET /v2/apis/``, which AWS answers as GetApis. A
 :class:`Router` is compiled once from ``(method, requestUri, target)`` triples, the ``http`` traits of a
 botocore model, and knows nothing of any service: server mode routes raw HTTP requests with it unchanged.
 

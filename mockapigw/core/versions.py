@@ -44,12 +44,20 @@ class History(Generic[S]):
 
     def before_change(self, current: Callable[[], S]) -> None:
         """Save the current state if a snapshot was taken since the last change (call before changing)."""
-        if self._changed_at < _now:
-            self._until.append(_now)
+        now = _now  # read once: another thread may take a snapshot meanwhile
+        if self._changed_at < now:
+            # The state goes in before its time, so that a reader in another thread never finds a time without
+            # its state (it would take the live object, about to change, for the state of then).
             self._states.append(current())
-            self._changed_at = _now
+            self._until.append(now)
+            self._changed_at = now
 
     def at(self, time: int, live: S) -> S:
-        """The state at snapshot *time*: a saved one, or *live* when nothing changed since."""
+        """The state at snapshot *time*: a saved one, or *live* when nothing changed since.
+
+        Safe against a concurrent :meth:`before_change`; *live* itself is only safe to read under the lock its
+        owner changes it under.
+        """
+        states = self._states
         index = bisect.bisect_left(self._until, time)
-        return self._states[index] if index < len(self._states) else live
+        return states[index] if index < len(states) else live

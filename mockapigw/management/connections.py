@@ -14,8 +14,8 @@ from typing import Any, Protocol
 
 from ..core import ids
 
-IDLE_TIMEOUT_S = 10 * 60  # aws-facts §4: idle connection timeout
-MAX_LIFETIME_S = 2 * 60 * 60  # aws-facts §4: connection duration
+IDLE_TIMEOUT_S = 10 * 60  # aws-behaviour.md §4: idle connection timeout
+MAX_LIFETIME_S = 2 * 60 * 60  # aws-behaviour.md §4: connection duration
 GOING_AWAY = 1001
 
 CONNECTING = "CONNECTING"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..core.hints import MockApiGatewayWarning, hint, logger
+from ..core.hints import MockApiGatewayWarning, hint, listing, logger
 
-__all__ = ["MockApiGatewayWarning", "logger", "warn"]
+__all__ = ["MockApiGatewayWarning", "listing", "logger", "warn"]
 
 
 def warn(message: str, stacklevel: int | None = None) -> None:

@@ -15,10 +15,11 @@ Server mode adds its local URL forms (``/_aws/execute-api/{apiId}/{stage}/...`` 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from urllib.parse import unquote
 
 from ..apigatewayv2.records import HTTP, WEBSOCKET
@@ -126,6 +127,31 @@ class ConnectionsTarget:
     stage: str
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _locked(method: Callable[Concatenate[Endpoints, P], R]) -> Callable[Concatenate[Endpoints, P], R]:
+    """Run a resolution under the locks of the account's backends: the control plane changes the dicts it reads
+    (APIs, stages, deployments, domain names) in other threads, under those locks."""
+
+    def locked(endpoints: Endpoints, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        # Always the same order (the backends' creation order), so two resolutions never wait on each other; the
+        # control plane holds one backend's lock at a time and never calls the runtime, so it cannot wait on us.
+        held = []
+        try:
+            for backend in endpoints._backends():
+                backend.lock.acquire()
+                held.append(backend.lock)
+            return method(endpoints, *args, **kwargs)
+        finally:
+            for lock in reversed(held):
+                lock.release()
+
+    functools.update_wrapper(locked, method)
+    return locked
+
+
 _HOW_TO_DEPLOY = (
     "Deploy it: create_deployment(ApiId='{api}', StageName='{stage}'), or create the stage with AutoDeploy=True."
 )
@@ -168,11 +194,13 @@ class Endpoints:
 
     # --- which hosts are the mock's
 
+    @_locked
     def claims(self, host: str) -> bool:
         """Whether *host* is one the mock answers: any execute-api host, or a custom domain name it knows."""
         address = Address.of(host, "/")
         return EXECUTE_API_HOST.match(address.host) is not None or self._domain(address.host) is not None
 
+    @_locked
     def knows(self, host: str) -> bool:
         """Whether *host* names an API or custom domain this mock has (nested mocks: the one that has it answers)."""
         address = Address.of(host, "/")
@@ -183,6 +211,7 @@ class Endpoints:
 
     # --- HTTP APIs (requests, gw.invoke)
 
+    @_locked
     def http(self, address: Address) -> Resolved | None:
         """The HTTP API stage *address* reaches, a refusal, or ``None`` when the host is not the mock's."""
         if address.api_id is not None:  # a local form: the API is named, its region is wherever it is
@@ -284,6 +313,7 @@ class Endpoints:
 
     # --- WebSocket APIs (gw.connect)
 
+    @_locked
     def websocket(self, api_id: str, stage: str, region: str | None, *, connecting: bool = True) -> Resolved:
         """The WebSocket API stage ``gw.connect(api_id, stage, region=region)`` reaches, or AWS's 403.
 
@@ -323,6 +353,7 @@ class Endpoints:
 
     # --- the @connections endpoint (apigatewaymanagementapi)
 
+    @_locked
     def management(self, address: Address, client_region: str) -> ConnectionsTarget | Refusal:
         """The WebSocket API stage a management client's endpoint names, or AWS's 403."""
         path = address.path.strip("/")

@@ -1,4 +1,4 @@
-"""Lambda proxy events for WebSocket APIs, shaped like AWS's captures (aws-facts §5.3)."""
+"""Lambda proxy events for WebSocket APIs, shaped like AWS's captures (aws-behaviour.md §5.3)."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def disconnect_event(connection: Connection, request_id: str, now_ms: int) -> di
     return _with_stage_variables(event, connection)
 
 
-# What the authorizer sees of the handshake besides the integration's headers (aws-facts §9.8).
+# What the authorizer sees of the handshake besides the integration's headers (aws-behaviour.md §9.8).
 _UPGRADE_HEADERS = {"Connection": "upgrade", "Upgrade": "websocket", "content-length": "0"}
 _MULTI_VALUE_ONLY = "sec-websocket-key"
 

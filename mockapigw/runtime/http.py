@@ -14,7 +14,7 @@ import requests
 from ..core import ids
 from ..core.codec import split_url
 from ..management.connections import now_ms
-from .alerts import warn
+from .alerts import listing, warn
 from .endpoints import Address, Endpoints, Refusal, Resolution
 from .http_auth import Denied, JwtKeys, LambdaAuthorizers, check_iam, check_jwt
 from .http_events import HttpAnswer, HttpRequest, MalformedResponse, RequestInfo, event_v1, event_v2, read_v1, read_v2
@@ -25,8 +25,8 @@ from .requests_hook import Claim
 
 DEFAULT_TIMEOUT_MS = 30000
 DEFAULT_SOURCE_IP = "192.0.2.1"  # a documentation address (RFC 5737) for requests made in-process
-MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # aws-facts §4: HTTP API payload size
-MAX_REQUEST_HEAD_BYTES = 10240  # aws-facts §4: request line plus header values
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # aws-behaviour.md §4: HTTP API payload size
+MAX_REQUEST_HEAD_BYTES = 10240  # aws-behaviour.md §4: request line plus header values
 # RFC 9110 token characters: what a header name may be made of.
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
@@ -144,11 +144,11 @@ class HttpRuntime:
             return _preflight(cors, request)  # answered by API Gateway itself, even without an OPTIONS route
         route, params = match_route(target.snapshot, request.method, target.path)
         if route is None:
-            keys = target.snapshot.route_keys
+            sent = f"{request.method} {target.path}"
             _warn(
-                f"no route of HTTP API {target.api_id} (stage {target.stage!r}) matches {request.method} "
-                f"{target.path} and it has no $default route, so API Gateway answers 404. Its route keys: "
-                f"{', '.join(keys) if keys else 'none'}"
+                f"no route of HTTP API {target.api_id} (stage {target.stage!r}) matches {sent} and it has no "
+                f"$default route, so API Gateway answers 404. Its route keys: "
+                f"{listing(target.snapshot.route_keys, near=sent)}"
             )
             return HttpAnswer.message(404, "Not Found")
         info = RequestInfo(
@@ -247,7 +247,7 @@ class HttpRuntime:
         cors = target.snapshot.api.get("CorsConfiguration") if target is not None else None
         origin = request.header("origin") if request is not None else None
         if cors and origin and request is not None and request.method != "OPTIONS":
-            # API Gateway replaces CORS headers from the integration with its own (aws-facts §3.7).
+            # API Gateway replaces CORS headers from the integration with its own (aws-behaviour.md §3.7).
             answer.headers = [(k, v) for k, v in answer.headers if not k.startswith("access-control-")]
             answer.headers.extend(_cors_headers(cors, origin, preflight=False))
         names = {k for k, _ in answer.headers}

@@ -1,11 +1,10 @@
-"""Authorization of HTTP API routes: JWT authorizers, Lambda REQUEST authorizers and AWS_IAM (aws-facts §3.6)."""
+"""Authorization of HTTP API routes: JWT authorizers, Lambda REQUEST authorizers and AWS_IAM (aws-behaviour.md §3.6)."""
 
 from __future__ import annotations
 
 import math
 import threading
 import time
-import warnings
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -13,13 +12,13 @@ from urllib.parse import unquote
 import jwt
 import requests
 
-from .alerts import MockApiGatewayWarning, warn
+from .alerts import warn
 from .http_events import HttpAnswer, HttpRequest, RequestInfo, event_v1, event_v2
 from .in_process import NothingAnswered, get_json
 from .lambdas import LambdaRegistry, invoke
 from .policies import policy_allows
 
-JWKS_TIMEOUT_S = 1.5  # aws-facts §4: JWKS endpoint and OIDC discovery timeouts
+JWKS_TIMEOUT_S = 1.5  # aws-behaviour.md §4: JWKS endpoint and OIDC discovery timeouts
 LAMBDA_AUTHORIZER_TIMEOUT_MS = 10000
 _RSA_ALGORITHMS = ("RS256", "RS384", "RS512")
 
@@ -296,9 +295,7 @@ class LambdaAuthorizers:
                 if called.error
                 else f"returned {result!r}, which is not an authorizer response"
             )
-            warnings.warn(
-                f"Lambda authorizer {authorizer.get('Name')} failed: {reason}", MockApiGatewayWarning, stacklevel=5
-            )
+            warn(f"Lambda authorizer {authorizer.get('Name')} failed: {reason}")
             raise _internal_error()
         context = dict(result.get("context") or {})
         if authorizer.get("EnableSimpleResponses"):

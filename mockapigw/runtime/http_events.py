@@ -1,6 +1,6 @@
 """Lambda proxy events of HTTP APIs (payload formats 1.0 and 2.0) and how AWS reads the function's answer.
 
-Shapes follow aws-facts §6 and §9.7: 2.0 lower-cases header names, joins repeated headers and query values with
+Shapes follow aws-behaviour.md §6 and §9.7: 2.0 lower-cases header names, joins repeated headers and query values with
 commas, moves cookies to ``cookies`` and leaves out empty optional fields; 1.0 keeps the client's header case
 (capitalising those API Gateway adds), keeps multi-value maps and sends ``null`` for what is missing.
 """
@@ -272,9 +272,14 @@ def _headers(result: dict[str, Any]) -> list[tuple[str, str]]:
     return headers
 
 
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 def _status(result: dict[str, Any]) -> int:
     status = result.get("statusCode")
-    if isinstance(status, bool) or not isinstance(status, (int, str)) or not str(status).isdigit():
+    # ASCII digits only: str.isdigit() also accepts "²" (which int() refuses) and "٢٠٠" (which int() reads as 200).
+    if isinstance(status, bool) or not isinstance(status, (int, str)) or not _ascii_digits(str(status)):
         raise MalformedResponse(f"statusCode must be an integer, got {status!r}")
     if not 100 <= int(status) <= 599:
         raise MalformedResponse(f"statusCode {status!r} is not an HTTP status code (100-599)")

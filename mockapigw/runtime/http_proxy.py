@@ -1,4 +1,7 @@
-"""HTTP_PROXY integrations: forward the request with ``requests``, applying parameter mappings (aws-facts §3.4)."""
+"""HTTP_PROXY integrations: forward the request with ``requests``, applying parameter mappings.
+
+See docs/reference/aws-behaviour.md §3.4.
+"""
 
 from __future__ import annotations
 
@@ -116,7 +119,8 @@ def _map_response(
         value = _value(str(expression), request, info, path)
         value = value.replace("$response.statuscode", str(answer.status))
         if location == "statuscode":
-            if not value.isdigit() or not 100 <= int(value) <= 599:
+            # ASCII digits only: str.isdigit() also accepts "²" (which int() refuses) and "٢٠٠" (200 to int()).
+            if not (value.isascii() and value.isdigit()) or not 100 <= int(value) <= 599:
                 raise MappingError(f"response mapping {key} gave {value!r}, which is not an HTTP status code")
             answer.status = int(value)
             continue

@@ -1,4 +1,4 @@
-"""Which route of a deployed HTTP API a request takes (aws-facts §3.3); the stage is the front door's job."""
+"""Which route of a deployed HTTP API a request takes (aws-behaviour.md §3.3); the stage is the front door's job."""
 
 from __future__ import annotations
 

@@ -232,10 +232,16 @@ def _decimal(value: Any) -> Any:
 
 
 def _marshal(result: Any) -> Any:
-    """The result as API Gateway receives it: serialized by the runtime, then read back as JSON."""
+    """The result as API Gateway receives it: serialized by the runtime, then read back as JSON.
+
+    The runtime sends the JSON text as UTF-8 (unescaped, as Python 3.12+ runtimes write it), so text UTF-8 cannot
+    hold (a lone surrogate, anywhere in the result) cannot be returned either.
+    """
     try:
-        text = json.dumps(result, default=_decimal)
-    except (TypeError, ValueError) as problem:
+        text = json.dumps(result, default=_decimal, ensure_ascii=False)
+        if not text.isascii():
+            text.encode("utf-8")
+    except (TypeError, ValueError) as problem:  # UnicodeEncodeError is a ValueError
         raise LambdaResultError(f"Runtime.MarshalError: Unable to marshal response: {problem}") from problem
     if len(text) > MAX_RESPONSE_BYTES // 4 and len(text.encode("utf-8")) > MAX_RESPONSE_BYTES:
         raise LambdaResultError(

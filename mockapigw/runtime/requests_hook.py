@@ -141,6 +141,8 @@ class RequestsRouter:
                 # to it outlived its removal (requests-mock keeps one on sessions): do what requests does now.
                 current = requests.Session.get_adapter
                 wrapped = current if current is not get_adapter else _GET_ADAPTER_AT_IMPORT
+            elif not router._runtimes:
+                router._remove_if_left_on_top()
             return wrapped(session, url)
 
         get_adapter.__doc__ = requests.Session.get_adapter.__doc__
@@ -196,7 +198,19 @@ class RequestsRouter:
                 return
             # Put back what was there only if ours is still on top. If a library that patches get_adapter
             # (requests-mock) wrapped ours and is still active, ours stays in its chain as a pass-through, and
-            # the next start reuses it instead of stacking a second one.
-            if self.installed:
-                requests.Session.get_adapter = self._wrapped  # type: ignore[method-assign,assignment]
-                self._wrapped = None
+            # the next start reuses it instead of stacking a second one. When that library stops, it puts ours
+            # back on top: ours then removes itself the next time it runs (or at the next start and stop).
+            self._restore_if_on_top()
+
+    def _remove_if_left_on_top(self) -> None:
+        """Put back the ``get_adapter`` ours wraps if no mock is active and ours is on top again (a library that
+        wrapped ours has stopped since the last mock did)."""
+        with self._lock:
+            if not self._runtimes and self._wrapped is not None:
+                self._restore_if_on_top()
+
+    def _restore_if_on_top(self) -> None:
+        # Called with the lock held and no runtime left.
+        if self.installed:
+            requests.Session.get_adapter = self._wrapped  # type: ignore[method-assign,assignment]
+            self._wrapped = None

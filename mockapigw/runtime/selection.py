@@ -34,7 +34,7 @@ def _lookup(path: str, context: dict[str, Any]) -> str:
 def compile_expression(expression: str) -> Evaluator:
     """Compile an expression once; the evaluator takes ``{"request": {"body": ...}, ...}``.
 
-    Missing values evaluate to ``""`` (aws-facts §5.1); ``\\$`` escapes a literal dollar sign.
+    Missing values evaluate to ``""`` (aws-behaviour.md §5.1); ``\\$`` escapes a literal dollar sign.
     """
     pieces: list[str | tuple[str]] = []
     position = 0

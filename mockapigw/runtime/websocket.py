@@ -25,7 +25,7 @@ from ..management.connections import (
     now_ms,
 )
 from . import ws_integrations
-from .alerts import warn
+from .alerts import listing, warn
 from .endpoints import Endpoints, Refusal
 from .events import connect_authorizer_event, connect_event, disconnect_event, message_event
 from .http_auth import Denied, check_iam
@@ -260,10 +260,12 @@ class WebSocketRuntime:
         route = self._select_route(snapshot, text)
         if route is None:
             keys = [key for key in snapshot.route_keys if key not in ("$connect", "$disconnect")]
+            expression = str(snapshot.api.get("RouteSelectionExpression", ""))
+            selected = compile_expression(expression)(request_context(text))
             warn(
                 f"no route of WebSocket API {connection.api_id} matched the message (route selection expression "
-                f"{snapshot.api.get('RouteSelectionExpression')!r}) and it has no $default route, so API Gateway "
-                f"answers Forbidden. Its route keys: {', '.join(keys) if keys else 'none'}"
+                f"{expression!r} gave {selected!r}) and it has no $default route, so API Gateway answers "
+                f"Forbidden. Its route keys: {listing(keys, near=selected)}"
             )
             connection.deliver(_error_frame("Forbidden", connection, request_id))
             return

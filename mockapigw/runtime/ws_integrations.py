@@ -84,15 +84,41 @@ def _integration_response(
     return body if template is None else _render(template, event, body)
 
 
+def _sendable(outcome: Outcome) -> Outcome:
+    """*outcome*, or a failure when its body cannot be sent as a text frame (UTF-8 cannot hold a lone surrogate,
+    which a template can take from the mock's inputs, such as ``gw.connect(user_agent=...)``)."""
+    if outcome.body is not None and not outcome.body.isascii():
+        try:
+            outcome.body.encode("utf-8")
+        except UnicodeEncodeError as problem:
+            return Outcome(ok=False, error=f"the integration's response is not valid UTF-8 text: {problem}")
+    return outcome
+
+
+def _ascii_digits(text: str) -> bool:
+    # str.isdigit() and int() also take "²" and "٢٠٠" (int() reads the second as 200; the first it refuses).
+    return text.isascii() and text.isdigit()
+
+
+def _proxy_status(code: Any) -> int | None:
+    """A proxy result's ``statusCode`` as a number, or ``None`` when it is none (a string must be ASCII digits)."""
+    if isinstance(code, str):
+        return int(code) if _ascii_digits(code) else None
+    try:
+        return int(code)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity, which json reads back
+        return None
+
+
 def _proxy_result(result: Any) -> Outcome:
     """Read a Lambda proxy result: ``{"statusCode", "body", "headers"}``, or anything else as the body."""
     if result is None:
         return Outcome(ok=True, status=200, body=None)
     if isinstance(result, dict) and ("statusCode" in result or "body" in result):
-        try:
-            status = int(result.get("statusCode", 200))
-        except (TypeError, ValueError):
-            return Outcome(ok=False, error=f"Malformed Lambda proxy response: statusCode {result['statusCode']!r}")
+        code = result.get("statusCode", 200)
+        status = _proxy_status(code)
+        if status is None:
+            return Outcome(ok=False, error=f"Malformed Lambda proxy response: statusCode {code!r}")
         if not 100 <= status <= 599:
             return Outcome(ok=False, error=f"Malformed Lambda proxy response: statusCode {status} is not 100-599")
         body = result.get("body")
@@ -129,10 +155,11 @@ def run(
             parsed = _json_or_none(_render(request, event, body))
             code = parsed.get("statusCode") if isinstance(parsed, dict) else None
             if code is not None:
-                if isinstance(code, bool) or not str(code).isdigit():
+                if isinstance(code, bool) or not _ascii_digits(str(code)):
                     return Outcome(ok=False, error=f"MOCK request template gave a non-numeric statusCode {code!r}")
                 status = int(code)
-        return Outcome(ok=True, status=status, body=_integration_response(snapshot, integration, status, event, body))
+        response = _integration_response(snapshot, integration, status, event, body)
+        return _sendable(Outcome(ok=True, status=status, body=response))
     if kind == "AWS":
         template = _select_template(
             integration.get("RequestTemplates"), integration.get("TemplateSelectionExpression"), body
@@ -144,7 +171,7 @@ def run(
         if not called.ok:
             return Outcome(ok=False, error="timed out" if called.timed_out else repr(called.error))
         text = called.payload if isinstance(called.payload, str) else json.dumps(called.payload)
-        return Outcome(ok=True, body=_integration_response(snapshot, integration, 200, event, text))
+        return _sendable(Outcome(ok=True, body=_integration_response(snapshot, integration, 200, event, text)))
     return _http(snapshot, integration, event, body, timeout_ms)
 
 
@@ -159,12 +186,14 @@ def _http(
         if template is not None:
             body = _render(template, event, body)
     try:
-        response = requests.request(
-            method, integration["IntegrationUri"], data=body.encode("utf-8"), timeout=timeout_ms / 1000
-        )
+        data = body.encode("utf-8")
+    except UnicodeEncodeError as problem:  # a template took text UTF-8 cannot hold from the mock's inputs
+        return Outcome(ok=False, error=f"the HTTP integration's request is not valid UTF-8 text: {problem}")
+    try:
+        response = requests.request(method, integration["IntegrationUri"], data=data, timeout=timeout_ms / 1000)
     except requests.RequestException as problem:
         return Outcome(ok=False, error=f"HTTP integration failed: {problem}")
     text = response.text
     if integration["IntegrationType"] == "HTTP":
         text = _integration_response(snapshot, integration, response.status_code, event, text) or ""
-    return Outcome(ok=True, status=response.status_code, body=text)
+    return _sendable(Outcome(ok=True, status=response.status_code, body=text))

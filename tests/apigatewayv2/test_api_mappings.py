@@ -102,14 +102,14 @@ def test_invalid_mapping_keys(v2: Any, http_api: dict[str, Any], key: str) -> No
     api_id = _staged(v2, http_api, "prod")
     with pytest.raises(v2.exceptions.BadRequestException) as info:
         v2.create_api_mapping(DomainName="api.example.com", ApiId=api_id, Stage="prod", ApiMappingKey=key)
-    # AWS's text (aws-facts §9.6).
+    # AWS's text (aws-behaviour.md §9.6).
     assert info.value.response["Error"]["Message"] == (
         "An ApiMapping key may contain only letters, numbers and one of $-_.+!*'()"
     )
 
 
 def test_long_mapping_keys_are_accepted(v2: Any, http_api: dict[str, Any]) -> None:
-    # No length limit is documented for API mapping keys (aws-facts §9.4): the mock's former 300 is gone.
+    # No length limit is documented for API mapping keys (aws-behaviour.md §9.4): the mock's former 300 is gone.
     _domain(v2)
     api_id = _staged(v2, http_api, "prod")
     key = "a" * 301

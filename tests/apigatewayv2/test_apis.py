@@ -78,7 +78,7 @@ def test_api_key_selection_expression_values(v2: Any) -> None:
 
 
 def test_http_apis_accept_and_return_an_api_key_selection_expression(v2: Any, http_api: dict[str, Any]) -> None:
-    # terraform sends it on every CreateApi; real get-apis output returns it for HTTP APIs (aws-facts §9.3).
+    # terraform sends it on every CreateApi; real get-apis output returns it for HTTP APIs (aws-behaviour.md §9.3).
     expression = "$context.authorizer.usageIdentifierKey"
     api = v2.create_api(Name="x", ProtocolType="HTTP", ApiKeySelectionExpression=expression)
     assert api["ApiKeySelectionExpression"] == expression
@@ -100,7 +100,7 @@ def test_http_apis_accept_and_return_an_api_key_selection_expression(v2: Any, ht
 def test_members_of_the_other_protocol_are_accepted_and_ignored(
     v2: Any, protocol: str, member: str, value: Any
 ) -> None:
-    # No rejection by AWS is known (aws-facts §9.3): accepted, not stored, nothing made from them.
+    # No rejection by AWS is known (aws-behaviour.md §9.3): accepted, not stored, nothing made from them.
     extra = {"RouteSelectionExpression": "$request.body.a"} if protocol == "WEBSOCKET" else {}
     api = v2.create_api(Name="x", ProtocolType=protocol, **extra, **{member: value})
     assert member not in api
@@ -216,13 +216,13 @@ def test_server_side_validation_reports_every_problem(v2: Any) -> None:
 
 
 def test_lengths_stated_only_in_shape_names_are_not_constraints(v2: Any) -> None:
-    # The model's Name shape is StringWithLengthBetween1And128 with no min/max trait (aws-facts §9.4).
+    # The model's Name shape is StringWithLengthBetween1And128 with no min/max trait (aws-behaviour.md §9.4).
     assert v2.create_api(Name="n" * 129, ProtocolType="HTTP")["Name"] == "n" * 129
     assert v2.create_api(Name="n" * 128, ProtocolType="HTTP", Version="v" * 65)["Version"] == "v" * 65
 
 
 def test_empty_version_clears_the_version(v2: Any) -> None:
-    # terraform's real-AWS tests send Version="" to remove it (aws-facts §9.4).
+    # terraform's real-AWS tests send Version="" to remove it (aws-behaviour.md §9.4).
     api = v2.create_api(Name="x", ProtocolType="HTTP", Version="1.0", Description="d")
     updated = v2.update_api(ApiId=api["ApiId"], Version="")
     assert "Version" not in updated and updated["Description"] == "d"

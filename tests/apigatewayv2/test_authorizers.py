@@ -730,7 +730,7 @@ def test_reset_authorizers_cache_on_a_created_stage(apigw: MockApiGateway, v2: A
 def test_reset_authorizers_cache_is_accepted_on_websocket_apis(
     apigw: MockApiGateway, v2: Any, ws_api: dict[str, Any]
 ) -> None:
-    # "Supported only for HTTP APIs" (model), but AWS is not known to refuse it (aws-facts §9.3).
+    # "Supported only for HTTP APIs" (model), but AWS is not known to refuse it (aws-behaviour.md §9.3).
     _seed_stage(apigw, ws_api["ApiId"], "prod")
     response = v2.reset_authorizers_cache(ApiId=ws_api["ApiId"], StageName="prod")
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 204

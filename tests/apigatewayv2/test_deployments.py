@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -164,7 +165,7 @@ def test_update_deployment(v2: Any, http_api: dict[str, Any]) -> None:
 
 
 def test_descriptions_are_not_limited_by_their_shape_name(v2: Any, http_api: dict[str, Any]) -> None:
-    # StringWithLengthBetween0And1024 carries no max trait: the name is no constraint (aws-facts §9.4).
+    # StringWithLengthBetween0And1024 carries no max trait: the name is no constraint (aws-behaviour.md §9.4).
     long = "x" * 1025
     assert v2.create_stage(ApiId=http_api["ApiId"], StageName="dev", Description=long)["Description"] == long
     assert v2.create_deployment(ApiId=http_api["ApiId"], Description=long)["Description"] == long
@@ -209,7 +210,7 @@ def test_deleting_the_api_deletes_its_deployments(v2: Any, http_api: dict[str, A
 
 
 def test_auto_deploy_stage_is_deployed_when_created(v2: Any, http_api: dict[str, Any]) -> None:
-    # aws-facts §9.1: AWS's own chat example creates the routes, then an AutoDeploy stage, then connects clients.
+    # aws-behaviour.md §9.1: AWS's own chat example creates the routes, then an AutoDeploy stage, then connects clients.
     api_id = http_api["ApiId"]
     v2.create_route(ApiId=api_id, RouteKey="GET /x")
     with time_machine.travel(T0, tick=False):
@@ -234,7 +235,7 @@ def test_auto_deploy_stage_is_deployed_when_created(v2: Any, http_api: dict[str,
 def test_auto_deploy_stage_created_after_the_routes_serves_http_requests(
     apigw: MockApiGateway, v2: Any, http_api: dict[str, Any]
 ) -> None:
-    # A Serverless-style HTTP API whose $default AutoDeploy stage is created last (aws-facts §9.1).
+    # A Serverless-style HTTP API whose $default AutoDeploy stage is created last (aws-behaviour.md §9.1).
     api_id = http_api["ApiId"]
     apigw.register_lambda(LAMBDA_ARN, lambda event, context: {"statusCode": 200, "body": event["rawPath"]})
     v2.create_route(ApiId=api_id, RouteKey="GET /pets", Target=f"integrations/{_http_integration(v2, api_id)}")
@@ -271,7 +272,7 @@ def test_websocket_auto_deploy_stage_created_after_the_routes_accepts_connection
 def test_websocket_default_auto_deploy_stage_accepts_connections(
     apigw: MockApiGateway, v2: Any, ws_api: dict[str, Any]
 ) -> None:
-    # SST's WebSocket stage: named $default, AutoDeploy, created after the routes (aws-facts §9.1, §9.2).
+    # SST's WebSocket stage: named $default, AutoDeploy, created after the routes (aws-behaviour.md §9.1, §9.2).
     api_id = ws_api["ApiId"]
     apigw.register_lambda(LAMBDA_ARN, lambda event, context: {"statusCode": 200})
     integration = v2.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=LAMBDA_ARN)
@@ -592,7 +593,7 @@ def test_snapshot_copies_records_through_describe(apigw: MockApiGateway, v2: Any
 
     api.routes.add("r1", Bare({"RouteId": "r1", "RouteKey": "GET /a", "Target": "integrations/i1"}))  # type: ignore[arg-type]
     api.integrations.add("i1", Bare({"IntegrationId": "i1", "IntegrationType": "HTTP_PROXY"}))  # type: ignore[arg-type]
-    snapshot = Snapshot.of(api)
+    snapshot = Snapshot.of(api, threading.RLock())
     route = snapshot.route_by_key("GET /a")
     assert route == {"RouteId": "r1", "RouteKey": "GET /a", "Target": "integrations/i1"}
     assert snapshot.integration_for(route) == {"IntegrationId": "i1", "IntegrationType": "HTTP_PROXY"}

@@ -157,7 +157,7 @@ def test_domain_name_of_253_characters_is_accepted(v2: Any) -> None:
     assert _domain(v2, name=name)["DomainName"] == name
 
 
-ONE_CONFIGURATION = "Invalid input. Expected one domain name configuration"  # AWS's text (aws-facts §9.6)
+ONE_CONFIGURATION = "Invalid input. Expected one domain name configuration"  # AWS's text (aws-behaviour.md §9.6)
 
 
 @pytest.mark.parametrize("configurations", [None, [], [{"CertificateArn": CERT}, {"CertificateArn": OTHER_CERT}]])

@@ -91,7 +91,7 @@ def test_response_parameter_keys(v2: Any, integration: dict[str, Any]) -> None:
 
 
 def test_http_apis_accept_integration_responses(v2: Any, http_api: dict[str, Any]) -> None:
-    # Documented for WebSocket APIs, but AWS is not known to refuse them on HTTP APIs (aws-facts §9.3).
+    # Documented for WebSocket APIs, but AWS is not known to refuse them on HTTP APIs (aws-behaviour.md §9.3).
     created = v2.create_integration(
         ApiId=http_api["ApiId"], IntegrationType="AWS_PROXY", IntegrationUri=LAMBDA, PayloadFormatVersion="2.0"
     )

@@ -172,7 +172,7 @@ def test_http_api_accepts_only_proxy_types(v2: Any, http_api: dict[str, Any], ki
 def test_websocket_only_members_are_accepted_and_not_returned_on_http(
     v2: Any, http_api: dict[str, Any], member: str, value: Any
 ) -> None:
-    # terraform sends PassthroughBehavior on every HTTP integration and reads back "" (aws-facts §9.3); the other
+    # terraform sends PassthroughBehavior on every HTTP integration and reads back "" (aws-behaviour.md §9.3); the other
     # WebSocket-only members are handled the same way, as no rejection by AWS is known.
     created = _lambda_proxy(v2, http_api, **{member: value})
     assert member not in created
@@ -444,6 +444,9 @@ def test_http_request_parameter_keys(v2: Any, http_api: dict[str, Any], key: str
         ("199", "overwrite:statuscode", "Invalid response parameter selection key specified: 199."),
         ("600", "overwrite:statuscode", "Invalid response parameter selection key specified: 600."),
         ("2xx", "overwrite:statuscode", "Invalid response parameter selection key specified: 2xx."),
+        # str.isdigit() takes both; int() refuses the first and reads the second as 200
+        ("\u00b2", "overwrite:statuscode", "Invalid response parameter selection key specified: \u00b2."),
+        ("\u0662\u0660\u0660", "overwrite:statuscode", "Invalid response parameter selection key specified: \u0662"),
         ("200", "append:querystring.a", "Invalid response parameter key specified: append:querystring.a."),
         ("200", "overwrite.statuscode", "Invalid response parameter key specified: overwrite.statuscode."),
     ],

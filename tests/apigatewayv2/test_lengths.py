@@ -1,4 +1,7 @@
-"""Lengths: only the model's min/max traits are constraints, never the numbers in a shape's name (aws-facts §9.4)."""
+"""Lengths: only the model's min/max traits are constraints, never the numbers in a shape's name.
+
+See docs/reference/aws-behaviour.md §9.4.
+"""
 
 from __future__ import annotations
 

@@ -86,7 +86,7 @@ def test_create_model_with_every_member(v2: Any, ws_api: dict[str, Any]) -> None
 
 
 def test_http_apis_accept_models(v2: Any, http_api: dict[str, Any]) -> None:
-    # "Supported only for WebSocket APIs" (model), but AWS is not known to refuse them (aws-facts §9.3).
+    # "Supported only for WebSocket APIs" (model), but AWS is not known to refuse them (aws-behaviour.md §9.3).
     created = _model(v2, http_api)
     assert [m["ModelId"] for m in v2.get_models(ApiId=http_api["ApiId"])["Items"]] == [created["ModelId"]]
 
@@ -122,7 +122,7 @@ def test_schema_must_be_a_json_object(v2: Any, ws_api: dict[str, Any], schema: s
 
 
 def test_schemas_are_not_limited_by_their_shape_name(v2: Any, ws_api: dict[str, Any]) -> None:
-    # StringWithLengthBetween0And32K carries no max trait and no quota is documented (aws-facts §9.4).
+    # StringWithLengthBetween0And32K carries no max trait and no quota is documented (aws-behaviour.md §9.4).
     bigger = json.dumps({"description": "x" * 40000})
     assert _model(v2, ws_api, schema=bigger)["Schema"] == bigger
 

@@ -10,7 +10,7 @@ import pytest
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:pets"
 
-# The document of terraform-provider-aws's real-AWS test of fail_on_warnings (aws-facts §9.5): a response schema
+# The document of terraform-provider-aws's real-AWS test of fail_on_warnings (aws-behaviour.md §9.5): a response schema
 # that refers to a model the document does not define.
 UNRESOLVED_REF = {
     "openapi": "3.0.1",
@@ -82,6 +82,21 @@ WARNINGS = {
         _document(components={"schemas": {"Other": {"$ref": "#/components/schemas/Missing"}}}),
         "Parse issue: attribute components.schemas.Other.#/components/schemas/Missing is missing",
     ),
+    # List indexes are ASCII digits: str.isdigit() also takes "²" (which int() refuses) and "\u0660" (0 to int()).
+    **{
+        f"a $ref whose list index is {digit!a}": (
+            _document(
+                components={
+                    "schemas": {
+                        "L": {"type": "object", "required": ["a"]},
+                        "Other": {"$ref": f"#/components/schemas/L/required/{digit}"},
+                    }
+                }
+            ),
+            f"Parse issue: attribute components.schemas.Other.#/components/schemas/L/required/{digit} is missing",
+        )
+        for digit in ("\u00b2", "\u0660")
+    },
     "an external $ref": (
         _document(components={"schemas": {"Other": {"$ref": "https://example.com/pets.json#/Pet"}}}),
         "Parse issue: attribute components.schemas.Other.https://example.com/pets.json#/Pet is missing",
@@ -200,7 +215,7 @@ def _outcome(call: Any, **kwargs: Any) -> str:
     ],
 )
 def test_import_and_reimport_apply_the_same_length_limits(v2: Any, info: dict[str, str], member: str) -> None:
-    """ReimportApi checks Name, Version and Description exactly as ImportApi does (aws-facts §9.10: 128, 64, 1024
+    """ReimportApi checks Name, Version and Description exactly as ImportApi does (aws-behaviour.md §9.10: 128, 64, 1024
     characters, CreateApi's rules); a refused reimport changes nothing."""
     body = json.dumps({"openapi": "3.0.1", "info": info, "paths": {}})
     api = v2.create_api(Name="kept", ProtocolType="HTTP", Version="1", Description="kept")

@@ -96,7 +96,7 @@ def test_delete_cors_configuration(v2: Any, ws_api: dict[str, Any]) -> None:
     response = v2.delete_cors_configuration(ApiId=api["ApiId"])
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 204
     assert "CorsConfiguration" not in v2.get_api(ApiId=api["ApiId"])
-    # A WebSocket API has no CORS configuration; AWS is not known to refuse the call (aws-facts §9.3).
+    # A WebSocket API has no CORS configuration; AWS is not known to refuse the call (aws-behaviour.md §9.3).
     assert v2.delete_cors_configuration(ApiId=ws_api["ApiId"])["ResponseMetadata"]["HTTPStatusCode"] == 204
     with pytest.raises(v2.exceptions.NotFoundException):
         v2.delete_cors_configuration(ApiId="abcdefghij")

@@ -73,7 +73,7 @@ def test_one_per_route(v2: Any, ws_api: dict[str, Any], echo: dict[str, Any]) ->
 
 
 def test_http_apis_accept_route_responses(v2: Any, http_api: dict[str, Any]) -> None:
-    # Documented for WebSocket APIs, but AWS is not known to refuse them on HTTP APIs (aws-facts §9.3).
+    # Documented for WebSocket APIs, but AWS is not known to refuse them on HTTP APIs (aws-behaviour.md §9.3).
     route = v2.create_route(ApiId=http_api["ApiId"], RouteKey="GET /x")
     where = {"ApiId": http_api["ApiId"], "RouteId": route["RouteId"]}
     assert v2.get_route_responses(**where)["Items"] == []

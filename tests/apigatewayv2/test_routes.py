@@ -202,7 +202,7 @@ def test_unknown_api_and_route(v2: Any, http_api: dict[str, Any]) -> None:
 def test_websocket_only_members_are_accepted_and_ignored_on_http(
     v2: Any, http_api: dict[str, Any], member: str, value: Any
 ) -> None:
-    # No rejection by AWS is known (aws-facts §9.3: route RequestParameters on HTTP APIs among them).
+    # No rejection by AWS is known (aws-behaviour.md §9.3: route RequestParameters on HTTP APIs among them).
     route = v2.create_route(ApiId=http_api["ApiId"], RouteKey="GET /x", **{member: value})
     ids = {"ApiId": http_api["ApiId"], "RouteId": route["RouteId"]}
     updated = v2.update_route(**ids, **{member: value})
@@ -262,7 +262,7 @@ def test_update_target(v2: Any, ws_api: dict[str, Any]) -> None:
     updated = v2.update_route(ApiId=ws_api["ApiId"], RouteId=route["RouteId"], Target=f"integrations/{second}")
     assert updated["Target"] == f"integrations/{second}"
     assert v2.get_route(ApiId=ws_api["ApiId"], RouteId=route["RouteId"])["Target"] == f"integrations/{second}"
-    # The model sets no minimum length (only the shape's name does, aws-facts §9.4): "" removes the target.
+    # The model sets no minimum length (only the shape's name does, aws-behaviour.md §9.4): "" removes the target.
     cleared = v2.update_route(ApiId=ws_api["ApiId"], RouteId=route["RouteId"], Target="", OperationName="")
     assert "Target" not in cleared and "OperationName" not in cleared
     assert "Target" not in v2.get_route(ApiId=ws_api["ApiId"], RouteId=route["RouteId"])
@@ -272,7 +272,7 @@ def test_update_target(v2: Any, ws_api: dict[str, Any]) -> None:
 
 
 def test_routes_take_at_most_10_authorization_scopes(v2: Any, http_api: dict[str, Any]) -> None:
-    # "Scopes per route: 10" (HTTP API quotas, aws-facts §4 and §9.10).
+    # "Scopes per route: 10" (HTTP API quotas, aws-behaviour.md §4 and §9.10).
     jwt = add_authorizer(v2, http_api, "JWT")
     common = {"ApiId": http_api["ApiId"], "AuthorizationType": "JWT", "AuthorizerId": jwt}
     with pytest.raises(v2.exceptions.BadRequestException) as info:

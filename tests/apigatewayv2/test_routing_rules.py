@@ -1,4 +1,4 @@
-"""Routing rules of custom domain names, and the domain's RoutingMode (aws-facts §9.12)."""
+"""Routing rules of custom domain names, and the domain's RoutingMode (aws-behaviour.md §9.12)."""
 
 from __future__ import annotations
 

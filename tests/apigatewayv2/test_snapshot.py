@@ -8,6 +8,8 @@ still serves exactly what was deployed.
 from __future__ import annotations
 
 import json
+import sys
+import threading
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockapigw import MockApiGateway
+from mockapigw.apigatewayv2 import routes
 from mockapigw.apigatewayv2.resources import Api
 from mockapigw.apigatewayv2.snapshot import Snapshot
 
@@ -43,7 +46,7 @@ def _frozen(snapshot: Snapshot) -> str:
 
 def _expected(api: Api) -> str:
     """What a snapshot taken now must serve: a fresh, eager copy of the live API (the old implementation)."""
-    fresh = Snapshot.of(api)
+    fresh = Snapshot.of(api, threading.RLock())
     return _frozen(fresh)
 
 
@@ -163,3 +166,46 @@ def test_route_key_uniqueness_survives_renames_deletes_and_quick_create(v2: Any)
     v2.create_route(ApiId=quick, RouteKey="GET /q")
     with pytest.raises(v2.exceptions.ConflictException):
         v2.create_route(ApiId=quick, RouteKey="GET /moved")
+
+
+def _first_read(snapshot: Snapshot, out: list[Any]) -> None:
+    """The runtime's first read of *snapshot*: route keys and operation names, or the exception it raised."""
+    try:
+        out.append({route["RouteKey"]: route.get("OperationName") for route in snapshot.routes.values()})
+    except BaseException as error:  # noqa: BLE001 - handed back to the test
+        out.append(error)
+
+
+def test_a_snapshot_read_while_the_control_plane_changes_the_api_is_the_deployed_one(
+    apigw: MockApiGateway, v2: Any
+) -> None:
+    """The runtime's first read of a deployment, in its own thread, races control-plane calls in another: it never
+    fails on a changing dict, and never serves a change made after the deployment."""
+    api_id = str(v2.create_api(Name="race", ProtocolType="HTTP")["ApiId"])
+    backend = apigw.apigatewayv2.backends(apigw.account_id, "us-east-1")
+    route_ids = [v2.create_route(ApiId=api_id, RouteKey=f"GET /r{n}")["RouteId"] for n in range(100)]
+    v2.create_stage(ApiId=api_id, StageName="s")
+    api = _api(apigw, api_id)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads as often as possible, so that the read and the changes interleave
+    try:
+        for round_ in range(15):
+            deployment = api.deployments.get(v2.create_deployment(ApiId=api_id, StageName="s")["DeploymentId"])
+            assert deployment is not None
+            read: list[Any] = []
+            reader = threading.Thread(target=_first_read, args=(deployment.snapshot, read))
+            reader.start()
+            for n, route_id in enumerate(route_ids[:40]):  # what CreateRoute and UpdateRoute do, as the service does
+                if n % 5 == 0:  # within the quota of routes per API
+                    with backend.lock:
+                        routes.create_route(backend, {"ApiId": api_id, "RouteKey": f"GET /later{round_}/{n}"})
+                with backend.lock:
+                    change = {"ApiId": api_id, "RouteId": route_id, "OperationName": f"later{round_}"}
+                    routes.update_route(backend, change)
+            reader.join()
+            assert not isinstance(read[0], BaseException), read[0]
+            served = read[0]
+            assert not [key for key in served if key.startswith(f"GET /later{round_}/")]
+            assert f"later{round_}" not in served.values()
+    finally:
+        sys.setswitchinterval(interval)

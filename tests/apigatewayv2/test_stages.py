@@ -143,7 +143,7 @@ def test_stage_name_length(v2: Any, http_api: dict[str, Any]) -> None:
 
 
 def test_websocket_apis_accept_the_default_stage(v2: Any, ws_api: dict[str, Any]) -> None:
-    # aws-facts §9.2: SST and stelvio name their WebSocket stage $default.
+    # aws-behaviour.md §9.2: SST and stelvio name their WebSocket stage $default.
     stage = v2.create_stage(ApiId=ws_api["ApiId"], StageName="$default", AutoDeploy=True)
     assert stage["StageName"] == "$default"
     assert [s["StageName"] for s in v2.get_stages(ApiId=ws_api["ApiId"])["Items"]] == ["$default"]
@@ -246,7 +246,7 @@ def test_negative_throttling_is_rejected(v2: Any, http_api: dict[str, Any], memb
 
 
 def test_client_certificate_on_http_stages_is_accepted_and_ignored(v2: Any, http_api: dict[str, Any]) -> None:
-    # "Supported only for WebSocket APIs", but AWS is not known to refuse it (aws-facts §9.3).
+    # "Supported only for WebSocket APIs", but AWS is not known to refuse it (aws-behaviour.md §9.3).
     stage = v2.create_stage(ApiId=http_api["ApiId"], StageName="dev", ClientCertificateId="abc123")
     assert "ClientCertificateId" not in stage
     updated = v2.update_stage(ApiId=http_api["ApiId"], StageName="dev", ClientCertificateId="abc123")
@@ -330,7 +330,7 @@ def test_access_log_format_must_include_request_id(v2: Any, http_api: dict[str, 
 
 
 def test_access_log_format_is_limited_to_3_kb(v2: Any, http_api: dict[str, Any]) -> None:
-    # The quota is 3 KB (aws-facts §4); the 1024 in the shape's name is no constraint (§9.4).
+    # The quota is 3 KB (aws-behaviour.md §4); the 1024 in the shape's name is no constraint (§9.4).
     log_format = "$context.requestId " + "x" * (3072 - 19)
     ok = v2.create_stage(
         ApiId=http_api["ApiId"], StageName="dev", AccessLogSettings={"DestinationArn": LOG_GROUP, "Format": log_format}
@@ -350,7 +350,7 @@ def test_access_log_format_is_limited_to_3_kb(v2: Any, http_api: dict[str, Any])
     ['{"requestId":"$context.requestId","status":"$context.status"}', "$context.requestId $context.status"],
 )
 def test_websocket_access_logs_refuse_context_status(v2: Any, ws_api: dict[str, Any], log_format: str) -> None:
-    # AWS's answer (aws-facts §1.3, serverless/serverless #7016).
+    # AWS's answer (aws-behaviour.md §1.3, serverless/serverless #7016).
     settings = {"DestinationArn": LOG_GROUP, "Format": log_format}
     with pytest.raises(v2.exceptions.BadRequestException) as info:
         v2.create_stage(ApiId=ws_api["ApiId"], StageName="dev", AccessLogSettings=settings)

@@ -60,7 +60,7 @@ def test_reserved_prefix_is_rejected(v2: Any, http_api: dict[str, Any]) -> None:
     assert v2.get_tags(ResourceArn=_arn(http_api))["Tags"] == {}
 
 
-# --- AWS's tag restrictions (developer guide, "Tag restrictions"; aws-facts §9.10), one rule for every operation
+# --- AWS's tag restrictions (developer guide, "Tag restrictions"; aws-behaviour.md §9.10), one rule for every operation
 
 TOO_MANY = "A resource can have at most 50 tags; this request would make 51."
 BAD_TAGS = [

@@ -97,7 +97,7 @@ def test_an_encoded_slash_stays_inside_its_label() -> None:
 @pytest.mark.parametrize(
     ("method", "path", "target", "labels"),
     [
-        # get_api(ApiId=""): AWS answers GET /v2/apis/ as GetApis [OBSERVED, aws-facts §9.4]
+        # get_api(ApiId=""): AWS answers GET /v2/apis/ as GetApis [OBSERVED, aws-behaviour.md §9.4]
         ("GET", "/v2/apis/", "GetApis", {}),
         # repeated slashes merge, so an empty label shifts what follows it
         ("GET", "/v2/apis//routes", "GetApi", {"apiId": "routes"}),

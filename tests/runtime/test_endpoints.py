@@ -8,6 +8,7 @@ whose location is the line of this file that made the request).
 from __future__ import annotations
 
 import inspect
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -216,6 +217,26 @@ def test_connect_to_an_unknown_api_lists_the_apis(apigw: MockApiGateway, v2: Any
     assert f"APIs in this mock: {api_id} (WebSocket, us-east-1)" in str(info.value)
 
 
+def test_a_route_typo_among_many_routes_lists_the_closest_keys(apigw: MockApiGateway, v2: Any) -> None:
+    api_id = _http_api(apigw, v2)
+    for n in range(40):
+        v2.create_route(ApiId=api_id, RouteKey=f"GET /items/{n}")
+    with hint_here("matches GET /pest", "Its route keys: GET /pets, ", "... and 21 more"):
+        response = requests.get(_url(api_id, "/pest"))
+    assert (response.status_code, response.text) == (404, NOT_FOUND)
+
+
+def test_a_websocket_route_typo_among_many_routes_lists_the_closest_keys(apigw: MockApiGateway, v2: Any) -> None:
+    api_id = _ws_api(v2, deploy=False)
+    for n in range(40):
+        v2.create_route(ApiId=api_id, RouteKey=f"action{n}")
+    v2.create_deployment(ApiId=api_id, StageName="prod")
+    client = apigw.connect(api_id, "prod")
+    with hint_here("gave 'sendMesage'", "Its route keys: sendmessage, ", "... and 21 more"):
+        client.send({"action": "sendMesage"})
+    assert client.receive_json()["message"] == "Forbidden"
+
+
 def test_websocket_route_key_typo_lists_the_route_keys(apigw: MockApiGateway, v2: Any) -> None:
     client = apigw.connect(_ws_api(v2), "prod")
     with hint_here("no route of WebSocket API", "no $default route", "Its route keys: sendmessage"):
@@ -338,7 +359,7 @@ def test_jwt_discovery_passing_through_an_earlier_responses_mock_stays_offline(n
 
 
 def test_management_endpoint_with_wss_fails_as_outside_the_mock(apigw: MockApiGateway, v2: Any) -> None:
-    """botocore cannot send to wss:// (aws-facts §9.11): the same exception and message as without the mock."""
+    """botocore cannot send to wss:// (aws-behaviour.md §9.11): the same exception and message as without the mock."""
     from botocore.config import Config
     from botocore.exceptions import HTTPClientError
 
@@ -413,3 +434,35 @@ def test_any_host_and_path_get_an_answer_never_an_exception(
     local = Address.local(host, path)
     if local is not None:
         assert apigw.endpoints.http(local) is not None
+
+
+def test_the_front_door_reads_the_control_plane_under_its_lock(
+    apigw: MockApiGateway, v2: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Resolving a request reads the backend's dicts (APIs, stages, deployments), which control-plane calls change
+    in other threads under the backend's lock: the front door holds that lock while it reads them."""
+    http = v2.create_api(Name="h", ProtocolType="HTTP", Target=LAMBDA)
+    ws = v2.create_api(Name="w", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
+    backend = apigw.apigatewayv2.backends(apigw.account_id, "us-east-1")
+    free_in_another_thread: list[bool] = []
+
+    def try_lock() -> None:
+        taken = backend.lock.acquire(blocking=False)
+        free_in_another_thread.append(taken)
+        if taken:
+            backend.lock.release()
+
+    original = Endpoints._api_or_refusal
+
+    def checking(self: Endpoints, *args: Any) -> Any:
+        other = threading.Thread(target=try_lock)
+        other.start()
+        other.join()
+        return original(self, *args)
+
+    monkeypatch.setattr(Endpoints, "_api_or_refusal", checking)
+    apigw.register_lambda(LAMBDA, lambda event, context: "ok")
+    assert apigw.invoke("GET", http["ApiEndpoint"] + "/").status_code == 200
+    with pytest.raises(ConnectionRejected):
+        apigw.connect(ws["ApiId"], "missing")
+    assert free_in_another_thread == [False, False]

@@ -8,6 +8,7 @@ be serialized) in both modes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import traceback
 from collections.abc import Callable
@@ -403,6 +404,62 @@ def test_a_result_the_runtime_cannot_serialize_is_a_failed_invocation(result: An
             assert response.status_code == 500
     assert isinstance(gw.invocations[-1].error, LambdaResultError)
     assert isinstance(gw.invocations[-1].error.__cause__, TypeError)
+
+
+LONE_SURROGATE = "\ud800"
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        {"statusCode": 200, "body": "bad" + LONE_SURROGATE},
+        "bad" + LONE_SURROGATE,
+        {"statusCode": 200, "body": "ok", "headers": {"x-note": LONE_SURROGATE}},
+        {"statusCode": 200, "body": {LONE_SURROGATE: 1}},
+    ],
+    ids=["body", "bare-string", "header", "nested-key"],
+)
+@pytest.mark.parametrize("entry", ["requests", "invoke", "ws"])
+@pytest.mark.parametrize("raise_errors", [True, False], ids=["raise", "aws-answer"])
+def test_a_result_with_text_utf8_cannot_hold_is_a_failed_invocation(
+    result: Any, entry: str, raise_errors: bool
+) -> None:
+    """The runtime sends the result as UTF-8, which cannot hold a lone surrogate: a failed invocation, never an
+    encoding error from the mock."""
+    with mock_apigateway(raise_handler_errors=raise_errors) as gw:
+        gw.register_lambda(OK, _ok)
+        gw.register_lambda(FAILING, lambda event, context: result)
+        v2 = boto3.client("apigatewayv2", region_name="us-east-1")
+        if entry == "ws":
+            client = gw.connect(_ws_api(v2, "boom"), "prod")
+            call = functools.partial(client.send, {"action": "boom"})
+        else:
+            endpoint = _http_api(v2) + "/orders"
+            call = (
+                functools.partial(requests.get, endpoint)
+                if entry == "requests"
+                else functools.partial(gw.invoke, "GET", endpoint)
+            )
+        if raise_errors:
+            with pytest.raises(LambdaResultError, match=r"Runtime\.MarshalError: Unable to marshal response"):
+                call()
+        else:
+            with pytest.warns(MockApiGatewayWarning, match="Runtime.MarshalError"):
+                answer = call()
+            if entry == "ws":
+                assert client.receive_json()["message"] == "Internal server error"
+            else:
+                assert answer.status_code == 500
+    assert isinstance(gw.invocations[-1].error, LambdaResultError)
+    assert isinstance(gw.invocations[-1].error.__cause__, UnicodeEncodeError)
+
+
+def test_a_result_with_any_other_unicode_reaches_the_caller() -> None:
+    with mock_apigateway() as gw:
+        endpoint = _http_api(boto3.client("apigatewayv2", region_name="us-east-1")) + "/orders"
+        text = "h\u00e9llo \u2713 \U0001f600"
+        gw.register_lambda(FAILING, lambda event, context: {"statusCode": 200, "body": text})
+        assert requests.get(endpoint).content == text.encode("utf-8")
 
 
 def test_a_result_over_six_megabytes_is_a_failed_invocation() -> None:

@@ -190,7 +190,7 @@ def test_payload_1_0_event(apigw: MockApiGateway, v2: Any) -> None:
     event, bare = app.events
     assert event["version"] == "1.0"
     assert (event["resource"], event["path"], event["httpMethod"]) == ("/pets/{id}", "/pets/3", "GET")
-    assert event["headers"]["X-One"] == "1"  # the client's case (aws-facts §9.7)
+    assert event["headers"]["X-One"] == "1"  # the client's case (aws-behaviour.md §9.7)
     assert event["multiValueHeaders"]["X-One"] == ["1"]
     assert event["queryStringParameters"] == {"a": "1,2"}
     assert event["multiValueQueryStringParameters"] == {"a": ["1", "2"]}
@@ -242,6 +242,20 @@ def test_malformed_1_0_response_is_a_500(apigw: MockApiGateway, v2: Any, reply: 
     app.reply = lambda event: reply
     with pytest.warns(MockApiGatewayWarning, match="malformed"):
         response = requests.get(app.url("/bad"))
+    assert (response.status_code, response.json()) == (500, {"message": "Internal Server Error"})
+
+
+@pytest.mark.parametrize("version", ["1.0", "2.0"])
+@pytest.mark.parametrize("status", ["\u00b2", "\u0662\u0660\u0660", "2\u00b200", "\uff12\uff10\uff10"])
+def test_a_status_code_of_digits_other_than_ascii_is_a_malformed_response(
+    apigw: MockApiGateway, v2: Any, version: str, status: str
+) -> None:
+    """str.isdigit() takes "²" (which int() refuses), and Arabic-Indic or fullwidth 200 (which int() reads as 200)."""
+    app = App(apigw, v2, version=version)
+    app.route("GET /odd")
+    app.reply = lambda event: {"statusCode": status, "body": "x"}
+    with pytest.warns(MockApiGatewayWarning, match="malformed"):
+        response = requests.get(app.url("/odd"))
     assert (response.status_code, response.json()) == (500, {"message": "Internal Server Error"})
 
 
@@ -461,7 +475,7 @@ def test_without_cors_options_is_routed_normally(app: App) -> None:
     assert json.loads(json.dumps(app.events[0]["requestContext"]["http"]))["method"] == "OPTIONS"
 
 
-# --- data-plane limits (aws-facts §4, §9.10)
+# --- data-plane limits (aws-behaviour.md §4, §9.10)
 
 
 def test_payload_over_10_mb_is_refused_with_413(app: App) -> None:
@@ -536,6 +550,10 @@ def test_non_numeric_status_mapping_is_a_500(apigw: MockApiGateway, v2: Any) -> 
         assert apigw.invoke("GET", api["ApiEndpoint"] + "/x", headers={"x-status": "201"}).status_code == 201
         with pytest.warns(MockApiGatewayWarning, match="not an HTTP status code"):
             assert apigw.invoke("GET", api["ApiEndpoint"] + "/x").status_code == 500
+        for digits in ("\u00b2", "\u0662\u0660\u0660"):  # str.isdigit() takes both; int() refuses one, reads 200
+            with pytest.warns(MockApiGatewayWarning, match="not an HTTP status code"):
+                answer = apigw.invoke("GET", api["ApiEndpoint"] + "/x", headers={"x-status": digits})
+            assert answer.status_code == 500
 
 
 def test_cookies_that_are_not_a_list_are_a_malformed_response(apigw: MockApiGateway, v2: Any) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
+import logging
 import time
+import warnings
 from typing import Any
 
 import jwt
@@ -420,6 +423,29 @@ def test_failing_lambda_authorizer_warns(api: Secured) -> None:
         assert requests.get(api.endpoint + "/orders", headers={"X-Token": "t"}).status_code == 500
 
 
+@pytest.mark.apigw(raise_handler_errors=False)
+def test_a_failing_lambda_authorizer_is_hinted_at_the_users_line_and_logged(
+    api: Secured, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.lambda_route("GET /orders")
+
+    def crash(event: Any) -> Any:
+        raise RuntimeError("authorizer bug")
+
+    api.auth_reply = crash
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING, logger="mockapigw"):
+        warnings.simplefilter("always")
+        lines = [inspect.currentframe().f_lineno + 1]  # type: ignore[union-attr]
+        requests.get(api.endpoint + "/orders", headers={"X-Token": "t"})
+        lines.append(inspect.currentframe().f_lineno + 1)  # type: ignore[union-attr]
+        api.gw.invoke("GET", api.endpoint + "/orders", headers={"X-Token": "t"})
+    hints = [w for w in caught if "authorizer bug" in str(w.message)]
+    assert [(w.filename, w.lineno) for w in hints] == [(__file__, line) for line in lines]
+    assert [r.getMessage() for r in caplog.records if "authorizer bug" in r.getMessage()] == [
+        str(w.message) for w in hints
+    ]
+
+
 def test_failed_discovery_is_retried(keys: Keys) -> None:
     import boto3
 
@@ -459,7 +485,7 @@ def test_payload_1_0_events_carry_the_iam_caller(apigw: MockApiGateway, v2: Any)
         "123456789012",
         "AKIDEXAMPLE",
     )
-    assert seen[0]["requestContext"]["resourceId"] == "GET /admin"  # the route key (aws-facts §9.7)
+    assert seen[0]["requestContext"]["resourceId"] == "GET /admin"  # the route key (aws-behaviour.md §9.7)
 
 
 @pytest.mark.parametrize("claims", [{"exp": "soon"}, {"aud": {"a": 1}}, {"scope": 5}, {"nbf": [1]}])

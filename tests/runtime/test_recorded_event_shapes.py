@@ -1,4 +1,7 @@
-"""Events compared member by member with what AWS sent: payload 1.0 (aws-facts §9.7), $connect authorizer (§9.8)."""
+"""Events compared member by member with what AWS sent.
+
+Payload 1.0 (docs/reference/aws-behaviour.md §9.7) and the $connect authorizer (aws-behaviour.md §9.8).
+"""
 
 from __future__ import annotations
 

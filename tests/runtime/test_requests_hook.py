@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+import unittest.mock
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -243,6 +244,37 @@ def test_a_reference_to_the_hook_kept_past_stop_does_what_requests_does() -> Non
         assert type(kept(session, url)) is not requests.adapters.HTTPAdapter  # the mock's transport
     assert kept is not ORIGINAL_GET_ADAPTER
     assert kept(session, url) is session.adapters["https://"]  # the session's own, as without the mock
+    _assert_untouched()
+
+
+def _wrapping_get_adapter() -> Any:
+    """A stand-in for a library that wraps ``Session.get_adapter`` (as requests-mock does), passing through."""
+    inner = requests.Session.get_adapter
+
+    def get_adapter(self: requests.Session, url: str) -> requests.adapters.BaseAdapter:
+        return inner(self, url)
+
+    return unittest.mock.patch.object(requests.Session, "get_adapter", get_adapter)
+
+
+@pytest.mark.parametrize("then", ["a request", "another mock"])
+def test_a_library_that_wrapped_the_hook_and_stopped_after_the_mock_leaves_requests_as_it_was(then: str) -> None:
+    """Not last in, first out: the mock stops while a library that wrapped its hook is active, so the hook stays in
+    that library's chain; when the library stops, it puts the hook back on top. The hook then goes at once."""
+    session = requests.Session()
+    for _ in range(3):
+        gw = mock_apigateway().start()
+        other = _wrapping_get_adapter()
+        other.start()
+        gw.stop()
+        assert session.get_adapter("https://example.com/") is session.adapters["https://"]  # a pass-through
+        other.stop()
+    assert requests.Session.get_adapter is not ORIGINAL_GET_ADAPTER  # nothing of ours ran since the library stopped
+    if then == "a request":
+        assert session.get_adapter("https://example.com/") is session.adapters["https://"]
+    else:
+        with mock_apigateway():
+            pass
     _assert_untouched()
 
 

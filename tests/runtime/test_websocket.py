@@ -99,6 +99,17 @@ def test_two_way_route_sends_the_body_back(ws: WsApi) -> None:
         client.receive()
 
 
+@pytest.mark.parametrize("status", ["\u00b2", "\u0662\u0660\u0660", "abc", float("inf"), [200]])
+def test_a_proxy_status_code_that_is_not_a_number_is_an_integration_failure(ws: WsApi, status: Any) -> None:
+    """Only ASCII digits make a number: str.isdigit() and int() also take "²" and "٢٠٠" (int() reads it as 200)."""
+    ws.route("odd", two_way=True)
+    ws.replies["odd"] = lambda event, context: {"statusCode": status, "body": "x"}
+    client = ws.gw.connect(ws.api_id, "prod")
+    with pytest.warns(MockApiGatewayWarning, match="Malformed Lambda proxy response"):
+        client.send({"action": "odd"})
+    assert client.receive_json()["message"] == "Internal server error"
+
+
 @pytest.mark.apigw(raise_handler_errors=False)
 def test_handler_error_and_timeout_give_internal_server_error(ws: WsApi) -> None:
     ws.route("boom", two_way=True)
@@ -361,7 +372,9 @@ def _deploy_two_way_default(v2: Any, api_id: str, integration_id: str) -> None:
     v2.create_deployment(ApiId=api_id, StageName="s")
 
 
-def _mock_api(apigw: Any, v2: Any, request_template: str, responses: dict[str, str] | None) -> Any:
+def _mock_api(
+    apigw: Any, v2: Any, request_template: str, responses: dict[str, str] | None, user_agent: str = "tests"
+) -> Any:
     api = v2.create_api(Name="m", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
     integration = v2.create_integration(
         ApiId=api["ApiId"],
@@ -378,7 +391,7 @@ def _mock_api(apigw: Any, v2: Any, request_template: str, responses: dict[str, s
             TemplateSelectionExpression="\\$default",
         )
     _deploy_two_way_default(v2, api["ApiId"], integration["IntegrationId"])
-    return apigw.connect(api["ApiId"], "s", source_ip="198.51.100.1")
+    return apigw.connect(api["ApiId"], "s", source_ip="198.51.100.1", user_agent=user_agent)
 
 
 def test_templates_read_nested_context_and_never_template_the_message(apigw: Any, v2: Any) -> None:
@@ -395,10 +408,43 @@ def test_mock_without_integration_responses_sends_nothing(apigw: Any, v2: Any) -
     assert client.received == []
 
 
-def test_non_numeric_mock_status_is_an_integration_failure(apigw: Any, v2: Any) -> None:
-    client = _mock_api(apigw, v2, '{"statusCode": "ok"}', {"$default": "x"})
+@pytest.mark.parametrize("status", ["ok", "\u00b2", "\u0662\u0660\u0660"])  # isdigit() takes the last two
+def test_non_numeric_mock_status_is_an_integration_failure(apigw: Any, v2: Any, status: str) -> None:
+    client = _mock_api(apigw, v2, json.dumps({"statusCode": status}), {"$default": "x"})
     with pytest.warns(MockApiGatewayWarning, match="non-numeric"):
         client.send("hello")
+    assert client.receive_json()["message"] == "Internal server error"
+
+
+def test_a_mock_response_utf8_cannot_hold_is_an_integration_failure(apigw: Any, v2: Any) -> None:
+    """A template can copy the mock's own inputs (here a user agent with a lone surrogate) into the answer: a failed
+    integration, not an encoding error from the mock."""
+    template = {"$default": '{"agent": "$context.identity.userAgent"}'}
+    client = _mock_api(apigw, v2, '{"statusCode": 200}', template, user_agent="agent\ud800")
+    with pytest.warns(MockApiGatewayWarning, match="not valid UTF-8"):
+        client.send("hello")
+    assert client.receive_json()["message"] == "Internal server error"
+
+
+def test_an_http_integration_request_utf8_cannot_hold_is_an_integration_failure(apigw: Any, v2: Any) -> None:
+    import responses
+
+    api = v2.create_api(Name="h", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
+    integration = v2.create_integration(
+        ApiId=api["ApiId"],
+        IntegrationType="HTTP",
+        IntegrationUri="https://backend.example/in",
+        IntegrationMethod="POST",
+        RequestTemplates={"$default": "$context.identity.userAgent"},
+        TemplateSelectionExpression="\\$default",
+    )
+    _deploy_two_way_default(v2, api["ApiId"], integration["IntegrationId"])
+    client = apigw.connect(api["ApiId"], "s", user_agent="agent\ud800")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as backend:
+        backend.post("https://backend.example/in", body="never")
+        with pytest.warns(MockApiGatewayWarning, match="not valid UTF-8"):
+            client.send("hello")
+        assert len(backend.calls) == 0
     assert client.receive_json()["message"] == "Internal server error"
 
 
@@ -480,7 +526,7 @@ def test_http_integration_uses_templates_and_integration_responses(apigw: Any, v
 
 
 def test_two_way_response_over_128_kib_closes_with_1009(ws: WsApi) -> None:
-    """A message over 128 KiB closes the connection with 1009 (aws-facts §4), from either side."""
+    """A message over 128 KiB closes the connection with 1009 (aws-behaviour.md §4), from either side."""
     ws.route("echo", two_way=True)
     ws.replies["echo"] = lambda event, context: {"statusCode": 200, "body": "y" * json.loads(event["body"])["size"]}
     client = ws.gw.connect(ws.api_id, "prod")
@@ -494,7 +540,7 @@ def test_two_way_response_over_128_kib_closes_with_1009(ws: WsApi) -> None:
 
 
 def test_default_stage_is_served_with_its_connections_endpoint(ws: WsApi) -> None:
-    """SST and stelvio connect to wss://{id}.execute-api.{region}.amazonaws.com/$default (aws-facts §9.2)."""
+    """SST and stelvio connect to wss://{id}.execute-api.{region}.amazonaws.com/$default (aws-behaviour.md §9.2)."""
     ws.v2.create_stage(ApiId=ws.api_id, StageName="$default")
     ws.v2.create_deployment(ApiId=ws.api_id, StageName="$default")
     client = ws.gw.connect(ws.api_id, "$default")
