@@ -1,4 +1,4 @@
-"""Handlers run with the environment and context Lambda's Python runtime gives them."""
+"""The Lambda environment: variables, region and their restoration around handlers."""
 
 from __future__ import annotations
 
