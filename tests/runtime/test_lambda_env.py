@@ -1,4 +1,4 @@
-"""The Lambda environment: variables, region and their restoration around handlers."""
+"""Handlers run with the environment and context Lambda's Python runtime gives them."""
 
 from __future__ import annotations
 
