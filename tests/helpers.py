@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
+from mockapigw import MockApiGateway
+
 ROOT = Path(__file__).resolve().parent.parent
+APP_LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:app"
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
 
 
@@ -47,3 +51,31 @@ def run_module(module: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
     assert done.returncode == 0, done.stderr
     return done
+
+
+class App:
+    """An HTTP API whose routes all call one recording handler."""
+
+    def __init__(self, gw: MockApiGateway, v2: Any, *, version: str = "2.0", stage: str = "$default") -> None:
+        self.gw, self.v2, self.stage = gw, v2, stage
+        self.events: list[dict[str, Any]] = []
+        self.reply: Callable[[dict[str, Any]], Any] = lambda event: {"statusCode": 200, "body": "ok"}
+        self.api = v2.create_api(Name="app", ProtocolType="HTTP")
+        self.api_id = self.api["ApiId"]
+        self.integration = v2.create_integration(
+            ApiId=self.api_id, IntegrationType="AWS_PROXY", IntegrationUri=APP_LAMBDA, PayloadFormatVersion=version
+        )["IntegrationId"]
+        gw.register_lambda(APP_LAMBDA, self._handle)
+        v2.create_stage(ApiId=self.api_id, StageName=stage, AutoDeploy=True, StageVariables={"env": "test"})
+
+    def _handle(self, event: dict[str, Any], context: Any) -> Any:
+        self.events.append(event)
+        return self.reply(event)
+
+    def route(self, *keys: str, **extra: Any) -> None:
+        for key in keys:
+            self.v2.create_route(ApiId=self.api_id, RouteKey=key, Target=f"integrations/{self.integration}", **extra)
+
+    def url(self, path: str) -> str:
+        prefix = "" if self.stage == "$default" else f"/{self.stage}"
+        return f"https://{self.api_id}.execute-api.us-east-1.amazonaws.com{prefix}{path}"

@@ -1,4 +1,4 @@
-"""Selection expressions and IAM policy evaluation, on their own."""
+"""Authorizer policies and context: IAM policy evaluation and context stringification."""
 
 from __future__ import annotations
 
@@ -7,33 +7,8 @@ from typing import Any
 import pytest
 
 from mockapigw.runtime.policies import policy_allows, stringify_context
-from mockapigw.runtime.selection import compile_expression, matches_key, request_context
 
 ARN = "arn:aws:execute-api:us-east-1:123456789012:abc/prod/GET/pets"
-
-
-@pytest.mark.parametrize(
-    ("expression", "body", "expected"),
-    [
-        ("$request.body.action", '{"action": "join"}', "join"),
-        ("${request.body.a.b}-${request.body.missing}", '{"a": {"b": "x"}}', "x-"),
-        ("$request.body.flag", '{"flag": true}', "true"),
-        ("$request.body.items", '{"items": [1, 2]}', "[1,2]"),
-        ("$request.body.nothing", '{"nothing": null}', ""),
-        ("\\$default", '{"a": 1}', "$default"),
-        ("static", "not json", "static"),
-        ("$request.body.action", "not json", ""),
-    ],
-)
-def test_expressions(expression: str, body: str, expected: str) -> None:
-    assert compile_expression(expression)(request_context(body)) == expected
-
-
-def test_selection_keys_match_exactly_or_as_regex() -> None:
-    assert matches_key("/2\\d\\d/", "204")
-    assert not matches_key("/2\\d\\d/", "404")
-    assert matches_key("$default", "$default")
-    assert not matches_key("abc", "ab")
 
 
 @pytest.mark.parametrize(
