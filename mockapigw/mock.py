@@ -120,9 +120,14 @@ class MockApiGateway:
         ``None`` for a request to one of this mock's servers (``gw.serve``): it goes over the socket, and the
         server answers it with the same bytes.
         """
-        if self._served and request.url.startswith(tuple(self._served)):
+        if self.sends_over_socket(request.url):
             return None
         return self._dispatcher.respond(event_name, request, region)
+
+    def sends_over_socket(self, url: str) -> bool:
+        """Whether *url* is one of this mock's servers (``gw.serve``), which answers it over the socket."""
+        served = self._served
+        return bool(served) and url.startswith(tuple(served))
 
     def send_over_socket(self, url: str, *, on: bool) -> None:
         """Let botocore requests to *url* (a server of this mock) go over the socket (*on*), or stop letting them."""

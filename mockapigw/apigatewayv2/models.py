@@ -39,6 +39,8 @@ def _check_name(name: str) -> None:
 def _check_schema(schema: str) -> None:
     try:
         parsed = json.loads(schema)
+    except RecursionError:
+        raise BadRequestException("Invalid model schema specified: the schema is nested too deeply.") from None
     except ValueError as error:
         raise BadRequestException(f"Invalid model schema specified: the schema is not valid JSON: {error}") from None
     if not isinstance(parsed, dict):

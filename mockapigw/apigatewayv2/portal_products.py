@@ -131,7 +131,7 @@ def put_portal_product_sharing_policy(store: Store, params: dict[str, Any]) -> d
     document = params["PolicyDocument"]
     try:
         policy = json.loads(document)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the JSON parser can follow
         policy = None
     if not isinstance(policy, dict):
         raise BadRequestException("Invalid policy document: it must be a JSON policy object.")

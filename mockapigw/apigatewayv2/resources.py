@@ -293,7 +293,7 @@ class Model(Record):
         """The parsed JSON schema (``{}`` for a record stored without a valid one)."""
         try:
             return json.loads(self.fields.get("Schema") or "{}")
-        except ValueError:
+        except (ValueError, RecursionError):
             return {}
 
 

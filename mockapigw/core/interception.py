@@ -46,6 +46,10 @@ class Responder(Protocol):
         """Answer *request* for the operation named by *event_name*, for a client in *region*; ``None``: send it."""
         ...
 
+    def sends_over_socket(self, url: str) -> bool:
+        """Whether *url* is one of this mock's servers (server mode), which answers it over the socket."""
+        ...
+
 
 def _unsigned(**kwargs: Any) -> object:
     return botocore.UNSIGNED
@@ -154,6 +158,9 @@ class Interceptor:
             if not active:  # stopped by another thread mid-call: behave like plain botocore
                 return None
             _refuse_unsendable(request.url)
+            # A request to the server of any active mock, not only the innermost, goes to that server's socket.
+            if any(responder.sends_over_socket(request.url) for responder in active):
+                return None
             response = active[-1].respond(event_name, request, region)
             if response is None:  # the mock's own server (server mode) answers it over the socket
                 return None

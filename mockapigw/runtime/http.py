@@ -66,8 +66,12 @@ def check_header(name: str, value: str) -> None:
 def _head_size(method: str, path: str, query: str, headers: list[tuple[str, str]]) -> int:
     """Bytes of the request line plus the header lines, as sent over HTTP/1.1."""
     target = f"{path}?{query}" if query else path
-    size = len(f"{method} {target} HTTP/1.1\r\n".encode())
-    return size + sum(len(name.encode()) + len(value.encode()) + 4 for name, value in headers)
+    size = len(f"{method} {target} HTTP/1.1\r\n".encode("utf-8", "surrogateescape"))
+    # Server mode hands over header bytes that are not UTF-8 as surrogate escapes: count them as the bytes they were.
+    return size + sum(
+        len(name.encode("utf-8", "surrogateescape")) + len(value.encode("utf-8", "surrogateescape")) + 4
+        for name, value in headers
+    )
 
 
 class HttpRuntime:

@@ -15,14 +15,27 @@ from ..mock import MockApiGateway, mock_apigateway
 from .runner import DEFAULT_HOST, DEFAULT_REGION, Server
 
 
+def _port(text: str) -> int:
+    port = int(text) if text.isascii() and text.isdigit() else -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
+    return port
+
+
+def _account(text: str) -> str:
+    if not (len(text) == 12 and text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a 12-digit AWS account id")
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mockapigw", description="A local API Gateway V2 and @connections API.")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the mock on one port until interrupted (Ctrl-C)")
     serve.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default %(default)s)")
-    serve.add_argument("--port", type=int, default=4510, help="port to bind, 0 for a free one (default %(default)s)")
+    serve.add_argument("--port", type=_port, default=4510, help="port to bind, 0 for a free one (default %(default)s)")
     serve.add_argument("--region", default=DEFAULT_REGION, help="region of unsigned requests (default %(default)s)")
-    serve.add_argument("--account", default=None, help="12-digit account id (default 123456789012)")
+    serve.add_argument("--account", type=_account, default=None, help="12-digit account id (default 123456789012)")
     serve.add_argument(
         "--app",
         action="append",
@@ -40,7 +53,10 @@ def load_app(spec: str) -> Callable[[MockApiGateway], Any]:
         raise SystemExit(f"mockapigw: --app takes module:function, got {spec!r}")
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
-    module = importlib.import_module(module_name)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as problem:
+        raise SystemExit(f"mockapigw: --app {spec}: cannot import {module_name!r}: {problem}") from None
     function = getattr(module, function_name, None)
     if not callable(function):
         raise SystemExit(f"mockapigw: {module_name} has no function {function_name!r}")

@@ -61,6 +61,8 @@ class Server:
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
+        self._stop_lock = threading.Lock()
+        self._stopping = False
 
     @property
     def url(self) -> str:
@@ -152,10 +154,16 @@ class Server:
     def stop(self) -> None:
         """Stop serving: sockets close with 1001 and run ``$disconnect``; the port is free on return."""
         loop, thread = self._loop, self._thread
-        if loop is None or thread is None or not thread.is_alive():
+        if loop is None or thread is None:
             return
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join()
+        with self._stop_lock:
+            # Only the first caller stops the loop: a second loop.stop() while the shutdown itself runs on the
+            # loop would abort it (no $disconnect, sockets left open). Later callers wait for the first.
+            first, self._stopping = not self._stopping, True
+        if first and thread.is_alive():
+            loop.call_soon_threadsafe(loop.stop)
+        if thread is not threading.current_thread():
+            thread.join()
 
     def __enter__(self) -> Server:
         return self

@@ -504,3 +504,10 @@ def test_model_template_of_malformed_properties(v2: Any) -> None:
     api = v2.create_api(Name="m", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.a")
     model = v2.create_model(ApiId=api["ApiId"], Name="M", Schema='{"type": "object", "properties": ["a"]}')
     assert "{}" in v2.get_model_template(ApiId=api["ApiId"], ModelId=model["ModelId"])["Value"]
+
+
+def test_a_schema_nested_too_deeply_is_a_bad_request(v2: Any) -> None:
+    api = v2.create_api(Name="deep", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
+    with pytest.raises(v2.exceptions.BadRequestException, match="nested too deeply"):
+        v2.create_model(ApiId=api["ApiId"], Name="Deep", Schema="[" * 50000)
+    assert v2.get_models(ApiId=api["ApiId"])["Items"] == []

@@ -180,3 +180,11 @@ def test_pages_of_an_unknown_product(v2: Any) -> None:
         v2.create_product_page(PortalProductId="abcdefghij", DisplayContent={"Title": "t", "Body": "b"})
     with pytest.raises(v2.exceptions.NotFoundException):
         v2.list_product_rest_endpoint_pages(PortalProductId="abcdefghij")
+
+
+def test_a_sharing_policy_nested_too_deeply_is_a_bad_request(v2: Any, product: dict[str, Any]) -> None:
+    product_id = product["PortalProductId"]
+    with pytest.raises(v2.exceptions.BadRequestException, match="Invalid policy document"):
+        v2.put_portal_product_sharing_policy(PortalProductId=product_id, PolicyDocument="[" * 50000)
+    with pytest.raises(v2.exceptions.NotFoundException):
+        v2.get_portal_product_sharing_policy(PortalProductId=product_id)

@@ -164,3 +164,24 @@ def test_a_taken_port_is_a_clean_error() -> None:
     assert done.returncode == 1
     assert f"mockapigw: cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--port", "99999"], "is not a port"),
+        (["--port", "-1"], "is not a port"),
+        (["--account", "abc"], "is not a 12-digit AWS account id"),
+        (["--app", "no_such_module_here:setup"], "cannot import 'no_such_module_here'"),
+    ],
+)
+def test_bad_arguments_are_usage_errors_not_tracebacks(arguments: list[str], message: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mockapigw", "serve", "--port", "0", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr

@@ -177,3 +177,18 @@ def test_request_head_over_10240_bytes_gets_aws_431(server: Server, v2: Any, eve
     assert response.status_code == 431
     assert events == []
     assert requests.post(url, headers={"x-big": "x" * 9000}, timeout=WAIT).status_code == 201
+
+
+def test_header_bytes_that_are_not_utf8_are_answered(server: Server, v2: Any, events: list[dict[str, Any]]) -> None:
+    # aiohttp hands such bytes over as surrogate escapes; measuring the request head must not fail on them.
+    api_id = http_api(v2)
+    request = (
+        f"POST /_aws/execute-api/{api_id}/orders/1 HTTP/1.1\r\nHost: x\r\nX-A: \xff\r\n"
+        "Content-Length: 0\r\nConnection: close\r\n\r\n"
+    ).encode("latin-1")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as raw:
+        raw.sendall(request)
+        answer = b""
+        while chunk := raw.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 201"), answer[:200]
