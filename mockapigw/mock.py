@@ -114,14 +114,12 @@ class MockApiGateway:
         """Whether this mock is started."""
         return self._depth > 0
 
-    def respond(self, event_name: str, request: AWSPreparedRequest, region: str) -> AWSResponse | None:
+    def respond(self, event_name: str, request: AWSPreparedRequest, region: str) -> AWSResponse:
         """Answer an intercepted botocore request (called by the interceptor).
 
-        ``None`` for a request to one of this mock's servers (``gw.serve``): it goes over the socket, and the
-        server answers it with the same bytes.
+        The interceptor first lets requests to any active mock's servers (:meth:`sends_over_socket`) go over the
+        socket, where the server answers with the same bytes.
         """
-        if self.sends_over_socket(request.url):
-            return None
         return self._dispatcher.respond(event_name, request, region)
 
     def sends_over_socket(self, url: str) -> bool:
