@@ -42,7 +42,7 @@ _CREDENTIAL_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 MAX_BODY_BYTES = 10 * 1024 * 1024 + 1  # one byte over the HTTP API payload limit: the runtime answers 413
 MAX_HEAD_BYTES = 2 * 10240  # room for any head API Gateway's own limit then refuses
 WORKERS = 256
-CLOSE_MESSAGE_TOO_BIG = 1009  # aws-facts §4: a message over 128 KB or a frame over 32 KB closes with 1009
+CLOSE_MESSAGE_TOO_BIG = 1009  # aws-behaviour.md §4: a message over 128 KB or a frame over 32 KB closes with 1009
 # Closing a socket still waits this long for its $disconnect, so a stopping server does not hang on a handler.
 _SHUTDOWN_GRACE_S = 10.0
 

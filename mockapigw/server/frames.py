@@ -1,4 +1,4 @@
-"""Watch a WebSocket's incoming bytes for a frame over API Gateway's 32 KB frame limit (aws-facts §4).
+"""Watch a WebSocket's incoming bytes for a frame over API Gateway's 32 KB frame limit (aws-behaviour.md §4).
 
 aiohttp reassembles fragmented messages before the mock sees them and offers no per-frame size limit (its
 ``max_msg_size`` bounds whole messages), so a frame's own size is visible only on the wire. :class:`FrameGuard`
@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-MAX_FRAME_BYTES = 32 * 1024  # aws-facts §4: "WebSocket frame size 32 KB"; a larger frame closes with 1009
+MAX_FRAME_BYTES = 32 * 1024  # aws-behaviour.md §4: "WebSocket frame size 32 KB"; a larger frame closes with 1009
 
 
 class FrameGuard(asyncio.Protocol):

@@ -1,4 +1,4 @@
-"""API Gateway's 32 KB frame limit on frames a client sends (aws-facts §4), as server mode enforces it."""
+"""API Gateway's 32 KB frame limit on frames a client sends (aws-behaviour.md §4), as server mode enforces it."""
 
 from __future__ import annotations
 
