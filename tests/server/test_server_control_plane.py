@@ -142,8 +142,7 @@ def test_aws_cli_control_plane_and_connections(server: Server, apigw: MockApiGat
             f"{server.url}/_aws/execute-api/{chat.api_id}/prod",
             "apigatewaymanagementapi",
             "post-to-connection",
-            "--connection-id",
-            connection_id,
+            f"--connection-id={connection_id}",  # with "=": a connection id may start with "-"
             "--data",
             "hi from cli",
         )
