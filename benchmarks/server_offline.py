@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .server_clients import Target
-from .server_subjects import Unavailable, drain, read_until, stop, tree_rss
+from .server_subjects import Unavailable, drain, read_until, spawn, stop, tree_rss
 
 SOURCE = Path(__file__).resolve().parent / "server_offline"
 DEFAULT_WORK_DIR = Path(__file__).resolve().parent / "results" / "serverless-offline"
@@ -69,15 +69,7 @@ def serverless_offline(work_dir: Path = DEFAULT_WORK_DIR) -> Iterator[Target]:
         "SLS_DEPRECATION_DISABLE": "*",
         "AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE": "1",
     }
-    process = subprocess.Popen(
-        [str(folder / "node_modules" / ".bin" / "serverless"), "offline", "start"],
-        cwd=folder,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        env=env,
-    )
+    process = spawn([str(folder / "node_modules" / ".bin" / "serverless"), "offline", "start"], cwd=folder, env=env)
     lines: list[str] = []
     try:
         try:

@@ -82,18 +82,35 @@ def stop(process: subprocess.Popen[str]) -> None:
             process.wait()
 
 
-@contextmanager
-def mockapigw_server() -> Iterator[Target]:
-    """mockapigw's CLI serving the benchmark application; the URLs it printed."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockapigw", "serve", "--port", "0", "--app", "benchmarks.server_app:setup"],
-        cwd=ROOT,
+def spawn(command: list[str], *, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """Start a server process in its own session (so :func:`stop` interrupts its whole group), output piped."""
+    return subprocess.Popen(
+        command,
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
-        env={**os.environ, "AWS_EC2_METADATA_DISABLED": "true"},
+        env={**os.environ, "AWS_EC2_METADATA_DISABLED": "true"} if env is None else env,
     )
+
+
+@contextmanager
+def _serving(command: list[str], ready: str) -> Iterator[str]:
+    """Run *command* until the block ends; yield the URL its output gives in *ready*'s group once it serves."""
+    process = spawn(command)
+    try:
+        url = read_until(process, re.compile(ready), []).group(1)
+        drain(process)
+        yield url
+    finally:
+        stop(process)
+
+
+@contextmanager
+def mockapigw_server() -> Iterator[Target]:
+    """mockapigw's CLI serving the benchmark application; the URLs it printed."""
+    process = spawn([sys.executable, "-m", "mockapigw", "serve", "--port", "0", "--app", "benchmarks.server_app:setup"])
     lines: list[str] = []
     try:
         ws = read_until(process, re.compile(rf"{WS_NAME} \(.*\): (ws://\S+)"), lines).group(1)
@@ -107,21 +124,8 @@ def mockapigw_server() -> Iterator[Target]:
 @contextmanager
 def mockapigw_control_plane() -> Iterator[str]:
     """The control plane of mockapigw's CLI, started empty."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockapigw", "serve", "--port", "0"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        env={**os.environ, "AWS_EC2_METADATA_DISABLED": "true"},
-    )
-    try:
-        url = read_until(process, re.compile(r"serving on (http://\S+)"), []).group(1)
-        drain(process)
+    with _serving([sys.executable, "-m", "mockapigw", "serve", "--port", "0"], r"serving on (http://\S+)") as url:
         yield url
-    finally:
-        stop(process)
 
 
 _MOTO = """
@@ -142,17 +146,5 @@ def moto_control_plane() -> Iterator[str]:
     """moto's ``ThreadedMotoServer`` in its own process (needs ``moto[server]``)."""
     if importlib.util.find_spec("flask") is None:
         raise Unavailable("moto's server needs the moto[server] extra (Flask): pip install 'moto[server]'")
-    process = subprocess.Popen(
-        [sys.executable, "-c", _MOTO],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        env={**os.environ, "AWS_EC2_METADATA_DISABLED": "true"},
-    )
-    try:
-        url = read_until(process, re.compile(r"moto serving on (http://\S+)"), []).group(1)
-        drain(process)
+    with _serving([sys.executable, "-c", _MOTO], r"moto serving on (http://\S+)") as url:
         yield url
-    finally:
-        stop(process)
