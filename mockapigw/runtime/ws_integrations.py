@@ -66,7 +66,7 @@ def _integration_response(
     snapshot: Snapshot, integration: dict[str, Any], status: int, event: dict[str, Any], body: str
 ) -> str | None:
     """Pick the integration response for *status* and render its template (non-proxy integrations)."""
-    responses = snapshot.integration_responses.get(integration["IntegrationId"], {})
+    responses = snapshot.responses_of_integration(integration)
     if not responses:
         # Without integration responses nothing maps a response back: a MOCK has nothing to send.
         return None if integration["IntegrationType"] == "MOCK" else body
