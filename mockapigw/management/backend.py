@@ -69,7 +69,10 @@ class ManagementBackend:
         with connection.lock:
             if connection.state != OPEN:
                 raise GoneException(None)
-            if connection.buffer_full(len(data)):
+            # A real socket (server mode) has its own rule: what its client has not taken yet, over its limit.
+            transport = connection.transport
+            full = transport.buffer_full(len(data)) if transport is not None else connection.buffer_full(len(data))
+            if full:
                 raise LimitExceededException("Limit Exceeded")
             connection.deliver(data)
 

@@ -37,6 +37,9 @@ class Transport(Protocol):
     def close(self, code: int, reason: str) -> None:
         """Close the socket with *code* and *reason* (once; later calls do nothing); callable from any thread."""
 
+    def buffer_full(self, incoming: int) -> bool:
+        """Whether *incoming* more bytes would pass what the socket holds for its client; callable from any thread."""
+
 
 class Connection:
     """One simulated WebSocket connection and everything API Gateway knows about it."""

@@ -233,8 +233,8 @@ class Gateway:
         if request.transport is not None:
             reading.guard = FrameGuard.install(request.transport, frame_too_big)
         try:
-            await socket.prepare(request)  # the client may be gone already: then only $disconnect is left to run
-            transport.attach(socket)
+            writer = await socket.prepare(request)  # the client may be gone already: then only $disconnect is left
+            transport.attach(socket, writer)
             code = await self._read_frames(socket, connection, reading)
         finally:
             await self._run(partial(websockets.close, connection, code, ""))  # $disconnect, once

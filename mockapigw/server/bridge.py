@@ -1,17 +1,33 @@
 """A real WebSocket behind a runtime connection: messages for the client go out as frames, in order.
 
 The runtime calls :class:`SocketTransport` from any thread (a handler's ``post_to_connection`` runs on a worker
-thread); everything it does is handed to the event loop. A connection with nothing to send keeps no task and no
-queue object alive: a short-lived task drains the pending messages when there are some (10,000 idle sockets
-should cost little memory).
+thread). Every socket of one event loop hands its messages over through one outbox: the first message of a batch
+schedules one callback on the loop, which writes the whole batch (a broadcast to 10,000 sockets wakes the loop a
+few times, not 10,000 times). A message is written to the socket's transport at once, as its frames; only when
+the transport holds back (the client reads slower than the server writes) do that socket's messages wait in a
+backlog, drained by a task that awaits the transport. A socket with nothing to send keeps no task and no queue
+(10,000 idle sockets should cost little memory).
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
+import threading
+import weakref
 from collections import deque
 
 from aiohttp import web
+from aiohttp.abc import AbstractStreamWriter
+
+from .frames import BINARY, TEXT, message_frames
+
+# What a socket may hold that its client has not taken yet (the messages waiting here and the transport's write
+# buffer; the operating system's socket buffers come on top) before a post answers LimitExceededException (429).
+# AWS's own limit is unknown: a few MiB, which no client that reads its socket reaches (docs/server-mode.md).
+MAX_UNSENT_BYTES = 4 * 1024 * 1024
+_ASK_TIMEOUT_S = 5.0  # how long a post waits for the event loop to read a socket's exact buffer size
 
 
 class _Close:
@@ -22,63 +38,217 @@ class _Close:
         self.reason = reason
 
 
-class SocketTransport:
-    """The runtime's view of one real socket: ``send`` and ``close``, safe from any thread."""
+_Item = bytes | _Close
 
-    __slots__ = ("_closing", "_loop", "_pending", "_socket", "_task")
+
+class _Outbox:
+    """One event loop's hand-over point: messages from any thread, written by one scheduled callback per batch."""
+
+    __slots__ = ("__weakref__", "_items", "_lock", "_loop", "_scheduled")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        # Weak, so that the loop's entry in ``_outboxes`` goes when the loop does.
+        self._loop = weakref.ref(loop)
+        self._lock = threading.Lock()
+        self._items: list[tuple[SocketTransport, _Item]] = []
+        self._scheduled = False
+
+    def put(self, socket: SocketTransport, item: _Item, size: int) -> None:
+        """Hand *item* (of *size* payload bytes) for *socket* to the loop (any thread)."""
+        with self._lock:
+            socket._accepted += size  # under the lock: several threads may post to one socket
+            self._items.append((socket, item))
+            if self._scheduled:
+                return
+            # Scheduled under the lock, so that while the flag is up the callback is on the loop's queue.
+            loop = self._loop()
+            try:
+                if loop is None:
+                    raise RuntimeError("the event loop is gone")
+                loop.call_soon_threadsafe(self.flush)
+            except RuntimeError:  # the loop is closed: the server has stopped, and its sockets with it
+                self._items.clear()
+                return
+            self._scheduled = True
+
+    def flush(self) -> None:
+        """Write (or queue) every item handed over so far, in the order they came (event loop thread)."""
+        with self._lock:
+            items, self._items = self._items, []
+            self._scheduled = False
+        for socket, item in items:
+            socket._take(item)
+
+
+_outboxes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Outbox] = weakref.WeakKeyDictionary()
+_outboxes_lock = threading.Lock()
+
+
+def _outbox_of(loop: asyncio.AbstractEventLoop) -> _Outbox:
+    with _outboxes_lock:
+        outbox = _outboxes.get(loop)
+        if outbox is None:
+            outbox = _outboxes[loop] = _Outbox(loop)
+        return outbox
+
+
+class SocketTransport:
+    """The runtime's view of one real socket: ``send``, ``close`` and ``buffer_full``, safe from any thread."""
+
+    __slots__ = (
+        "_accepted",
+        "_backlog",
+        "_buffered",
+        "_closing",
+        "_high",
+        "_loop",
+        "_outbox",
+        "_pump",
+        "_socket",
+        "_stream",
+        "_writer",
+        "_written",
+        "limit",
+    )
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, limit: int = MAX_UNSENT_BYTES) -> None:
         self._loop = loop
+        self._outbox = _outbox_of(loop)
+        self.limit = limit
         self._socket: web.WebSocketResponse | None = None
-        self._pending: deque[bytes | _Close] = deque()
-        self._task: asyncio.Task[None] | None = None
+        self._writer: AbstractStreamWriter | None = None
+        self._stream: asyncio.WriteTransport | None = None
+        self._high = 0  # the transport's high-water mark: above it, it has asked its writer to pause
+        # Messages waiting for the handshake, or for the transport to take more; None when nothing waits.
+        self._backlog: deque[_Item] | None = deque()
+        self._pump: asyncio.Task[None] | None = None
         self._closing = False
+        # Payload bytes handed over (by posting threads, under the outbox's lock) and written or dropped (by the
+        # loop): one writer each, so either may be read from any thread.
+        self._accepted = 0
+        self._written = 0
+        self._buffered = 0  # the transport's write buffer after the last write: it only shrinks until the next
 
     def send(self, data: bytes) -> None:
         """Send *data* as one message (queued until the handshake is done)."""
         if not self._closing:
-            self._loop.call_soon_threadsafe(self._queue, data)
+            self._outbox.put(self, data, len(data))
 
     def close(self, code: int, reason: str) -> None:
         """Close the socket with *code* after the messages already queued (once)."""
         if not self._closing:
             self._closing = True
-            self._loop.call_soon_threadsafe(self._queue, _Close(code, reason))
+            self._outbox.put(self, _Close(code, reason), 0)
 
-    def attach(self, socket: web.WebSocketResponse) -> None:
-        """The handshake is done: send what is pending (event loop thread)."""
+    def buffer_full(self, incoming: int) -> bool:
+        """Whether *incoming* more bytes would take what the client has not taken yet over ``limit`` (any thread).
+
+        Not taken yet: the messages waiting here and the transport's write buffer. The estimate needs no loop
+        (the buffer only shrinks between writes); only near the limit is the exact figure read on the loop.
+        """
+        if self._accepted - self._written + self._buffered + incoming <= self.limit:
+            return False
+        return self._unsent_now() + incoming > self.limit
+
+    def attach(self, socket: web.WebSocketResponse, writer: AbstractStreamWriter) -> None:
+        """The handshake is done (``writer`` is what ``socket.prepare`` returned): send what is pending (loop)."""
         self._socket = socket
-        self._drain()
+        self._writer = writer
+        self._stream = writer.transport
+        if self._stream is not None:
+            self._high = self._stream.get_write_buffer_limits()[1]
+        self._wake()
 
     async def finish(self) -> None:
         """Wait until everything queued so far, the close included, has gone out (event loop thread)."""
-        await asyncio.sleep(0)  # run the hand-overs other threads scheduled before now
-        while self._task is not None and not self._task.done():
-            await self._task
+        self._outbox.flush()  # what other threads handed over before now
+        while self._pump is not None and not self._pump.done():
+            await self._pump
 
-    def _queue(self, item: bytes | _Close) -> None:
-        self._pending.append(item)
-        self._drain()
+    # --- event loop thread
 
-    def _drain(self) -> None:
-        if self._socket is not None and self._pending and (self._task is None or self._task.done()):
-            self._task = self._loop.create_task(self._pump(self._socket))
-
-    async def _pump(self, socket: web.WebSocketResponse) -> None:
-        pending = self._pending
-        while pending:
-            item = pending.popleft()
-            if isinstance(item, _Close):
-                pending.clear()
-                # A close reason is at most 123 bytes of UTF-8 (RFC 6455 §5.5).
-                await socket.close(code=item.code, message=item.reason.encode("utf-8")[:123])
+    def _take(self, item: _Item) -> None:
+        backlog = self._backlog
+        if backlog is None:
+            if type(item) is bytes and self._buffered <= self._high:
+                self._write(item)
                 return
-            if socket.closed:
-                continue
+            backlog = self._backlog = deque()
+        backlog.append(item)
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._socket is None or self._pump is not None:
+            return
+        if self._backlog:
+            self._pump = self._loop.create_task(self._drain())
+        else:
+            self._backlog = None
+
+    def _write(self, data: bytes) -> None:
+        """Write *data* as one message's frames, unless the socket is closed; its bytes are written either way."""
+        self._written += len(data)
+        socket, stream = self._socket, self._stream
+        if socket is None or socket.closed or stream is None or stream.is_closing():
+            return  # the client went away, or the socket is closing: its close is on its way
+        # API Gateway sends posted data as a text frame; bytes that are not UTF-8 go as a binary frame.
+        opcode = TEXT
+        if not data.isascii():
             try:
-                # API Gateway sends posted data as a text frame; bytes that are not UTF-8 go as a binary frame.
-                await socket.send_str(item.decode("utf-8"))
+                data.decode("utf-8")
             except UnicodeDecodeError:
-                await socket.send_bytes(item)
-            except ConnectionError:  # the client went away mid-send: its close is on its way
-                continue
+                opcode = BINARY
+        frames = message_frames(data, opcode)
+        if len(frames) == 1:
+            stream.write(frames[0])
+        else:  # all of a message's frames in one write: no other frame can come between them
+            stream.writelines(frames)
+        self._buffered = stream.get_write_buffer_size()
+
+    async def _drain(self) -> None:
+        """Write the backlog in order, waiting whenever the transport holds back; close when the close comes."""
+        backlog, socket, writer = self._backlog, self._socket, self._writer
+        assert backlog is not None
+        assert socket is not None
+        assert writer is not None
+        try:
+            while backlog:
+                item = backlog.popleft()
+                if isinstance(item, _Close):
+                    # A close reason is at most 123 bytes of UTF-8 (RFC 6455 §5.5).
+                    await socket.close(code=item.code, message=item.reason.encode("utf-8")[:123])
+                    return
+                with contextlib.suppress(OSError):  # the client went away: nothing more is written
+                    await writer.drain()  # returns at once unless the transport has paused its writer
+                self._write(item)
+        finally:
+            self._written += sum(len(item) for item in backlog if isinstance(item, bytes))  # dropped
+            backlog.clear()
+            self._backlog = None
+            self._pump = None
+
+    def _unsent(self) -> int:
+        stream = self._stream
+        if stream is not None and not stream.is_closing():
+            self._buffered = stream.get_write_buffer_size()
+        else:
+            self._buffered = 0
+        return self._accepted - self._written + self._buffered
+
+    def _unsent_now(self) -> int:
+        """The bytes not taken yet, read on the loop, where they change; 0 once the loop no longer runs."""
+        try:
+            if asyncio.get_running_loop() is self._loop:
+                return self._unsent()
+        except RuntimeError:  # no loop in this thread: a worker thread, as usual
+            pass
+        answer: concurrent.futures.Future[int] = concurrent.futures.Future()
+
+        def read() -> None:
+            answer.set_result(self._unsent())
+
+        try:
+            self._loop.call_soon_threadsafe(read)
+            return answer.result(timeout=_ASK_TIMEOUT_S)
+        except (RuntimeError, TimeoutError):  # the loop is closed or stopped: the socket is going away
+            return 0

@@ -7,7 +7,7 @@ import itertools
 import json
 import os
 import socket
-from typing import Any
+from typing import Any, Literal, overload
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -54,8 +54,16 @@ def raw_socket(server: Server, api_id: str) -> socket.socket:
     return raw
 
 
-def read_frame(raw: socket.socket) -> tuple[int, bytes]:
-    """The opcode and payload of the next (unmasked, server-sent) frame."""
+@overload
+def read_frame(raw: socket.socket) -> tuple[int, bytes]: ...
+
+
+@overload
+def read_frame(raw: socket.socket, *, fin: Literal[True]) -> tuple[int, bool, bytes]: ...
+
+
+def read_frame(raw: socket.socket, *, fin: bool = False) -> tuple[int, bytes] | tuple[int, bool, bytes]:
+    """The opcode and payload of the next (unmasked, server-sent) frame; with ``fin``, its FIN bit in between."""
 
     def exactly(n: int) -> bytes:
         data = b""
@@ -71,6 +79,9 @@ def read_frame(raw: socket.socket) -> tuple[int, bytes]:
         size = int.from_bytes(exactly(2), "big")
     elif size == 127:
         size = int.from_bytes(exactly(8), "big")
+    assert not second & 0x80, "a server's frames are not masked"
+    if fin:
+        return first & 0x0F, bool(first & 0x80), exactly(size)
     return first & 0x0F, exactly(size)
 
 
@@ -162,14 +173,16 @@ def test_pings_and_small_messages_leave_the_connection_open(server: Server, chat
         assert read_frame(raw) == (0x1, b"HI")
 
 
-def test_a_reply_over_32_kb_arrives_whole(server: Server, chat: Any) -> None:
-    """aiohttp cannot send a fragmented message, so the reply goes as one frame (docs/server-mode.md)."""
+def test_a_reply_over_32_kb_arrives_in_frames_of_32_kb(server: Server, chat: Any) -> None:
+    """API Gateway splits a message over 32 KB into frames of at most 32 KB (aws-behaviour.md §4)."""
     chat.route("$default", two_way=True)
-    body = json.dumps({"data": "r" * (100 * KB)})
-    chat.replies["$default"] = lambda event, context: {"statusCode": 200, "body": body}
+    body = json.dumps({"data": "r" * (100 * KB)}).encode()
+    chat.replies["$default"] = lambda event, context: {"statusCode": 200, "body": body.decode()}
     with raw_socket(server, chat.api_id) as raw:
         raw.sendall(frame(b"go"))
-        assert read_frame(raw) == (0x1, body.encode())
+        frames = [read_frame(raw, fin=True) for _ in range(4)]
+    pieces = [body[at : at + MAX_FRAME_BYTES] for at in range(0, len(body), MAX_FRAME_BYTES)]
+    assert frames == [(0x1, False, pieces[0]), (0x0, False, pieces[1]), (0x0, False, pieces[2]), (0x0, True, pieces[3])]
 
 
 class _Inner(asyncio.Protocol):
