@@ -7,9 +7,15 @@
 // `v3-apigatewayv2` (@aws-sdk/client-apigatewayv2). calls.json is a list of {"op": "postToConnection", "params":
 // {...}}; a parameter given as {"$base64": "..."} is sent as those bytes (a Buffer for v2, a Uint8Array for v3). Each result is {"op", "data"} or {"op", "code", "statusCode", "message"}. Credentials and the region
 // come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION), as in any Node backend.
+//
+// With RESOLVE_TO=ADDRESS in the environment, the clients' HTTP agent resolves every host under .localhost or
+// .amazonaws.com to ADDRESS (see agent.js), so ENDPOINT may use the server's host form.
 'use strict';
 
+const {resolvingAgent} = require('./agent');
+
 const [sdk, endpoint] = process.argv.slice(2);
+const agent = resolvingAgent(process.env.RESOLVE_TO);
 
 function plain(value) {
   // Dates as ISO 8601 and bytes as text, so Python can compare them; drop v3's $metadata.
@@ -30,7 +36,9 @@ function withBytes(params) {
 
 function v2Management() {
   const AWS = require('aws-sdk');
-  const apigatewaymanagementapi = new AWS.ApiGatewayManagementApi({apiVersion: '2018-11-29', endpoint, maxRetries: 0});
+  const options = {apiVersion: '2018-11-29', endpoint, maxRetries: 0};
+  if (agent) options.httpOptions = {agent};
+  const apigatewaymanagementapi = new AWS.ApiGatewayManagementApi(options);
   return (op, params) => new Promise((resolve) => {
     apigatewaymanagementapi[op](params, function (err, data) {
       if (err) resolve({op, code: err.code, statusCode: err.statusCode, message: err.message});
@@ -41,7 +49,10 @@ function v2Management() {
 
 function v3(moduleName, clientName) {
   const sdkModule = require(moduleName);
-  const client = new sdkModule[clientName]({endpoint, maxAttempts: 1});
+  const options = {endpoint, maxAttempts: 1};
+  // The handler's options, as NodeHttpHandler takes them: its http.Agent (no extra package needed).
+  if (agent) options.requestHandler = {httpAgent: agent};
+  const client = new sdkModule[clientName](options);
   return async (op, params) => {
     const Command = sdkModule[op[0].toUpperCase() + op.slice(1) + 'Command'];
     try {

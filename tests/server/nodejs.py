@@ -48,8 +48,8 @@ def node() -> str:
     return str(path)
 
 
-def run_script(script: Path, *args: str, stdin: str = "") -> str:
-    """Run *script* with node from tests/node (so ``require`` finds the SDKs); its stdout."""
+def run_script(script: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None) -> str:
+    """Run *script* with node from tests/node (so ``require`` finds the SDKs), *env* added; its stdout."""
     done = subprocess.run(
         [node(), str(script), *args],
         cwd=NODE_DIR,
@@ -57,16 +57,23 @@ def run_script(script: Path, *args: str, stdin: str = "") -> str:
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
-        env={**os.environ, **NODE_ENV},
+        env={**os.environ, **NODE_ENV, **(env or {})},
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
-def calls(sdk: str, endpoint: str, *requests: tuple[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Make *requests* (operation, params) with one SDK client (see tests/node/call.js); one result each."""
+def calls(
+    sdk: str, endpoint: str, *requests: tuple[str, dict[str, Any]], resolve_to: str | None = None
+) -> list[dict[str, Any]]:
+    """Make *requests* (operation, params) with one SDK client (see tests/node/call.js); one result each.
+
+    With *resolve_to*, the client's HTTP agent resolves hosts under .localhost and .amazonaws.com to that address
+    (tests/node/agent.js), so *endpoint* may be the server's host form.
+    """
     payload = json.dumps([{"op": op, "params": params} for op, params in requests])
-    results: list[dict[str, Any]] = json.loads(run_script(NODE_DIR / "call.js", sdk, endpoint, stdin=payload))
+    env = {"RESOLVE_TO": resolve_to} if resolve_to else None
+    results: list[dict[str, Any]] = json.loads(run_script(NODE_DIR / "call.js", sdk, endpoint, stdin=payload, env=env))
     return results
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,10 +14,13 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from nodejs import calls, docs_block, node, run_script
+from nodejs import NODE_DIR, calls, docs_block, node, run_script
+from test_outgoing_frames import Reader
+from test_socket_buffer import MAX_POSTS, stalled_socket
 from wsapi import WsApi
 
 from mockapigw import MockApiGateway
+from mockapigw.server.bridge import MAX_UNSENT_BYTES
 
 websockets_client = pytest.importorskip(
     "websockets.sync.client", reason="install the test extra: pip install -e '.[test]'"
@@ -266,3 +270,108 @@ def test_v3_docs_snippets_create_an_api_and_post_to_it(
     assert run_script(notify, url, live.connection_id, "hi from v3").strip() == "sent"
     assert run_script(notify, url, gone.connection_id, "late").strip() == f"gone: {gone.connection_id}"
     assert live.received == [b"hi from v3"]
+
+
+# --- a client that stops reading: LimitExceededException (429) from the real socket's buffer-full rule
+
+
+def test_v2_gets_limit_exceeded_when_a_real_client_stops_reading(server: Any, chat: WsApi) -> None:
+    """A Node backend posting 128 KB messages to a client that reads nothing gets 429, as docs/server-mode.md says."""
+    size = 128 * 1024
+    with stalled_socket(server, chat.api_id) as raw:
+        socket_id = chat.of_type("CONNECT")[-1]["requestContext"]["connectionId"]
+        out = run_script(NODE_DIR / "flood.js", endpoint(server, chat.api_id), socket_id, str(size), str(MAX_POSTS))
+        result = json.loads(out)
+        assert (result["code"], result["statusCode"]) == ("LimitExceededException", 429), result
+        accepted = result["accepted"]
+        assert accepted * size > MAX_UNSENT_BYTES - size  # not refused before the limit
+        reader = Reader(raw)
+        for index in range(accepted):  # then the client reads: every accepted message, in order
+            head = f"{index}:".encode()
+            assert reader.message() == (0x1, head + b"x" * (size - len(head)))
+        [after] = calls(
+            "v2-management",
+            endpoint(server, chat.api_id),
+            ("postToConnection", {"ConnectionId": socket_id, "Data": "room again"}),
+        )
+        assert "code" not in after, after
+        assert reader.message() == (0x1, b"room again")
+
+
+# --- the host form, {apiId}.execute-api.localhost, through an http.Agent whose lookup sends it to the server
+
+
+def host_form(server: Any, host: str, stage: str = "prod") -> str:
+    return f"http://{host}:{server.port}/{stage}"
+
+
+@pytest.mark.parametrize("sdk", ["v2-management", "v3-management"])
+@pytest.mark.parametrize("domain", ["execute-api.localhost", "execute-api.us-east-1.amazonaws.com"])
+def test_connections_at_the_host_form(sdk: str, domain: str, server: Any, chat: WsApi) -> None:
+    url = host_form(server, f"{chat.api_id}.{domain}")
+    with open_socket(server, chat) as (socket, socket_id):
+        local = chat.gw.connect(chat.api_id, "prod")
+        results = calls(
+            sdk,
+            url,
+            ("postToConnection", {"ConnectionId": socket_id, "Data": "to the socket"}),
+            ("postToConnection", {"ConnectionId": local.connection_id, "Data": "to the local client"}),
+            ("getConnection", {"ConnectionId": socket_id}),
+            ("deleteConnection", {"ConnectionId": socket_id}),
+            ("postToConnection", {"ConnectionId": socket_id, "Data": "too late"}),
+            resolve_to="127.0.0.1",
+        )
+        assert [r.get("code") for r in results] == [None, None, None, None, "GoneException"], results
+        assert results[4]["statusCode"] == 410
+        assert socket.recv(timeout=10) == "to the socket"
+        assert local.receive_text() == "to the local client"
+        assert results[2]["data"]["Identity"]["SourceIp"] == "127.0.0.1"
+        with pytest.raises(ConnectionClosed):  # deleteConnection closed the real socket
+            socket.recv(timeout=10)
+
+
+@pytest.mark.filterwarnings("ignore::mockapigw.MockApiGatewayWarning")
+def test_host_form_errors_match_boto3_in_process(server: Any, chat: WsApi) -> None:
+    live = chat.gw.connect(chat.api_id, "prod")
+    [no_stage] = calls(
+        "v2-management",
+        host_form(server, f"{chat.api_id}.execute-api.localhost", "nostage"),
+        ("postToConnection", {"ConnectionId": live.connection_id, "Data": "x"}),
+        resolve_to="127.0.0.1",
+    )
+    [no_api] = calls(
+        "v3-management",
+        host_form(server, "nosuchapi.execute-api.localhost"),
+        ("getConnection", {"ConnectionId": live.connection_id}),
+        resolve_to="127.0.0.1",
+    )
+    for result, (api_id, stage, op) in zip(
+        [no_stage, no_api],
+        [(chat.api_id, "nostage", "post_to_connection"), ("nosuchapi", "prod", "get_connection")],
+        strict=True,
+    ):
+        management = boto3.client(
+            "apigatewaymanagementapi",
+            region_name="us-east-1",
+            endpoint_url=f"https://{api_id}.execute-api.us-east-1.amazonaws.com/{stage}",
+        )
+        params: dict[str, Any] = {"ConnectionId": live.connection_id}
+        if op == "post_to_connection":
+            params["Data"] = "x"
+        expected = in_process(management, op, **params)
+        assert (result["code"], result["statusCode"]) == (expected["code"], expected["statusCode"])
+    assert live.received == []
+
+
+def test_v3_control_plane_at_aws_own_host_resolved_to_the_server(server: Any, v2: Any) -> None:
+    url = f"http://apigateway.us-east-1.amazonaws.com:{server.port}"
+    results = calls(
+        "v3-apigatewayv2",
+        url,
+        ("createApi", {"Name": "by-host", "ProtocolType": "WEBSOCKET", "RouteSelectionExpression": "$request.body.a"}),
+        ("getApis", {}),
+        resolve_to="127.0.0.1",
+    )
+    created, listed = _data(results)
+    assert [item["ApiId"] for item in listed["Items"]] == [created["ApiId"]]
+    assert v2.get_api(ApiId=created["ApiId"])["Name"] == "by-host"  # one state with boto3 in-process

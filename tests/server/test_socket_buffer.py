@@ -1,0 +1,100 @@
+"""A real socket's buffer-full rule: posts answer LimitExceededException (429) once what its client has not taken
+yet would pass the limit (docs/server-mode.md), and succeed again when the client has read."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from test_outgoing_frames import TEXT, Reader, management_of
+from test_server_websocket import WAIT, connection_id, wait_for
+
+from mockapigw.server import Server
+from mockapigw.server.bridge import MAX_UNSENT_BYTES
+
+KB = 1024
+SIZE = 128 * KB  # the largest message @connections takes
+# A bound, not an expectation: loopback buffers take a few MB before the server holds anything.
+MAX_POSTS = (MAX_UNSENT_BYTES + 64 * 1024 * 1024) // SIZE
+
+
+@contextmanager
+def stalled_socket(server: Server, api_id: str) -> Iterator[socket.socket]:
+    """A WebSocket client that reads nothing after the handshake (a small receive buffer, so it fills soon)."""
+    raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 * KB)  # before connecting: it sets the TCP window
+    raw.settimeout(WAIT)
+    raw.connect(("127.0.0.1", server.port))
+    with raw:
+        raw.sendall(
+            f"GET /_aws/execute-api/{api_id}/prod HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n".encode()
+        )
+        answer = b""
+        while not answer.endswith(b"\r\n\r\n"):
+            answer += raw.recv(1)
+        assert answer.startswith(b"HTTP/1.1 101")
+        yield raw
+
+
+def message(index: int) -> bytes:
+    return f"{index:06d}".encode() * (SIZE // 6) + b"x" * (SIZE % 6)
+
+
+def post_until_refused(management: Any, connection: str) -> int:
+    """Post 128 KB messages until a LimitExceededException; how many were accepted before it."""
+    for index in range(MAX_POSTS):
+        try:
+            management.post_to_connection(ConnectionId=connection, Data=message(index))
+        except management.exceptions.LimitExceededException as refused:
+            assert refused.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+            assert refused.response["Error"]["Message"] == "Limit Exceeded"
+            return index
+    raise AssertionError(f"{MAX_POSTS} posts of 128 KB to a client that reads nothing were all accepted")
+
+
+def test_a_client_that_stops_reading_gets_429_then_every_accepted_message(server: Server, chat: Any) -> None:
+    management = management_of(chat)
+    with stalled_socket(server, chat.api_id) as raw:
+        real_id = connection_id(chat)
+        accepted = post_until_refused(management, real_id)
+        # The server held more than the limit allows with one more message: not refused early.
+        assert accepted * SIZE > MAX_UNSENT_BYTES - SIZE
+        with pytest.raises(management.exceptions.LimitExceededException):  # still full: nothing was read
+            management.post_to_connection(ConnectionId=real_id, Data=message(accepted))
+
+        reader = Reader(raw)
+        for index in range(accepted):  # every accepted message, whole and in order; none of the refused ones
+            assert reader.message() == (TEXT, message(index))
+        # Everything taken: the socket takes posts again, and the refused ones never arrive.
+        management.post_to_connection(ConnectionId=real_id, Data=b"after")
+        assert reader.message() == (TEXT, b"after")
+        [connection] = server.gateway.connections
+        wait_for(lambda: connection.transport._backlog is None and connection.transport._pump is None)
+
+
+def test_the_limit_counts_per_socket(server: Server, chat: Any) -> None:
+    management = management_of(chat)
+    with stalled_socket(server, chat.api_id) as raw:
+        stalled = connection_id(chat)
+        with stalled_socket(server, chat.api_id) as other_raw:
+            other = connection_id(chat)
+            assert other != stalled
+            post_until_refused(management, stalled)
+            management.post_to_connection(ConnectionId=other, Data=b"not full")  # another socket's buffer
+            assert Reader(other_raw).message() == (TEXT, b"not full")
+        assert Reader(raw).message() == (TEXT, message(0))  # the stalled one still has its messages
+
+
+def test_a_refused_post_changes_nothing_and_gone_comes_first(server: Server, chat: Any) -> None:
+    management = management_of(chat)
+    with stalled_socket(server, chat.api_id):
+        real_id = connection_id(chat)
+        post_until_refused(management, real_id)
+        management.delete_connection(ConnectionId=real_id)
+        with pytest.raises(management.exceptions.GoneException):  # a closed connection is gone, not full
+            management.post_to_connection(ConnectionId=real_id, Data=b"x")
