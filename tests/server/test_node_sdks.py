@@ -375,3 +375,11 @@ def test_v3_control_plane_at_aws_own_host_resolved_to_the_server(server: Any, v2
     created, listed = _data(results)
     assert [item["ApiId"] for item in listed["Items"]] == [created["ApiId"]]
     assert v2.get_api(ApiId=created["ApiId"])["Name"] == "by-host"  # one state with boto3 in-process
+
+
+def test_host_form_docs_snippet_posts_to_a_real_socket(server: Any, chat: WsApi, tmp_path: Path) -> None:
+    script = tmp_path / "host.js"
+    script.write_text(docs_block("// host.js: node host.js PORT API_ID CONNECTION_ID MESSAGE", "js"), encoding="utf-8")
+    with open_socket(server, chat) as (socket, socket_id):
+        assert run_script(script, str(server.port), chat.api_id, socket_id, "by host").strip() == "sent"
+        assert socket.recv(timeout=10) == "by host"

@@ -7,8 +7,8 @@ import socket
 import threading
 from typing import Any
 
-import pytest
 import boto3
+import pytest
 from botocore.config import Config
 from hypothesis import given, settings
 from hypothesis import strategies as st
