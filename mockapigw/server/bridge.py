@@ -21,7 +21,7 @@ from collections import deque
 from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
 
-from .frames import BINARY, TEXT, message_frames
+from .frames import BINARY, FIN, MAX_FRAME_BYTES, TEXT, frame_header, message_frames
 
 # What a socket may hold that its client has not taken yet (the messages waiting here and the transport's write
 # buffer; the operating system's socket buffers come on top) before a post answers LimitExceededException (429).
@@ -162,6 +162,9 @@ class SocketTransport:
     async def finish(self) -> None:
         """Wait until everything queued so far, the close included, has gone out (event loop thread)."""
         self._outbox.flush()  # what other threads handed over before now
+        if self._socket is None:  # the handshake never completed: nothing will go out
+            self._written = self._accepted
+            self._backlog = None
         while self._pump is not None and not self._pump.done():
             await self._pump
 
@@ -198,11 +201,10 @@ class SocketTransport:
                 data.decode("utf-8")
             except UnicodeDecodeError:
                 opcode = BINARY
-        frames = message_frames(data, opcode)
-        if len(frames) == 1:
-            stream.write(frames[0])
+        if len(data) <= MAX_FRAME_BYTES:
+            stream.write(frame_header(FIN | opcode, len(data)) + data)
         else:  # all of a message's frames in one write: no other frame can come between them
-            stream.writelines(frames)
+            stream.writelines(message_frames(data, opcode))
         self._buffered = stream.get_write_buffer_size()
 
     async def _drain(self) -> None:

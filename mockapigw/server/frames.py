@@ -19,7 +19,7 @@ MAX_FRAME_BYTES = 32 * 1024  # aws-behaviour.md §4: "WebSocket frame size 32 KB
 TEXT = 0x1
 BINARY = 0x2
 _CONTINUATION = 0x0
-_FIN = 0x80
+FIN = 0x80
 
 
 def frame_header(first: int, size: int) -> bytes:
@@ -43,13 +43,13 @@ def message_frames(payload: bytes, opcode: int, limit: int = MAX_FRAME_BYTES) ->
     """
     size = len(payload)
     if size <= limit:
-        return [frame_header(_FIN | opcode, size) + payload]
+        return [frame_header(FIN | opcode, size) + payload]
     parts: list[bytes | memoryview] = []
     view = memoryview(payload)
     for start in range(0, size, limit):
         piece = view[start : start + limit]
         last = start + limit >= size
-        parts.append(frame_header((_FIN if last else 0) | (opcode if start == 0 else _CONTINUATION), len(piece)))
+        parts.append(frame_header((FIN if last else 0) | (opcode if start == 0 else _CONTINUATION), len(piece)))
         parts.append(piece)
     return parts
 
