@@ -249,6 +249,8 @@ class SocketTransport:
         def read() -> None:
             answer.set_result(self._unsent())
 
+        if not self._loop.is_running():  # the server is stopping: its sockets are going away
+            return 0
         try:
             self._loop.call_soon_threadsafe(read)
             return answer.result(timeout=_ASK_TIMEOUT_S)
