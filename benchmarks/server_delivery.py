@@ -21,13 +21,14 @@ import boto3
 
 from mockapigw import mock_apigateway
 from mockapigw.management.backend import ManagementBackend
+from mockapigw.server.frames import TEXT, message_frames
 
 from .server_clients import raise_file_limit
 
 _CLIENT = r"""
 import asyncio, base64, os, sys
 
-async def main(port, path, count, size):
+async def main(port, path, count, wire):
     gate = asyncio.Semaphore(200)
     readers = []
 
@@ -48,9 +49,8 @@ async def main(port, path, count, size):
     lines = asyncio.StreamReader()
     await asyncio.get_running_loop().connect_read_pipe(lambda: asyncio.StreamReaderProtocol(lines), sys.stdin)
     while (await lines.readline()).strip() == b"go":
-        # One unmasked text frame of `size` bytes per socket: 2 header bytes (size < 126) or 4.
-        frame = size + (2 if size < 126 else 4)
-        await asyncio.gather(*(reader.readexactly(frame) for reader, _ in readers))
+        # Each socket's message: `wire` bytes of frames (the server computed them).
+        await asyncio.gather(*(reader.readexactly(wire) for reader, _ in readers))
         print("got", flush=True)
 
 asyncio.run(main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])))
@@ -77,8 +77,9 @@ def measure(count: int, size: int, rounds: int) -> list[tuple[float, float, floa
     with mock_apigateway() as gw, gw.serve() as server:
         api_id = _api()
         path = f"/_aws/execute-api/{api_id}/prod"
+        wire = sum(len(part) for part in message_frames(b"x" * size, TEXT))  # what one message is on the wire
         child = subprocess.Popen(
-            [sys.executable, "-c", _CLIENT, str(server.port), path, str(count), str(size)],
+            [sys.executable, "-c", _CLIENT, str(server.port), path, str(count), str(wire)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

@@ -45,7 +45,10 @@ PAGE = """<!doctype html>
 
 
 def test_chromium_reassembles_fragmented_text_and_binary_messages(
-    apigw: MockApiGateway, v2: Any, page_origin: int, tmp_path: Path  # noqa: F811 - the fixture
+    apigw: MockApiGateway,
+    v2: Any,
+    page_origin: int,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
 ) -> None:
     chromium()
 
