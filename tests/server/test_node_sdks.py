@@ -15,8 +15,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from nodejs import NODE_DIR, calls, docs_block, node, run_script
-from test_outgoing_frames import Reader
-from test_socket_buffer import MAX_POSTS, stalled_socket
+from test_outgoing_frames import Reader, stalled_socket
+from test_socket_buffer import MAX_POSTS
 from wsapi import WsApi
 
 from mockapigw import MockApiGateway

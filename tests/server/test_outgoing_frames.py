@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
@@ -95,6 +97,26 @@ class Reader:
             assert next_opcode == 0x0, f"frame {next_opcode:#x} inside a fragmented message"
             parts.append(payload)
         return opcode, b"".join(parts)
+
+
+@contextmanager
+def stalled_socket(server: Server, api_id: str) -> Iterator[socket.socket]:
+    """A WebSocket client that reads nothing after the handshake (a small receive buffer, so it fills soon)."""
+    raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 * KB)  # before connecting: it sets the TCP window
+    raw.settimeout(WAIT)
+    raw.connect(("127.0.0.1", server.port))
+    with raw:
+        raw.sendall(
+            f"GET /_aws/execute-api/{api_id}/prod HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n".encode()
+        )
+        answer = b""
+        while not answer.endswith(b"\r\n\r\n"):
+            answer += raw.recv(1)
+        assert answer.startswith(b"HTTP/1.1 101")
+        yield raw
 
 
 def management_of(chat: Any) -> Any:
@@ -212,15 +234,24 @@ def test_concurrent_posts_never_interleave_frames_and_keep_each_posters_order(se
 
 def test_delete_closes_after_the_messages_queued_before_it(server: Server, chat: Any) -> None:
     """A client that reads nothing for a while still gets every message posted before the close, then the close."""
-    count, size = 16, 128 * KB  # 2 MiB: more than the loopback buffers take, under the unsent limit
-    with raw_socket(server, chat.api_id) as raw:
+    size = 128 * KB
+    with stalled_socket(server, chat.api_id) as raw:
         real_id = connection_id(chat)
         management = management_of(chat)
-        for index in range(count):
-            management.post_to_connection(ConnectionId=real_id, Data=f"{index:04d}".encode() * (size // 4))
+        [connection] = server.gateway.connections
+        posted = 0
+        # Past what loopback buffers take (a few MB), until messages wait in the server's backlog (or a 429 says
+        # the server holds all it may): the close must wait behind them. 500 posts (64 MB) bound the loop.
+        while not connection.transport._backlog and posted < 500:
+            try:
+                management.post_to_connection(ConnectionId=real_id, Data=f"{posted:04d}".encode() * (size // 4))
+            except management.exceptions.LimitExceededException:
+                break
+            posted += 1
+        assert connection.transport._backlog, "the messages wait in the server: the transport holds back"
         management.delete_connection(ConnectionId=real_id)
         reader = Reader(raw)
-        for index in range(count):
+        for index in range(posted):
             assert reader.message() == (TEXT, f"{index:04d}".encode() * (size // 4))
         assert reader.message() == (0x8, (1000).to_bytes(2, "big"))
     wait_for(lambda: chat.of_type("DISCONNECT"))

@@ -3,14 +3,11 @@ yet would pass the limit (docs/server-mode.md), and succeed again when the clien
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from test_outgoing_frames import TEXT, Reader, management_of
-from test_server_websocket import WAIT, connection_id, wait_for
+from test_outgoing_frames import TEXT, Reader, management_of, stalled_socket
+from test_server_websocket import connection_id, wait_for
 
 from mockapigw.server import Server
 from mockapigw.server.bridge import MAX_UNSENT_BYTES
@@ -19,26 +16,6 @@ KB = 1024
 SIZE = 128 * KB  # the largest message @connections takes
 # A bound, not an expectation: loopback buffers take a few MB before the server holds anything.
 MAX_POSTS = (MAX_UNSENT_BYTES + 64 * 1024 * 1024) // SIZE
-
-
-@contextmanager
-def stalled_socket(server: Server, api_id: str) -> Iterator[socket.socket]:
-    """A WebSocket client that reads nothing after the handshake (a small receive buffer, so it fills soon)."""
-    raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 * KB)  # before connecting: it sets the TCP window
-    raw.settimeout(WAIT)
-    raw.connect(("127.0.0.1", server.port))
-    with raw:
-        raw.sendall(
-            f"GET /_aws/execute-api/{api_id}/prod HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-            "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n".encode()
-        )
-        answer = b""
-        while not answer.endswith(b"\r\n\r\n"):
-            answer += raw.recv(1)
-        assert answer.startswith(b"HTTP/1.1 101")
-        yield raw
 
 
 def message(index: int) -> bytes:
