@@ -254,5 +254,5 @@ class SocketTransport:
         try:
             self._loop.call_soon_threadsafe(read)
             return answer.result(timeout=_ASK_TIMEOUT_S)
-        except (RuntimeError, TimeoutError):  # the loop is closed or stopped: the socket is going away
+        except (RuntimeError, concurrent.futures.TimeoutError):  # the loop has stopped: so has the socket
             return 0
