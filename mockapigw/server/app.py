@@ -64,7 +64,10 @@ class _Reading:
     through ``close()``, which wakes the waiting reader (aiohttp allows ``close()`` from another task).
     """
 
-    def __init__(self) -> None:
+    __slots__ = ("closer", "closer_started", "guard", "handed", "socket", "waiting")
+
+    def __init__(self, socket: web.WebSocketResponse) -> None:
+        self.socket = socket
         self.guard: FrameGuard | None = None
         self.handed = 0  # data messages handed to the runtime
         self.waiting = False  # the reader is waiting in receive()
@@ -75,11 +78,19 @@ class _Reading:
         """Whether every message complete before the oversize frame has been handed on."""
         return self.guard is not None and self.guard.oversize and self.handed >= self.guard.messages
 
-    async def close_if_idle(self, socket: web.WebSocketResponse) -> None:
+    def frame_too_big(self) -> None:
+        """The guard saw a frame over 32 KB (called on the event loop)."""
+        self.closer = asyncio.get_running_loop().create_task(self._close_if_idle())
+
+    async def _close_if_idle(self) -> None:
         """Close with 1009 if the reader is waiting for the oversize frame's message; else the reader will."""
         if self.waiting and self.over_limit():
             self.closer_started = True
-            await socket.close(code=CLOSE_MESSAGE_TOO_BIG)
+            await self.socket.close(code=CLOSE_MESSAGE_TOO_BIG)
+
+
+# can_prepare() only reads the request, so one probe checks every upgrade (no WebSocketResponse per request).
+_UPGRADE_PROBE = web.WebSocketResponse()
 
 
 def _wire(answer: WireResponse) -> web.Response:
@@ -188,31 +199,11 @@ class Gateway:
     # --- WebSocket
 
     async def _websocket(self, request: web.Request, address: Address) -> web.StreamResponse:
-        target = self.gw.endpoints.websocket_target(address) or ConnectionsTarget("", self.region, "")
-        probe = web.WebSocketResponse()
-        if not probe.can_prepare(request).ok:
+        if not _UPGRADE_PROBE.can_prepare(request).ok:
             return web.Response(status=400, text="Bad WebSocket upgrade request")
         transport = SocketTransport(asyncio.get_running_loop())
-        headers = {name: value for name, value in request.headers.items() if name.lower() != "host"}
-        query: dict[str, str | list[str]] = {key: request.query.getall(key) for key in request.query}
-        peer = request.remote or "127.0.0.1"
-        websockets = self.gw.websockets
-
-        def connect() -> Connection:
-            return websockets.connect(
-                target.api_id,
-                target.stage,
-                headers=headers,
-                query=query,
-                source_ip=peer,
-                user_agent=request.headers.get("User-Agent"),
-                region=target.region,
-                transport=transport,
-                domain_name=address.host if address.api_id is None else None,  # a custom domain name
-            )
-
         try:
-            connection = await self._run(connect)
+            connection = await self._run(self._connect_call(request, address, transport))
         except ConnectionRejected as rejected:
             # API Gateway refuses the upgrade with an HTTP status; the socket is never opened. Say why in the log.
             _log.warning("WebSocket handshake to %s%s refused: %s", address.host, address.path, rejected)
@@ -224,24 +215,46 @@ class Gateway:
         )
         self.connections.add(connection)
         code = 1006  # abnormal closure, unless the socket closes with a code
-        reading = _Reading()
-
-        def frame_too_big() -> None:
-            reading.closer = asyncio.get_running_loop().create_task(reading.close_if_idle(socket))
-
+        reading = _Reading(socket)
         # Installed before the 101 answer goes out, so the guard sees every frame from its first byte.
         if request.transport is not None:
-            reading.guard = FrameGuard.install(request.transport, frame_too_big)
+            reading.guard = FrameGuard.install(request.transport, reading.frame_too_big)
         try:
             await socket.prepare(request)  # the client may be gone already: then only $disconnect is left to run
             transport.attach(socket)
             code = await self._read_frames(socket, connection, reading)
         finally:
-            await self._run(partial(websockets.close, connection, code, ""))  # $disconnect, once
+            await self._run(partial(self.gw.websockets.close, connection, code, ""))  # $disconnect, once
             transport.close(code, "")
             await transport.finish()
+            connection.socket_closed()  # the closed connection's record stays; the socket's objects need not
+            reading.guard = None
             self.connections.discard(connection)
         return socket
+
+    def _connect_call(
+        self, request: web.Request, address: Address, transport: SocketTransport
+    ) -> Callable[[], Connection]:
+        """The handshake's ``$connect`` call, with what it reads of the request copied into it.
+
+        Made here rather than in ``_websocket``, so the copies go once the call is made instead of living in the
+        socket's coroutine for as long as the socket is open.
+        """
+        target = self.gw.endpoints.websocket_target(address) or ConnectionsTarget("", self.region, "")
+        headers = {name: value for name, value in request.headers.items() if name.lower() != "host"}
+        query: dict[str, str | list[str]] = {key: request.query.getall(key) for key in request.query}
+        return partial(
+            self.gw.websockets.connect,
+            target.api_id,
+            target.stage,
+            headers=headers,
+            query=query,
+            source_ip=request.remote or "127.0.0.1",
+            user_agent=request.headers.get("User-Agent"),
+            region=target.region,
+            transport=transport,
+            domain_name=address.host if address.api_id is None else None,  # a custom domain name
+        )
 
     async def _read_frames(self, socket: web.WebSocketResponse, connection: Connection, reading: _Reading) -> int:
         """Hand the socket's messages to the runtime, one at a time and in order, until it closes; the close code.
