@@ -120,10 +120,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     options = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     gw = mock_apigateway(account_id=options.account)
-    # Nobody in this process reads the history unless an --app function keeps gw: bound it (see the docs).
-    gw.lambdas.keep_invocations(options.keep_invocations)
     gw.start()
     try:
+        # Nobody in this process reads the history unless an --app function keeps gw: bound it (see the docs).
+        gw.lambdas.keep_invocations(options.keep_invocations)  # after start(), which makes the mock's state
         for spec in options.app:
             load_app(spec)(gw)
         tune_gc()
