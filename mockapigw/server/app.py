@@ -21,7 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aiohttp import WSMsgType, web
+from aiohttp import HttpVersion11, StreamReader, WSMsgType, web
+from aiohttp.abc import AbstractStreamWriter
+from aiohttp.http import RawRequestMessage
 
 from ..core.codec import WireResponse
 from ..core.hints import mark_no_caller
@@ -52,7 +54,7 @@ def _region(headers: Any, default: str) -> str:
     return match.group(1) if match is not None else default
 
 
-def _is_upgrade(request: web.Request) -> bool:
+def _is_upgrade(request: web.BaseRequest) -> bool:
     return request.headers.get("Upgrade", "").lower() == "websocket"
 
 
@@ -93,6 +95,18 @@ class _Reading:
 _UPGRADE_PROBE = web.WebSocketResponse()
 
 
+async def _expect(request: web.BaseRequest) -> web.Response | None:
+    """Answer an ``Expect`` header as aiohttp's applications do: ``100 Continue``, or 417 for anything else."""
+    if request.version == HttpVersion11:
+        expect = request.headers.get("Expect", "")
+        if expect.lower() != "100-continue":
+            return web.Response(status=417, text=f"Unknown Expect: {expect}")
+        await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        request.writer.output_size = 0  # the body's bytes are still to come
+    await request.writer.drain()
+    return None
+
+
 def _wire(answer: WireResponse) -> web.Response:
     return web.Response(status=answer.status, headers=answer.headers, body=answer.body)
 
@@ -108,23 +122,45 @@ class Gateway:
         self.connections: set[Connection] = set()  # open sockets' connections
         self._sweeper: asyncio.Task[None] | None = None
 
-    def application(self) -> web.Application:
-        """The aiohttp application: one catch-all route, the idle sweeper, and a clean shutdown."""
+    def server(self) -> web.Server:
+        """aiohttp's low-level server, calling :meth:`handle` for every request; starts the idle sweeper.
+
+        Made in the running loop. No ``web.Application``: with one catch-all route, its router's match info and
+        its handler frame would only cost every open WebSocket memory and every request time.
+        """
+        loop = asyncio.get_running_loop()
+        self._sweeper = loop.create_task(self._sweep())
+
+        def request(
+            message: RawRequestMessage,
+            payload: StreamReader,
+            protocol: web.RequestHandler,
+            writer: AbstractStreamWriter,
+            task: asyncio.Task[None],
+        ) -> web.BaseRequest:
+            return web.BaseRequest(message, payload, protocol, writer, task, loop, client_max_size=MAX_BODY_BYTES)
+
         # aiohttp's default line and header limits (8190 bytes) are below API Gateway's 10240-byte request head:
         # raised, so that the runtime answers an oversized head as API Gateway does (431).
-        limits = {"max_line_size": MAX_HEAD_BYTES, "max_field_size": MAX_HEAD_BYTES}
-        app = web.Application(client_max_size=MAX_BODY_BYTES, handler_args=limits)
-        app.router.add_route("*", "/{tail:.*}", self.handle)
-        app.on_startup.append(self._start_sweeper)
-        return app
+        return web.Server(
+            self.handle,
+            request_factory=request,
+            access_log=None,
+            max_line_size=MAX_HEAD_BYTES,
+            max_field_size=MAX_HEAD_BYTES,
+        )
 
     async def _run(self, call: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, call)
 
     # --- dispatch
 
-    async def handle(self, request: web.Request) -> web.StreamResponse:
+    async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
         """Answer one request, whichever face of the mock it is for."""
+        if request.headers.get("Expect"):
+            refused = await _expect(request)
+            if refused is not None:
+                return refused
         host = request.headers.get("Host", "")
         path, _, query = request.raw_path.partition("?")
         address = Address.local(host, path)
@@ -145,13 +181,13 @@ class Gateway:
             )
         return await self._http_api(request, address, query)
 
-    async def _read(self, request: web.Request) -> bytes | web.Response:
+    async def _read(self, request: web.BaseRequest) -> bytes | web.Response:
         try:
             return await request.read()
         except web.HTTPRequestEntityTooLarge:
             return web.Response(status=413, text="HTTP content length exceeded 10485760 bytes.")
 
-    async def _control_plane(self, request: web.Request, host: str, path: str, query: str) -> web.Response:
+    async def _control_plane(self, request: web.BaseRequest, host: str, path: str, query: str) -> web.Response:
         body = await self._read(request)
         if isinstance(body, web.Response):
             return body
@@ -162,7 +198,7 @@ class Gateway:
         answer = await self._run(lambda: dispatcher.answer("apigatewayv2", method, url, headers, body, region))
         return _wire(answer)
 
-    async def _connections(self, request: web.Request, address: Address, query: str) -> web.Response:
+    async def _connections(self, request: web.BaseRequest, address: Address, query: str) -> web.Response:
         body = await self._read(request)
         if isinstance(body, web.Response):
             return body
@@ -177,7 +213,7 @@ class Gateway:
         )
         return _wire(answer)
 
-    async def _http_api(self, request: web.Request, address: Address, query: str) -> web.Response:
+    async def _http_api(self, request: web.BaseRequest, address: Address, query: str) -> web.Response:
         body = await self._read(request)
         if isinstance(body, web.Response):
             return body
@@ -198,7 +234,7 @@ class Gateway:
 
     # --- WebSocket
 
-    async def _websocket(self, request: web.Request, address: Address) -> web.StreamResponse:
+    async def _websocket(self, request: web.BaseRequest, address: Address) -> web.StreamResponse:
         if not _UPGRADE_PROBE.can_prepare(request).ok:
             return web.Response(status=400, text="Bad WebSocket upgrade request")
         transport = SocketTransport(asyncio.get_running_loop())
@@ -233,7 +269,7 @@ class Gateway:
         return socket
 
     def _connect_call(
-        self, request: web.Request, address: Address, transport: SocketTransport
+        self, request: web.BaseRequest, address: Address, transport: SocketTransport
     ) -> Callable[[], Connection]:
         """The handshake's ``$connect`` call, with what it reads of the request copied into it.
 
@@ -299,9 +335,6 @@ class Gateway:
         return socket.close_code or 1006
 
     # --- expiry and shutdown
-
-    async def _start_sweeper(self, app: web.Application) -> None:
-        self._sweeper = asyncio.create_task(self._sweep())
 
     async def _sweep(self) -> None:
         """Close connections past their idle timeout or lifetime (read on the real clock, as on AWS)."""
