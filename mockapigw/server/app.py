@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -155,31 +155,38 @@ class Gateway:
 
     # --- dispatch
 
-    async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
-        """Answer one request, whichever face of the mock it is for."""
+    def handle(self, request: web.BaseRequest) -> Awaitable[web.StreamResponse]:
+        """The answer to one request, whichever face of the mock it is for (aiohttp awaits it).
+
+        A plain function that returns the chosen face's coroutine: no frame of its own stays alive for as long
+        as a WebSocket is open.
+        """
         if request.headers.get("Expect"):
-            refused = await _expect(request)
-            if refused is not None:
-                return refused
+            return self._after_expect(request)
+        return self._face(request)
+
+    async def _after_expect(self, request: web.BaseRequest) -> web.StreamResponse:
+        refused = await _expect(request)
+        return refused if refused is not None else await self._face(request)
+
+    def _face(self, request: web.BaseRequest) -> Awaitable[web.StreamResponse]:
         host = request.headers.get("Host", "")
         path, _, query = request.raw_path.partition("?")
         address = Address.local(host, path)
         if address is None and self.gw.endpoints.knows(host):
             address = Address.of(host, path, tuple(request.headers.items()))  # a custom domain name (its rules)
         if address is None:
-            return await self._control_plane(request, host, path, query)
+            return self._control_plane(request, host, path, query)
         if _is_upgrade(request):
-            return await self._websocket(request, address)
+            return self._websocket(request, address)
         segments = address.path.split("/")
         if "@connections" in segments:
-            return await self._connections(request, address, query)
+            return self._connections(request, address, query)
         if "%40connections" in (segment.lower() for segment in segments):
             # AWS accepts the @ percent-encoded (its docs' curl example does it; so may SDKs): the same request.
             decoded = "/".join("@connections" if s.lower() == "%40connections" else s for s in segments)
-            return await self._connections(
-                request, Address(address.host, decoded, address.api_id, address.region), query
-            )
-        return await self._http_api(request, address, query)
+            return self._connections(request, Address(address.host, decoded, address.api_id, address.region), query)
+        return self._http_api(request, address, query)
 
     async def _read(self, request: web.BaseRequest) -> bytes | web.Response:
         try:
