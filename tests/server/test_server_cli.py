@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -17,7 +18,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from mockapigw.server.cli import load_app
+from mockapigw import MockApiGateway
+from mockapigw.server.cli import GC_GEN0_THRESHOLD, load_app, tune_gc
 
 HERE = Path(__file__).resolve().parent
 WAIT = 10
@@ -128,6 +130,20 @@ def test_the_invocation_history_is_bounded(start: object, options: tuple[str, ..
     assert seen == kept
     served.process.send_signal(signal.SIGINT)
     assert served.process.wait(WAIT) == 0
+
+
+def test_only_the_command_tunes_the_collector(apigw: MockApiGateway) -> None:
+    # mockapigw serve owns its process; gw.serve() runs in the user's, whose collector is left alone.
+    before = gc.get_threshold()
+    with apigw.serve(port=0):
+        assert gc.get_threshold() == before
+    try:
+        tune_gc()
+        assert gc.get_threshold() == (GC_GEN0_THRESHOLD, *before[1:])
+        assert gc.get_freeze_count() > 0  # what was loaded before serving is out of every later collection
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
 
 
 def test_app_spec_errors() -> None:
