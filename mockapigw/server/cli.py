@@ -17,7 +17,7 @@ from .runner import DEFAULT_HOST, DEFAULT_REGION, Server
 
 KEEP_INVOCATIONS = 1000  # the invocations a served mock remembers by default (gw.invocations), newest last
 # The cyclic collector's first threshold while serving (CPython's default is 700), see tune_gc().
-GC_GEN0_THRESHOLD = 50_000
+GC_GEN0_THRESHOLD = 10_000
 
 
 def _port(text: str) -> int:
