@@ -41,8 +41,55 @@ class Transport(Protocol):
         """Whether *incoming* more bytes would pass what the socket holds for its client; callable from any thread."""
 
 
+class _SocketGone:
+    """The transport of a connection whose real socket has closed: messages for it go nowhere."""
+
+    __slots__ = ()
+
+    def send(self, data: bytes) -> None:
+        """Drop *data*: the socket is closed."""
+
+    def close(self, code: int, reason: str) -> None:
+        """Nothing to close."""
+
+
+SOCKET_GONE: Transport = _SocketGone()
+
+
 class Connection:
-    """One simulated WebSocket connection and everything API Gateway knows about it."""
+    """One simulated WebSocket connection and everything API Gateway knows about it.
+
+    Thousands are open at once in server mode, and closed ones stay (their ids answer ``GoneException``), so a
+    connection keeps little: slots, the simulated client's message lists only once a message arrives, and the
+    handshake's headers and query string only until ``$connect`` has run (see :meth:`handshake_done`).
+    """
+
+    __slots__ = (
+        "account_id",
+        "api_id",
+        "authorizer",
+        "close_code",
+        "close_reason",
+        "connected_at_ms",
+        "connection_id",
+        "domain_name",
+        "headers",
+        "last_active_ms",
+        "lock",
+        "max_unread_bytes",
+        "query",
+        "received",
+        "region",
+        "source_ip",
+        "stage",
+        "stage_variables",
+        "state",
+        "subprotocol",
+        "transport",
+        "unread",
+        "unread_bytes",
+        "user_agent",
+    )
 
     def __init__(
         self,
@@ -66,6 +113,7 @@ class Connection:
         self.domain_name = domain_name
         self.source_ip = source_ip
         self.user_agent = user_agent
+        # The handshake's, read by $connect and its authorizer only.
         self.headers = headers
         self.query = query
         self.stage_variables = stage_variables
@@ -76,13 +124,23 @@ class Connection:
         self.close_reason = ""
         self.authorizer: dict[str, Any] | None = None
         self.subprotocol: str | None = None
-        self.received: list[bytes] = []
-        self.unread: deque[bytes] = deque()
+        # A simulated client's messages: every one delivered, and those it has not read yet (made on first use).
+        self.received: list[bytes] | None = None
+        self.unread: deque[bytes] | None = None
         self.unread_bytes = 0
         self.max_unread_bytes: int | None = None
         self.lock = threading.RLock()
         # Server mode: the real socket messages go to instead of the unread queue (a simulated client's).
         self.transport: Transport | None = None
+
+    def handshake_done(self) -> None:
+        """Forget the handshake's headers and query string: nothing reads them after ``$connect``."""
+        self.headers = {}
+        self.query = {}
+
+    def socket_closed(self) -> None:
+        """The real socket has closed: let go of it, so a closed connection keeps only its record."""
+        self.transport = SOCKET_GONE
 
     def due_to_expire(self, at_ms: int) -> bool:
         """Whether the idle timeout or the maximum lifetime has passed at *at_ms*."""
@@ -98,6 +156,8 @@ class Connection:
             transport.send(data)
             return
         with self.lock:
+            if self.received is None or self.unread is None:
+                self.received, self.unread = [], deque()
             self.received.append(data)
             self.unread.append(data)
             self.unread_bytes += len(data)

@@ -15,6 +15,7 @@ import re
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -186,8 +187,19 @@ class LambdaRegistry:
         self._by_name: dict[str, Handler] = {}
         self._lock = threading.Lock()
         self.raise_errors = raise_errors
-        self.invocations: list[Invocation] = []  # list.append is atomic: threads record without a lock
+        # Every invocation unless keep_invocations() bounds it; deque.append is atomic: threads record unlocked.
+        self.invocations: deque[Invocation] = deque()
         self._log_streams: dict[str, str] = {}
+
+    def keep_invocations(self, count: int | None) -> None:
+        """Keep only the last *count* invocations from now on (``None``: every one, the default).
+
+        For a long-running process (``mockapigw serve``), where nobody may ever read the history; call it
+        before anything is invoked.
+        """
+        if count is not None and count < 0:
+            raise ValueError(f"keep_invocations takes a count of 0 or more, or None, not {count!r}")
+        self.invocations = deque(self.invocations, maxlen=count)
 
     def log_stream(self, arn: str) -> str:
         """The function's log stream: one per function for the mock's life, like one warm execution environment."""

@@ -144,6 +144,8 @@ class WebSocketRuntime:
         except BaseException:  # a rejection, or a handler's exception on its way to the test
             connection.state = CLOSED
             raise
+        finally:
+            connection.handshake_done()  # the events that read the handshake's headers are made
         connection.state = OPEN
         return connection
 
@@ -375,7 +377,7 @@ class WebSocketClient:
     @property
     def received(self) -> list[bytes]:
         """Every message delivered to this client, oldest first."""
-        return list(self._connection.received)
+        return list(self._connection.received or ())
 
     @property
     def max_unread_bytes(self) -> int | None:

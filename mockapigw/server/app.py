@@ -16,12 +16,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aiohttp import WSMsgType, web
+from aiohttp import HttpVersion11, StreamReader, WSMsgType, web
+from aiohttp.abc import AbstractStreamWriter
+from aiohttp.http import RawRequestMessage
 
 from ..core.codec import WireResponse
 from ..core.hints import mark_no_caller
@@ -52,7 +54,7 @@ def _region(headers: Any, default: str) -> str:
     return match.group(1) if match is not None else default
 
 
-def _is_upgrade(request: web.Request) -> bool:
+def _is_upgrade(request: web.BaseRequest) -> bool:
     return request.headers.get("Upgrade", "").lower() == "websocket"
 
 
@@ -64,7 +66,10 @@ class _Reading:
     through ``close()``, which wakes the waiting reader (aiohttp allows ``close()`` from another task).
     """
 
-    def __init__(self) -> None:
+    __slots__ = ("closer", "closer_started", "guard", "handed", "socket", "waiting")
+
+    def __init__(self, socket: web.WebSocketResponse) -> None:
+        self.socket = socket
         self.guard: FrameGuard | None = None
         self.handed = 0  # data messages handed to the runtime
         self.waiting = False  # the reader is waiting in receive()
@@ -75,11 +80,31 @@ class _Reading:
         """Whether every message complete before the oversize frame has been handed on."""
         return self.guard is not None and self.guard.oversize and self.handed >= self.guard.messages
 
-    async def close_if_idle(self, socket: web.WebSocketResponse) -> None:
+    def frame_too_big(self) -> None:
+        """The guard saw a frame over 32 KB (called on the event loop)."""
+        self.closer = asyncio.get_running_loop().create_task(self._close_if_idle())
+
+    async def _close_if_idle(self) -> None:
         """Close with 1009 if the reader is waiting for the oversize frame's message; else the reader will."""
         if self.waiting and self.over_limit():
             self.closer_started = True
-            await socket.close(code=CLOSE_MESSAGE_TOO_BIG)
+            await self.socket.close(code=CLOSE_MESSAGE_TOO_BIG)
+
+
+# can_prepare() only reads the request, so one probe checks every upgrade (no WebSocketResponse per request).
+_UPGRADE_PROBE = web.WebSocketResponse()
+
+
+async def _expect(request: web.BaseRequest) -> web.Response | None:
+    """Answer an ``Expect`` header as aiohttp's applications do: ``100 Continue``, or 417 for anything else."""
+    if request.version == HttpVersion11:
+        expect = request.headers.get("Expect", "")
+        if expect.lower() != "100-continue":
+            return web.Response(status=417, text=f"Unknown Expect: {expect}")
+        await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        request.writer.output_size = 0  # the body's bytes are still to come
+    await request.writer.drain()
+    return None
 
 
 def _wire(answer: WireResponse) -> web.Response:
@@ -97,50 +122,79 @@ class Gateway:
         self.connections: set[Connection] = set()  # open sockets' connections
         self._sweeper: asyncio.Task[None] | None = None
 
-    def application(self) -> web.Application:
-        """The aiohttp application: one catch-all route, the idle sweeper, and a clean shutdown."""
+    def server(self) -> web.Server:
+        """aiohttp's low-level server, calling :meth:`handle` for every request; starts the idle sweeper.
+
+        Made in the running loop. No ``web.Application``: with one catch-all route, its router's match info and
+        its handler frame would only cost every open WebSocket memory and every request time.
+        """
+        loop = asyncio.get_running_loop()
+        self._sweeper = loop.create_task(self._sweep())
+
+        def request(
+            message: RawRequestMessage,
+            payload: StreamReader,
+            protocol: web.RequestHandler,
+            writer: AbstractStreamWriter,
+            task: asyncio.Task[None],
+        ) -> web.BaseRequest:
+            return web.BaseRequest(message, payload, protocol, writer, task, loop, client_max_size=MAX_BODY_BYTES)
+
         # aiohttp's default line and header limits (8190 bytes) are below API Gateway's 10240-byte request head:
         # raised, so that the runtime answers an oversized head as API Gateway does (431).
-        limits = {"max_line_size": MAX_HEAD_BYTES, "max_field_size": MAX_HEAD_BYTES}
-        app = web.Application(client_max_size=MAX_BODY_BYTES, handler_args=limits)
-        app.router.add_route("*", "/{tail:.*}", self.handle)
-        app.on_startup.append(self._start_sweeper)
-        return app
+        return web.Server(
+            self.handle,
+            request_factory=request,
+            access_log=None,
+            max_line_size=MAX_HEAD_BYTES,
+            max_field_size=MAX_HEAD_BYTES,
+        )
 
     async def _run(self, call: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, call)
 
     # --- dispatch
 
-    async def handle(self, request: web.Request) -> web.StreamResponse:
-        """Answer one request, whichever face of the mock it is for."""
+    def handle(self, request: web.BaseRequest) -> Awaitable[web.StreamResponse]:
+        """The answer to one request, whichever face of the mock it is for (aiohttp awaits it).
+
+        A plain function that returns the chosen face's coroutine: no frame of its own stays alive for as long
+        as a WebSocket is open.
+        """
+        if request.headers.get("Expect"):
+            return self._after_expect(request)
+        return self._face(request)
+
+    async def _after_expect(self, request: web.BaseRequest) -> web.StreamResponse:
+        refused = await _expect(request)
+        return refused if refused is not None else await self._face(request)
+
+    def _face(self, request: web.BaseRequest) -> Awaitable[web.StreamResponse]:
         host = request.headers.get("Host", "")
         path, _, query = request.raw_path.partition("?")
         address = Address.local(host, path)
         if address is None and self.gw.endpoints.knows(host):
             address = Address.of(host, path, tuple(request.headers.items()))  # a custom domain name (its rules)
         if address is None:
-            return await self._control_plane(request, host, path, query)
+            return self._control_plane(request, host, path, query)
         if _is_upgrade(request):
-            return await self._websocket(request, address)
+            return self._websocket(request, address)
         segments = address.path.split("/")
         if "@connections" in segments:
-            return await self._connections(request, address, query)
+            return self._connections(request, address, query)
         if "%40connections" in (segment.lower() for segment in segments):
             # AWS accepts the @ percent-encoded (its docs' curl example does it; so may SDKs): the same request.
             decoded = "/".join("@connections" if s.lower() == "%40connections" else s for s in segments)
-            return await self._connections(
-                request, Address(address.host, decoded, address.api_id, address.region), query
-            )
-        return await self._http_api(request, address, query)
+            return self._connections(request, Address(address.host, decoded, address.api_id, address.region), query)
+        return self._http_api(request, address, query)
 
-    async def _read(self, request: web.Request) -> bytes | web.Response:
+    async def _read(self, request: web.BaseRequest) -> bytes | web.Response:
         try:
             return await request.read()
         except web.HTTPRequestEntityTooLarge:
             return web.Response(status=413, text="HTTP content length exceeded 10485760 bytes.")
 
-    async def _control_plane(self, request: web.Request, host: str, path: str, query: str) -> web.Response:
+    async def _control_plane(self, request: web.BaseRequest, host: str, path: str, query: str) -> web.Response:
         body = await self._read(request)
         if isinstance(body, web.Response):
             return body
@@ -151,7 +205,7 @@ class Gateway:
         answer = await self._run(lambda: dispatcher.answer("apigatewayv2", method, url, headers, body, region))
         return _wire(answer)
 
-    async def _connections(self, request: web.Request, address: Address, query: str) -> web.Response:
+    async def _connections(self, request: web.BaseRequest, address: Address, query: str) -> web.Response:
         body = await self._read(request)
         if isinstance(body, web.Response):
             return body
@@ -166,7 +220,7 @@ class Gateway:
         )
         return _wire(answer)
 
-    async def _http_api(self, request: web.Request, address: Address, query: str) -> web.Response:
+    async def _http_api(self, request: web.BaseRequest, address: Address, query: str) -> web.Response:
         body = await self._read(request)
         if isinstance(body, web.Response):
             return body
@@ -187,32 +241,12 @@ class Gateway:
 
     # --- WebSocket
 
-    async def _websocket(self, request: web.Request, address: Address) -> web.StreamResponse:
-        target = self.gw.endpoints.websocket_target(address) or ConnectionsTarget("", self.region, "")
-        probe = web.WebSocketResponse()
-        if not probe.can_prepare(request).ok:
+    async def _websocket(self, request: web.BaseRequest, address: Address) -> web.StreamResponse:
+        if not _UPGRADE_PROBE.can_prepare(request).ok:
             return web.Response(status=400, text="Bad WebSocket upgrade request")
         transport = SocketTransport(asyncio.get_running_loop())
-        headers = {name: value for name, value in request.headers.items() if name.lower() != "host"}
-        query: dict[str, str | list[str]] = {key: request.query.getall(key) for key in request.query}
-        peer = request.remote or "127.0.0.1"
-        websockets = self.gw.websockets
-
-        def connect() -> Connection:
-            return websockets.connect(
-                target.api_id,
-                target.stage,
-                headers=headers,
-                query=query,
-                source_ip=peer,
-                user_agent=request.headers.get("User-Agent"),
-                region=target.region,
-                transport=transport,
-                domain_name=address.host if address.api_id is None else None,  # a custom domain name
-            )
-
         try:
-            connection = await self._run(connect)
+            connection = await self._run(self._connect_call(request, address, transport))
         except ConnectionRejected as rejected:
             # API Gateway refuses the upgrade with an HTTP status; the socket is never opened. Say why in the log.
             _log.warning("WebSocket handshake to %s%s refused: %s", address.host, address.path, rejected)
@@ -224,24 +258,46 @@ class Gateway:
         )
         self.connections.add(connection)
         code = 1006  # abnormal closure, unless the socket closes with a code
-        reading = _Reading()
-
-        def frame_too_big() -> None:
-            reading.closer = asyncio.get_running_loop().create_task(reading.close_if_idle(socket))
-
+        reading = _Reading(socket)
         # Installed before the 101 answer goes out, so the guard sees every frame from its first byte.
         if request.transport is not None:
-            reading.guard = FrameGuard.install(request.transport, frame_too_big)
+            reading.guard = FrameGuard.install(request.transport, reading.frame_too_big)
         try:
             writer = await socket.prepare(request)  # the client may be gone already: then only $disconnect is left
             transport.attach(socket, writer)
             code = await self._read_frames(socket, connection, reading)
         finally:
-            await self._run(partial(websockets.close, connection, code, ""))  # $disconnect, once
+            await self._run(partial(self.gw.websockets.close, connection, code, ""))  # $disconnect, once
             transport.close(code, "")
             await transport.finish()
+            connection.socket_closed()  # the closed connection's record stays; the socket's objects need not
+            reading.guard = None
             self.connections.discard(connection)
         return socket
+
+    def _connect_call(
+        self, request: web.BaseRequest, address: Address, transport: SocketTransport
+    ) -> Callable[[], Connection]:
+        """The handshake's ``$connect`` call, with what it reads of the request copied into it.
+
+        Made here rather than in ``_websocket``, so the copies go once the call is made instead of living in the
+        socket's coroutine for as long as the socket is open.
+        """
+        target = self.gw.endpoints.websocket_target(address) or ConnectionsTarget("", self.region, "")
+        headers = {name: value for name, value in request.headers.items() if name.lower() != "host"}
+        query: dict[str, str | list[str]] = {key: request.query.getall(key) for key in request.query}
+        return partial(
+            self.gw.websockets.connect,
+            target.api_id,
+            target.stage,
+            headers=headers,
+            query=query,
+            source_ip=request.remote or "127.0.0.1",
+            user_agent=request.headers.get("User-Agent"),
+            region=target.region,
+            transport=transport,
+            domain_name=address.host if address.api_id is None else None,  # a custom domain name
+        )
 
     async def _read_frames(self, socket: web.WebSocketResponse, connection: Connection, reading: _Reading) -> int:
         """Hand the socket's messages to the runtime, one at a time and in order, until it closes; the close code.
@@ -286,9 +342,6 @@ class Gateway:
         return socket.close_code or 1006
 
     # --- expiry and shutdown
-
-    async def _start_sweeper(self, app: web.Application) -> None:
-        self._sweeper = asyncio.create_task(self._sweep())
 
     async def _sweep(self) -> None:
         """Close connections past their idle timeout or lifetime (read on the real clock, as on AWS)."""

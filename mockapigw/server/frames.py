@@ -61,6 +61,8 @@ class FrameGuard(asyncio.Protocol):
     from its first byte: a client must wait for the handshake answer before sending frames (RFC 6455 §4.1).
     """
 
+    __slots__ = ("_head", "_on_oversize", "_skip", "inner", "limit", "messages", "oversize")  # one per open socket
+
     def __init__(self, inner: asyncio.BaseProtocol, on_oversize: Callable[[], None], limit: int = MAX_FRAME_BYTES):
         self.inner = inner
         self.limit = limit

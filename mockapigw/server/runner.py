@@ -58,7 +58,7 @@ class Server:
         self._socket = _listen(host, port)
         self.port: int = self._socket.getsockname()[1]
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._runner: web.AppRunner | None = None
+        self._runner: web.ServerRunner | None = None
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
         self._stop_lock = threading.Lock()
@@ -80,9 +80,7 @@ class Server:
     async def open(self) -> None:
         """Start serving on the bound socket (in the running loop)."""
         self._loop = asyncio.get_running_loop()
-        self._runner = web.AppRunner(
-            self.gateway.application(), handle_signals=False, access_log=None, shutdown_timeout=1.0
-        )
+        self._runner = web.ServerRunner(self.gateway.server(), handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.SockSite(self._runner, self._socket).start()
         self.gw.send_over_socket(self.url, on=True)  # the process's own boto3 clients reach it too

@@ -692,3 +692,20 @@ def test_invocations_empty_when_the_mock_starts_afresh() -> None:
 def test_the_list_returned_is_a_copy(apigw: MockApiGateway) -> None:
     apigw.invocations.append("not recorded")  # type: ignore[arg-type]
     assert apigw.invocations == []
+
+
+def test_a_bounded_history_keeps_the_newest_invocations(ws: WsApi) -> None:
+    # mockapigw serve bounds it (--keep-invocations); in-process, gw.invocations keeps every one by default.
+    ws.gw.lambdas.keep_invocations(2)
+    clients = [ws.gw.connect(ws.api_id, "prod") for _ in range(3)]
+    kept = ws.gw.invocations
+    assert isinstance(kept, list)
+    assert [i.event["requestContext"]["connectionId"] for i in kept] == [c.connection_id for c in clients[1:]]
+    ws.gw.lambdas.keep_invocations(None)  # every one again, from the two kept
+    ws.gw.connect(ws.api_id, "prod")
+    assert len(ws.gw.invocations) == 3
+    ws.gw.lambdas.keep_invocations(0)
+    ws.gw.connect(ws.api_id, "prod")
+    assert ws.gw.invocations == []
+    with pytest.raises(ValueError, match="0 or more"):
+        ws.gw.lambdas.keep_invocations(-1)

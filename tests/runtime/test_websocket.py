@@ -344,3 +344,16 @@ def test_route_response_selection_expression_alone_is_one_way(ws: WsApi) -> None
     client = ws.gw.connect(ws.api_id, "prod")
     client.send({"action": "half"})
     assert client.received == []
+
+
+def test_a_connection_keeps_the_handshake_only_for_connect(ws: WsApi) -> None:
+    # Nothing reads the handshake's headers and query string after $connect and its authorizer: let go of them.
+    client = ws.gw.connect(ws.api_id, "prod", headers={"X-Team": "blue"}, query={"token": "abc"})
+    connect = ws.of_type("CONNECT")[0]
+    assert connect["headers"]["X-Team"] == "blue"
+    assert connect["queryStringParameters"] == {"token": "abc"}
+    record = ws.gw.websockets.connections.get(client.connection_id)
+    assert record is not None and (record.headers, record.query) == ({}, {})
+    assert client.received == []  # no message yet: the client's lists are made with its first message
+    ws.management().post_to_connection(ConnectionId=client.connection_id, Data=b"one")
+    assert (client.received, client.receive()) == ([b"one"], b"one")

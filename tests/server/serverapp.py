@@ -10,6 +10,7 @@ import boto3
 from mockapigw import MockApiGateway
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:chat"
+_served: list[MockApiGateway] = []  # the served mock, kept as an --app function may keep it
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -24,12 +25,16 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             region_name="us-east-1",
             endpoint_url=f"https://{request['domainName']}/{request['stage']}",
         )
-        management.post_to_connection(ConnectionId=request["connectionId"], Data=b"echo: " + event["body"].encode())
+        body = event["body"]
+        if body == "invocations?":  # how many invocations the served mock remembers (--keep-invocations)
+            body = str(len(_served[0].invocations))
+        management.post_to_connection(ConnectionId=request["connectionId"], Data=b"echo: " + body.encode())
     return {"statusCode": 200}
 
 
 def setup(gw: MockApiGateway) -> None:
     """Register the handler and create the API, as a project's own set-up would."""
+    _served.append(gw)
     gw.register_lambda(FUNCTION, handler)
     v2 = boto3.client("apigatewayv2", region_name="us-east-1")
     api = v2.create_api(Name="chat", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")

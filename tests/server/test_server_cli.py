@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -17,7 +18,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from mockapigw.server.cli import load_app
+from mockapigw import MockApiGateway
+from mockapigw.server.cli import GC_GEN0_THRESHOLD, load_app, tune_gc
 
 HERE = Path(__file__).resolve().parent
 WAIT = 10
@@ -44,11 +46,11 @@ class Served:
 def start(tmp_path: Path) -> Iterator[object]:
     started: list[subprocess.Popen[str]] = []
 
-    def run(*command: str) -> Served:
+    def run(*command: str, options: tuple[str, ...] = ()) -> Served:
         log = tmp_path / "disconnects.log"
         env = {**os.environ, "MOCKAPIGW_TEST_LOG": str(log), "PYTHONUNBUFFERED": "1"}
         process = subprocess.Popen(
-            [*command, "serve", "--port", "0", "--app", "serverapp:setup"],
+            [*command, "serve", "--port", "0", "--app", "serverapp:setup", *options],
             cwd=HERE,
             env=env,
             stdout=subprocess.PIPE,
@@ -116,6 +118,34 @@ def test_the_mockapigw_command(start: object) -> None:
     assert _port_is_free(served.port)
 
 
+@pytest.mark.parametrize(("options", "kept"), [((), [1, 2, 3]), (("--keep-invocations", "2"), [1, 2, 2])])
+def test_the_invocation_history_is_bounded(start: object, options: tuple[str, ...], kept: list[int]) -> None:
+    # A long-running server would otherwise keep every invocation (and its event) for ever; 1000 by default.
+    served: Served = start(sys.executable, "-m", "mockapigw", options=options)  # type: ignore[operator]
+    with connect(served.ws, open_timeout=WAIT) as client:  # $connect: 1 invocation
+        seen = []
+        for _ in kept:  # each question is one more invocation, counted before it is recorded
+            client.send("invocations?")
+            seen.append(int(str(client.recv(timeout=WAIT)).removeprefix("echo: ")))
+    assert seen == kept
+    served.process.send_signal(signal.SIGINT)
+    assert served.process.wait(WAIT) == 0
+
+
+def test_only_the_command_tunes_the_collector(apigw: MockApiGateway) -> None:
+    # mockapigw serve owns its process; gw.serve() runs in the user's, whose collector is left alone.
+    before = gc.get_threshold()
+    with apigw.serve(port=0):
+        assert gc.get_threshold() == before
+    try:
+        tune_gc()
+        assert gc.get_threshold() == (GC_GEN0_THRESHOLD, *before[1:])
+        assert gc.get_freeze_count() > 0  # what was loaded before serving is out of every later collection
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
 def test_app_spec_errors() -> None:
     with pytest.raises(SystemExit, match="module:function"):
         load_app("no-colon")
@@ -172,6 +202,7 @@ def test_a_taken_port_is_a_clean_error() -> None:
         (["--port", "99999"], "is not a port"),
         (["--port", "-1"], "is not a port"),
         (["--account", "abc"], "is not a 12-digit AWS account id"),
+        (["--keep-invocations", "-5"], "is not a count"),
         (["--app", "no_such_module_here:setup"], "cannot import 'no_such_module_here'"),
     ],
 )

@@ -192,3 +192,42 @@ def test_header_bytes_that_are_not_utf8_are_answered(server: Server, v2: Any, ev
         while chunk := raw.recv(65536):
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 201"), answer[:200]
+
+
+def _read_all(raw: socket.socket) -> bytes:
+    answer = b""
+    while chunk := raw.recv(65536):
+        answer += chunk
+    return answer
+
+
+def test_expect_100_continue_is_answered_before_the_body(
+    server: Server, v2: Any, events: list[dict[str, Any]]
+) -> None:
+    # curl sends large bodies this way: the client waits for "100 Continue" before it sends the body.
+    api_id = http_api(v2)
+    head = (
+        f"POST /_aws/execute-api/{api_id}/orders/1 HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+        "Content-Length: 7\r\nConnection: close\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as raw:
+        raw.sendall(head.encode())
+        assert raw.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        raw.sendall(b'{"a":1}')
+        answer = _read_all(raw)
+    assert answer.startswith(b"HTTP/1.1 201"), answer[:200]
+    assert events[0]["body"] == '{"a":1}'
+
+
+def test_an_unknown_expectation_gets_417(server: Server, v2: Any, events: list[dict[str, Any]]) -> None:
+    api_id = http_api(v2)
+    head = (
+        f"POST /_aws/execute-api/{api_id}/orders/1 HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\n"
+        "Content-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as raw:
+        raw.sendall(head.encode())
+        answer = _read_all(raw)
+    assert answer.startswith(b"HTTP/1.1 417"), answer[:200]
+    assert answer.endswith(b"Unknown Expect: something-else")
+    assert events == []

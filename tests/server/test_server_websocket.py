@@ -16,6 +16,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from mockapigw import MockApiGateway, MockApiGatewayWarning
+from mockapigw.management.connections import SOCKET_GONE
 from mockapigw.server import Server
 
 WAIT = 10  # seconds a test waits for something that should happen at once; never a timing assertion
@@ -165,6 +166,24 @@ def test_client_close_runs_disconnect_with_its_code(server: Server, chat: Any) -
     event = chat.of_type("DISCONNECT")[0]
     assert event["requestContext"]["connectionId"] == real_id
     assert event["requestContext"]["disconnectStatusCode"] == 4000
+    with pytest.raises(chat.management().exceptions.GoneException):
+        chat.management().post_to_connection(ConnectionId=real_id, Data=b"late")
+
+
+def test_a_closed_socket_leaves_only_its_connection_record(
+    apigw: MockApiGateway, server: Server, chat: Any
+) -> None:
+    # Closed connections stay in the registry (their ids answer GoneException), so they must not keep the socket,
+    # nor the handshake's headers and query string: a server with churning clients would grow without bound.
+    with open_socket(server, chat.api_id, additional_headers={"X-Team": "blue"}) as client:
+        real_id = connection_id(chat)
+        record = apigw.websockets.connections.get(real_id)
+        assert record is not None and record.transport is not None
+        assert (record.headers, record.query) == ({}, {})  # read by $connect only, then let go
+        assert chat.of_type("CONNECT")[0]["headers"]["X-Team"] == "blue"
+        client.close()
+    wait_for(lambda: apigw.websockets.connections.get(real_id).transport is SOCKET_GONE)  # type: ignore[union-attr]
+    record.transport.send(b"late")  # goes nowhere, raises nothing
     with pytest.raises(chat.management().exceptions.GoneException):
         chat.management().post_to_connection(ConnectionId=real_id, Data=b"late")
 
