@@ -52,6 +52,10 @@ class _SocketGone:
     def close(self, code: int, reason: str) -> None:
         """Nothing to close."""
 
+    def buffer_full(self, incoming: int) -> bool:
+        """Never full: nothing is kept for a closed socket (its connection is not open, so posts are gone)."""
+        return False
+
 
 SOCKET_GONE: Transport = _SocketGone()
 
