@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 import botocore
@@ -94,30 +94,52 @@ def _refuse_unsendable(url: str) -> None:
         raise HTTPClientError(error=URLSchemeUnknown(scheme))
 
 
-class _Hooks:
-    """The handlers one client carries while mocks are active (made anew each time it is hooked)."""
+def _parse(events: Any, parser: Any, response: AWSResponse, model: Any, context: dict[str, Any], suffix: str) -> Any:
+    """What botocore's ``Endpoint`` makes of a successful *response* to a first attempt."""
+    # The steps of Endpoint._do_get_response and _get_response once a response is in; a success has no modeled
+    # error fields, and the retry check would say no.
+    response_dict = convert_to_response_dict(response, model)
+    handle_checksum_body(response, response_dict, context, model)  # type: ignore[arg-type]  # stub too narrow
+    customized: dict[str, Any] = {}
+    events.emit(
+        "before-parse" + suffix, operation_model=model, response_dict=response_dict, customized_response_dict=customized
+    )
+    parsed = parser.parse(response_dict, model.output_shape)
+    parsed.update(customized)
+    events.emit(
+        "response-received" + suffix,
+        response_dict=response_dict,
+        parsed_response=parsed,
+        context=context,
+        exception=None,
+    )
+    metadata = parsed.get("ResponseMetadata")
+    if metadata is not None:
+        metadata["RetryAttempts"] = 0
+    return parsed
 
-    def __init__(self, client: Any, active: list[Responder]) -> None:
-        meta = client.meta
-        self._active = active
-        self._region: str = meta.region_name
-        service = meta.service_model
-        self.service_id: str = service.service_id.hyphenize()
-        self._events = meta.events
-        # The parser botocore itself would use: the client's factory keeps any parser defaults set on the session.
-        endpoint = getattr(client, "_endpoint", None)
-        factory = getattr(endpoint, "_response_parser_factory", None) or ResponseParserFactory()
-        self._parser = factory.create_parser(getattr(service, "resolved_protocol", None) or service.protocol)
-        # What before-call answered but left to botocore's full path (an error, or an exception), per thread.
-        self._kept = threading.local()
 
-    def before_call(
-        self, model: Any, params: dict[str, Any], context: dict[str, Any], event_name: str, **kwargs: Any
-    ) -> tuple[AWSResponse, dict[str, Any]] | None:
-        """Answer a call whose answer is a success; keep any other answer for :meth:`before_send`."""
-        kept = self._kept
+def _handlers(client: Any, active: list[Responder]) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """The ``before-call`` and ``before-send`` handlers of one client, made anew each time it is hooked.
+
+    Plain functions taking keyword arguments only: botocore inspects every handler's signature when it is
+    registered, which is most of what a start and a stop cost per live client; a bound method's signature costs
+    twice as much to inspect as a function's, and a longer one more than a short one.
+    """
+    meta = client.meta
+    region: str = meta.region_name
+    service = meta.service_model
+    service_id: str = service.service_id.hyphenize()
+    events = meta.events
+    # The parser botocore itself would use: the client's factory keeps any parser defaults set on the session.
+    factory = getattr(getattr(client, "_endpoint", None), "_response_parser_factory", None) or ResponseParserFactory()
+    parser = factory.create_parser(getattr(service, "resolved_protocol", None) or service.protocol)
+    # What before-call answered but left to botocore's full path (an error, or an exception), per thread.
+    kept = threading.local()
+
+    def before_call(**kwargs: Any) -> tuple[AWSResponse, Any] | None:
+        params = kwargs["params"]  # model, params, context and event_name are botocore's arguments
         kept.outcome = None  # whatever an earlier call left (it never reached before-send) is not this call's
-        active = self._active
         url: str = params["url"]
         try:
             responder = active[-1]
@@ -130,7 +152,7 @@ class _Hooks:
                 return None  # sent to that mock's server (server mode) on botocore's full path
         headers = {name.lower(): value for name, value in params["headers"].items()}
         try:
-            response = responder.respond(self.service_id, params["method"], url, headers, params["body"], self._region)
+            response = responder.respond(service_id, params["method"], url, headers, params["body"], region)
         except Exception as error:  # noqa: BLE001 - raised again from before-send, where botocore expects it
             kept.outcome = error
             return None
@@ -139,47 +161,18 @@ class _Hooks:
         if response.status_code >= 300:
             kept.outcome = response
             return None
-        return response, self._parse(response, model, context, event_name[_BEFORE_CALL:])
+        suffix = kwargs["event_name"][_BEFORE_CALL:]
+        return response, _parse(events, parser, response, kwargs["model"], kwargs["context"], suffix)
 
-    def _parse(self, response: AWSResponse, model: Any, context: dict[str, Any], suffix: str) -> dict[str, Any]:
-        """What botocore's ``Endpoint`` makes of a successful *response* on a first attempt."""
-        # The steps of Endpoint._do_get_response and _get_response after the response arrives; a success has no
-        # modeled error fields, and the retry check would say no.
-        response_dict = convert_to_response_dict(response, model)
-        handle_checksum_body(response, response_dict, context, model)  # type: ignore[arg-type]  # stub too narrow
-        customized: dict[str, Any] = {}
-        emit = self._events.emit
-        emit(
-            "before-parse" + suffix,
-            operation_model=model,
-            response_dict=response_dict,
-            customized_response_dict=customized,
-        )
-        parsed: dict[str, Any] = self._parser.parse(response_dict, model.output_shape)
-        parsed.update(customized)
-        emit(
-            "response-received" + suffix,
-            response_dict=response_dict,
-            parsed_response=parsed,
-            context=context,
-            exception=None,
-        )
-        metadata = parsed.get("ResponseMetadata")
-        if metadata is not None:
-            metadata["RetryAttempts"] = 0
-        return parsed
-
-    def before_send(self, request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | None:
-        """Answer a request on botocore's full path: the kept answer on a first attempt, a fresh one otherwise."""
-        kept = self._kept
+    def before_send(**kwargs: Any) -> AWSResponse | None:
+        request: AWSPreparedRequest = kwargs["request"]
         outcome = getattr(kept, "outcome", None)
-        if outcome is not None:
+        if outcome is not None:  # the first attempt of a call before-call answered: its answer, not a new one
             kept.outcome = None
             if isinstance(outcome, Exception):
                 raise outcome
             response: AWSResponse | None = outcome
         else:
-            active = self._active
             try:
                 responder = active[-1]
             except IndexError:  # stopped by another thread mid-call: behave like plain botocore
@@ -190,7 +183,7 @@ class _Hooks:
             if any(other.sends_over_socket(url) for other in active):
                 return None
             headers: Mapping[str, Any] = request.headers  # type: ignore[assignment]  # HTTPHeaders is a mapping
-            response = responder.respond(self.service_id, request.method, url, headers, request.body, self._region)
+            response = responder.respond(service_id, request.method, url, headers, request.body, region)
             if response is None:  # the mock's own server (server mode) answers it over the socket
                 return None
         # botocore's emit() runs every before-send handler even after one answered. Catch-all handlers
@@ -199,6 +192,8 @@ class _Hooks:
         # botocore builds a new request object for any retry.
         request.url = ANSWERED_PREFIX + request.url
         return response
+
+    return before_call, before_send
 
 
 class Interceptor:
@@ -274,11 +269,12 @@ class Interceptor:
 
     def _attach(self, client: Any) -> None:
         events = client.meta.events
-        hooks = _Hooks(client, self._active)
+        service = client.meta.service_model.service_id.hyphenize()
+        before_call, before_send = _handlers(client, self._active)
         # Last of all before-call handlers (the bare event name is the least specific): see the module docstring.
-        events.register_last("before-call", hooks.before_call, unique_id=CALL_ID)
-        events.register_first(f"before-send.{hooks.service_id}", hooks.before_send, unique_id=SEND_ID)
-        events.register_first(f"choose-signer.{hooks.service_id}", _unsigned, unique_id=SIGNER_ID)
+        events.register_last("before-call", before_call, unique_id=CALL_ID)
+        events.register_first(f"before-send.{service}", before_send, unique_id=SEND_ID)
+        events.register_first(f"choose-signer.{service}", _unsigned, unique_id=SIGNER_ID)
 
     def _detach(self, client: Any) -> None:
         events = client.meta.events
