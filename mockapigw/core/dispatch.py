@@ -88,8 +88,9 @@ class MockHeaders(HeadersDict):
     stored lower-case in a plain dict, so a lookup is one ``lower()``; iteration yields the lower-case names.
     """
 
-    def __init__(self, headers: Mapping[str, str]) -> None:
-        self._dict = {name.lower(): value for name, value in headers.items()}
+    def __init__(self, lowered: dict[str, str]) -> None:
+        """Take *lowered*, whose names are lower-case already (the codec writes them so), as it is."""
+        self._dict = lowered
 
     def __setitem__(self, key: str, value: str) -> None:
         self._dict[key.lower()] = value
@@ -110,7 +111,7 @@ class MockHeaders(HeadersDict):
         return iter(self._dict)
 
     def copy(self) -> MockHeaders:
-        return MockHeaders(self)
+        return MockHeaders(dict(self._dict))
 
 
 class MockResponse(AWSResponse):

@@ -153,6 +153,24 @@ def test_response_metadata_is_complete_on_a_before_call_answer(apigw: MockApiGat
     assert metadata["HTTPHeaders"]["content-type"] == "application/json"
 
 
+def test_the_http_response_headers_are_case_insensitive(apigw: MockApiGateway) -> None:
+    client = _client("apigatewayv2", FAST)
+    responses: list[Any] = []
+    client.meta.events.register("after-call.apigatewayv2", lambda http_response, **_: responses.append(http_response))
+    client.get_apis()
+    headers = responses[0].headers
+    assert headers["Content-Type"] == headers["content-type"] == "application/json"
+    assert "X-Amzn-RequestId" in headers
+    assert headers.get("CONTENT-LENGTH") == headers["content-length"]
+    assert set(headers) == {"x-amzn-requestid", "date", "content-type", "content-length"}
+    copy = headers.copy()
+    copy["X-Extra"] = "1"
+    del copy["Date"]
+    assert copy["x-extra"] == "1"
+    assert "x-extra" not in headers
+    assert "date" in headers
+
+
 # ---------------------------------------------------------------------------------------------- events
 
 
