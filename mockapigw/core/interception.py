@@ -98,17 +98,25 @@ def _parse(events: Any, parser: Any, response: AWSResponse, model: Any, context:
     """What botocore's ``Endpoint`` makes of a successful *response* to a first attempt."""
     # The steps of Endpoint._do_get_response and _get_response once a response is in; a success has no modeled
     # error fields, and the retry check would say no.
-    response_dict = convert_to_response_dict(response, model)
-    handle_checksum_body(response, response_dict, context, model)  # type: ignore[arg-type]  # stub too narrow
-    customized: dict[str, Any] = {}
-    events.emit(
-        "before-parse" + suffix, operation_model=model, response_dict=response_dict, customized_response_dict=customized
-    )
-    parsed = parser.parse(response_dict, model.output_shape)
-    parsed.update(customized)
+    try:
+        response_dict = convert_to_response_dict(response, model)
+        handle_checksum_body(response, response_dict, context, model)  # type: ignore[arg-type]  # stub too narrow
+        customized: dict[str, Any] = {}
+        events.emit(
+            "before-parse" + suffix,
+            operation_model=model,
+            response_dict=response_dict,
+            customized_response_dict=customized,
+        )
+        parsed = parser.parse(response_dict, model.output_shape)
+        parsed.update(customized)
+    except Exception as error:
+        # Raised out of botocore's request path, which announces it first (BaseClient._make_request).
+        events.emit("after-call-error" + suffix, exception=error, context=context)
+        raise
     events.emit(
         "response-received" + suffix,
-        response_dict=response_dict,
+        response_dict=convert_to_response_dict(response, model),  # botocore makes a second one for the event
         parsed_response=parsed,
         context=context,
         exception=None,
@@ -150,9 +158,12 @@ def _handlers(client: Any, active: list[Responder]) -> tuple[Callable[..., Any],
         for other in active:
             if other.sends_over_socket(url):
                 return None  # sent to that mock's server (server mode) on botocore's full path
+        body = params["body"]
+        if isinstance(body, dict):  # a form body (query protocols), which only botocore's request preparation encodes
+            return None
         headers = {name.lower(): value for name, value in params["headers"].items()}
         try:
-            response = responder.respond(service_id, params["method"], url, headers, params["body"], region)
+            response = responder.respond(service_id, params["method"], url, headers, body, region)
         except Exception as error:  # noqa: BLE001 - raised again from before-send, where botocore expects it
             kept.outcome = error
             return None

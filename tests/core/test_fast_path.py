@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 import botocore.endpoint
+import botocore.handlers
 import pytest
 import time_machine
 from botocore.config import Config
@@ -23,8 +24,10 @@ from botocore.stub import Stubber
 
 from mockapigw import MockApiGateway, MockApiGatewayWarning, UnsupportedOperation, mock_apigateway
 from mockapigw.apigatewayv2.exceptions import TooManyRequestsException
+from mockapigw.core.codec import WireResponse
+from mockapigw.core.dispatch import MockResponse
 from mockapigw.core.errors import ServiceError
-from mockapigw.core.interception import CALL_ID, SEND_ID, SIGNER_ID
+from mockapigw.core.interception import CALL_ID, SEND_ID, SIGNER_ID, Interceptor
 
 FAST, FULL = "before-call", "full path"
 PATHS = [FAST, FULL]
@@ -213,6 +216,20 @@ def test_an_exception_from_the_mock_is_raised_as_botocore_raises_it(
     assert [name.split(".")[0] for name in seen] == ["request-created", "needs-retry", "after-call-error"]
 
 
+@pytest.mark.parametrize("path", PATHS)
+def test_a_failure_while_parsing_is_announced_as_botocore_announces_it(apigw: MockApiGateway, path: str) -> None:
+    client = _client("apigatewayv2", path)
+
+    def fail(**kwargs: Any) -> None:
+        raise ValueError("before-parse failed")
+
+    client.meta.events.register("before-parse.apigatewayv2.GetApis", fail)
+    seen = _record(client, "response-received", "after-call-error", "after-call")
+    with pytest.raises(ValueError, match="before-parse failed"):
+        client.get_apis()
+    assert [name.split(".")[0] for name in seen] == ["after-call-error"]
+
+
 # ---------------------------------------------------------------------------------------------- retries
 
 
@@ -353,6 +370,38 @@ def test_a_kept_answer_belongs_to_its_thread(apigw: MockApiGateway, monkeypatch:
         "second": "Invalid API identifier specified 123456789012:secondid",
     }
     assert asked == ["GetApi", "GetApi"]  # each request answered once
+
+
+class _FormEcho:
+    """A responder for an STS client (a query protocol, whose body is a form): records the bodies it is given."""
+
+    def __init__(self) -> None:
+        self.bodies: list[Any] = []
+
+    def respond(self, service_id: str, method: str, url: str, headers: Any, body: Any, region: str) -> Any:
+        self.bodies.append(body)
+        xml = (
+            b"<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account>"
+            b"</GetCallerIdentityResult></GetCallerIdentityResponse>"
+        )
+        return MockResponse(url, WireResponse(200, {"content-type": "text/xml"}, xml))
+
+    def sends_over_socket(self, url: str) -> bool:
+        return False
+
+
+def test_a_form_body_is_answered_once_botocore_has_encoded_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # core/ knows no service: a protocol whose serialized body is still a dict at before-call takes the full path.
+    monkeypatch.setattr(botocore.handlers, "BUILTIN_HANDLERS", list(botocore.handlers.BUILTIN_HANDLERS))
+    interceptor = Interceptor(("sts",))
+    client = boto3.Session().client("sts", region_name="us-east-1")
+    echo = _FormEcho()
+    interceptor.push(echo)
+    try:
+        assert client.get_caller_identity()["Account"] == "123456789012"
+    finally:
+        interceptor.pop(echo)
+    assert echo.bodies == ["Action=GetCallerIdentity&Version=2011-06-15"]
 
 
 # ---------------------------------------------------------------------------------------------- Stubber, stop
