@@ -6,11 +6,13 @@ at creation (through ``creating-client-class``, the hook boto3 itself uses) that
 While at least one mock is active, each recorded client carries three handlers, all with ``unique_id``s:
 
 * ``before-call`` answers the call in-process from the serialized request, and hands botocore the response
-  parsed by botocore's own parser, as botocore's ``Stubber`` does. It skips botocore's work after that point
-  for a call that never leaves the process: building and preparing the ``AWSRequest``, ``request-created``
-  (signing, the ``User-Agent`` rebuild), ``before-send`` and the retry check. It is registered last on the bare
-  ``before-call`` event, so it runs after every other ``before-call`` handler: botocore's own request tweaks,
-  the ``Stubber`` of a stubbed client and any user handler that answers the call come first.
+  parsed by botocore's own parser (with the ``before-parse`` and ``response-received`` events botocore emits once
+  a response is in; botocore then emits ``after-call`` itself), as botocore's ``Stubber`` hands its canned
+  answers. It skips botocore's work after that point for a call that never leaves the process, well over half of
+  a call's cost: building and preparing the ``AWSRequest``, ``request-created`` (signing, a second ``User-Agent``
+  build), ``before-send`` and the retry check. It is registered last on the bare ``before-call`` event, so it runs
+  after every other ``before-call`` handler: botocore's own request tweaks, the ``Stubber`` of a stubbed client
+  (``before-call.*.*``) and any user handler that answers the call come first.
 * ``before-send.<service>`` answers whatever ``before-call`` leaves to botocore's full path (below);
 * ``choose-signer.<service>`` answers ``UNSIGNED`` on that path: no credentials are looked up and nothing is signed.
 
