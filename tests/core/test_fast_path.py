@@ -372,6 +372,21 @@ def test_a_kept_answer_belongs_to_its_thread(apigw: MockApiGateway, monkeypatch:
     assert asked == ["GetApi", "GetApi"]  # each request answered once
 
 
+def test_a_request_to_the_mocks_own_server_goes_over_its_socket(
+    apigw: MockApiGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[Any, ...]] = []
+    original = apigw.respond
+    monkeypatch.setattr(apigw, "respond", lambda *args: asked.append(args) or original(*args))
+    with apigw.serve() as server:
+        client = boto3.client("apigatewayv2", region_name="us-east-1", endpoint_url=server.url)
+        sent = _record(client, "before-send")
+        api = client.create_api(Name="served", ProtocolType="HTTP")
+        assert client.get_api(ApiId=api["ApiId"])["Name"] == "served"
+    assert asked == []  # the server answered, not the interceptor
+    assert len(sent) == 2  # both calls took botocore's full path to the socket
+
+
 class _FormEcho:
     """A responder for an STS client (a query protocol, whose body is a form): records the bodies it is given."""
 
