@@ -8,11 +8,11 @@ import os
 import re
 import threading
 import unittest
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.awsrequest import AWSResponse
 
 from .apigatewayv2.service import ApiGatewayV2Service
 from .core.dispatch import Dispatcher
@@ -114,13 +114,15 @@ class MockApiGateway:
         """Whether this mock is started."""
         return self._depth > 0
 
-    def respond(self, event_name: str, request: AWSPreparedRequest, region: str) -> AWSResponse:
+    def respond(
+        self, service_id: str, method: str, url: str, headers: Mapping[str, Any], body: Any, region: str
+    ) -> AWSResponse:
         """Answer an intercepted botocore request (called by the interceptor).
 
         The interceptor first lets requests to any active mock's servers (:meth:`sends_over_socket`) go over the
         socket, where the server answers with the same bytes.
         """
-        return self._dispatcher.respond(event_name, request, region)
+        return self._dispatcher.respond(service_id, method, url, headers, body, region)
 
     def sends_over_socket(self, url: str) -> bool:
         """Whether *url* is one of this mock's servers (``gw.serve``), which answers it over the socket."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from urllib.parse import unquote
 
-from ..apigatewayv2.records import HTTP, WEBSOCKET
+from ..apigatewayv2.records import HTTP, WEBSOCKET, change_count
 from ..apigatewayv2.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ _SERVICE_HOST = re.compile(r"^execute-api\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?
 # Server mode's local forms (DESIGN.md): Host {apiId}.execute-api.{anything}, and the path form below.
 _LOCAL_HOST = re.compile(r"^([a-z0-9]+)\.execute-api\.")
 LOCAL_PATH_PREFIX = "/_aws/execute-api/"
+
+_KEPT_TARGETS = 256  # @connections endpoints whose resolution is kept (a test uses a handful)
 
 FORBIDDEN_BODY = '{"message":"Forbidden"}'
 NOT_FOUND_BODY = '{"message":"Not Found"}'
@@ -191,6 +193,8 @@ class Endpoints:
         self._control_plane = control_plane
         self._account_id = account_id
         self._active = active
+        # connections_target's answers for execute-api endpoints, each with what it was read from (see there).
+        self._targets: dict[tuple[str, str, str], tuple[Store, Api, tuple[int, int, int], tuple[str, str]]] = {}
 
     # --- which hosts are the mock's
 
@@ -407,9 +411,39 @@ class Endpoints:
         return self._management_stage(mapped_api, backend.region, stage)
 
     def connections_target(self, host: str, base_path: str, client_region: str) -> tuple[str, str] | str:
-        """For the @connections adapter: ``(api_id, stage)`` the endpoint addresses, or the reason it is refused."""
-        resolved = self.management(Address.of(host, base_path), client_region)
-        return resolved.reason if isinstance(resolved, Refusal) else (resolved.api_id, resolved.stage)
+        """For the @connections adapter: ``(api_id, stage)`` the endpoint addresses, or the reason it is refused.
+
+        Every @connections call asks this, mostly about the same few endpoints. An execute-api endpoint's answer
+        depends only on its API's members, on which APIs its region has and on which stages the API has; so it
+        is kept with a stamp of those (any record change, and the two collections' generations, which only
+        grow) and given again while the stamp is unchanged. Reading the stamp needs no lock: a change that is
+        under way in another thread is simply ordered after this call.
+        """
+        key = (host, base_path, client_region)
+        known = self._targets.get(key)
+        if known is not None:
+            store, api, stamp, target = known
+            if stamp == (change_count(), store.apis.generation, api.stages.generation):
+                return target
+        return self._resolve_connections_target(key)
+
+    @_locked
+    def _resolve_connections_target(self, key: tuple[str, str, str]) -> tuple[str, str] | str:
+        host, base_path, client_region = key
+        address = Address.of(host, base_path)
+        stamp = change_count()  # before reading anything: a change from now on makes the kept answer stale
+        resolved = self.management(address, client_region)
+        if isinstance(resolved, Refusal):
+            return resolved.reason
+        target = (resolved.api_id, resolved.stage)
+        if EXECUTE_API_HOST.match(address.host) is not None:  # a custom domain's answer depends on more: not kept
+            store = self._control_plane.stores(self._account_id, resolved.region)
+            api = store.apis.get(resolved.api_id)
+            if api is not None:
+                if len(self._targets) >= _KEPT_TARGETS:
+                    self._targets.clear()
+                self._targets[key] = (store, api, (stamp, store.apis.generation, api.stages.generation), target)
+        return target
 
     def _management_stage(self, api: Api, region: str, stage: str) -> ConnectionsTarget | Refusal:
         if api.stages.get(stage) is None:

@@ -11,7 +11,7 @@ from botocore.exceptions import HTTPClientError, NoCredentialsError
 from moto import mock_aws
 
 from mockapigw import MockApiGateway, UnsupportedOperation, mock_apigateway
-from mockapigw.core.interception import SEND_ID, SIGNER_ID
+from mockapigw.core.interception import CALL_ID, SEND_ID, SIGNER_ID
 
 
 def _unique_ids(client: Any) -> set[str]:
@@ -20,11 +20,11 @@ def _unique_ids(client: Any) -> set[str]:
 
 def test_client_created_before_start_is_intercepted_and_restored_after_stop(no_network: list[Any]) -> None:
     client = boto3.client("apigatewayv2", region_name="us-east-1")
-    assert not {SEND_ID, SIGNER_ID} & _unique_ids(client)
+    assert not {CALL_ID, SEND_ID, SIGNER_ID} & _unique_ids(client)
     with mock_apigateway():
-        assert {SEND_ID, SIGNER_ID} <= _unique_ids(client)
+        assert {CALL_ID, SEND_ID, SIGNER_ID} <= _unique_ids(client)
         assert client.create_api(Name="a", ProtocolType="HTTP")["ApiId"]
-    assert not {SEND_ID, SIGNER_ID} & _unique_ids(client)
+    assert not {CALL_ID, SEND_ID, SIGNER_ID} & _unique_ids(client)
     # Back to plain botocore: it wants to sign, and there are no credentials in the test environment.
     with pytest.raises(NoCredentialsError):
         client.get_apis()
@@ -35,7 +35,7 @@ def test_client_created_while_active_is_intercepted(no_network: list[Any]) -> No
     with mock_apigateway():
         client = boto3.Session(region_name="eu-west-1").client("apigatewayv2")
         assert client.get_apis()["Items"] == []
-    assert not {SEND_ID, SIGNER_ID} & _unique_ids(client)
+    assert not {CALL_ID, SEND_ID, SIGNER_ID} & _unique_ids(client)
 
 
 def test_no_socket_and_no_credentials_needed(no_network: list[Any]) -> None:
@@ -50,7 +50,7 @@ def test_no_socket_and_no_credentials_needed(no_network: list[Any]) -> None:
 def test_other_services_are_untouched(no_network: list[Any]) -> None:
     with mock_apigateway():
         s3 = boto3.client("s3", region_name="us-east-1")
-        assert not {SEND_ID, SIGNER_ID} & _unique_ids(s3)
+        assert not {CALL_ID, SEND_ID, SIGNER_ID} & _unique_ids(s3)
         with pytest.raises(NoCredentialsError):
             s3.list_buckets()
 
@@ -95,7 +95,7 @@ def test_nested_mocks_have_separate_state_and_outer_serves_again() -> None:
             client.create_api(Name="inner", ProtocolType="HTTP")
         assert [a["Name"] for a in client.get_apis()["Items"]] == ["outer"]
         assert client.get_api(ApiId=outer["ApiId"])["Name"] == "outer"
-    assert not {SEND_ID, SIGNER_ID} & _unique_ids(client)
+    assert not {CALL_ID, SEND_ID, SIGNER_ID} & _unique_ids(client)
 
 
 def test_overlapping_mocks_stop_in_any_order() -> None:
@@ -107,9 +107,9 @@ def test_overlapping_mocks_stop_in_any_order() -> None:
     client.create_api(Name="second", ProtocolType="HTTP")
     first.stop()
     assert [a["Name"] for a in client.get_apis()["Items"]] == ["second"]
-    assert {SEND_ID, SIGNER_ID} <= _unique_ids(client)
+    assert {CALL_ID, SEND_ID, SIGNER_ID} <= _unique_ids(client)
     second.stop()
-    assert not {SEND_ID, SIGNER_ID} & _unique_ids(client)
+    assert not {CALL_ID, SEND_ID, SIGNER_ID} & _unique_ids(client)
 
 
 def test_stop_restores_botocore_when_the_block_raises() -> None:
@@ -121,7 +121,7 @@ def test_stop_restores_botocore_when_the_block_raises() -> None:
 
     with pytest.raises(ValueError, match="boom"):
         fail_inside()
-    assert not {SEND_ID, SIGNER_ID} & _unique_ids(client)
+    assert not {CALL_ID, SEND_ID, SIGNER_ID} & _unique_ids(client)
     with pytest.raises(NoCredentialsError):
         client.get_apis()
 
