@@ -14,7 +14,7 @@ import itertools
 import os
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 
 _lock = threading.Lock()
 _running: dict[int, Mapping[str, str]] = {}  # token -> variables, in start order (dicts keep insertion order)
@@ -42,19 +42,24 @@ def lambda_variables(
 
 
 def _apply(variables: Mapping[str, str]) -> None:
+    environ = os.environ
     for name, value in variables.items():
         if name not in _saved:
-            _saved[name] = os.environ.get(name)
-        os.environ[name] = value
+            _saved[name] = environ.get(name)
+        environ[name] = value
 
 
 def _restore() -> None:
+    # On every invocation's path: a plain try (not contextlib.suppress, a context manager per variable).
+    environ = os.environ
     for name, value in _saved.items():
         if value is None:
-            with suppress(KeyError):  # del, not os.environ.pop, which reads the value first; KeyError: gone already
-                del os.environ[name]
+            try:  # del, not os.environ.pop, which reads the value first
+                del environ[name]
+            except KeyError:  # gone already (the handler removed it)
+                continue
         else:
-            os.environ[name] = value
+            environ[name] = value
     _saved.clear()
 
 
