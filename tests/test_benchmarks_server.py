@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import run_module
 
 
 def test_quick_server_benchmark_measures_every_figure(tmp_path: Path) -> None:
-    env = dict(os.environ, AWS_EC2_METADATA_DISABLED="true")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     figures = tmp_path / "server.json"
-    done = subprocess.run(
-        # serverless-offline needs an npm install of its own (about a minute): the full run does it, not the suite.
-        [sys.executable, "-m", "benchmarks.server_run", "--quick", "--no-offline", "--json", str(figures)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    # serverless-offline needs an npm install of its own (about a minute): the full run does it, not the suite.
+    done = run_module("benchmarks.server_run", "--quick", "--no-offline", "--json", str(figures))
     results = json.loads(figures.read_text(encoding="utf-8"))
     mock = results["mockapigw"]
     assert mock["held_connections"] == results["sizes"]["held"]

@@ -39,9 +39,16 @@ def frame(payload: bytes, *, opcode: int = 0x1, fin: bool = True, mask: bool = T
     return head + key + bytes(byte ^ key[i % 4] for i, byte in enumerate(payload))
 
 
-def raw_socket(server: Server, api_id: str) -> socket.socket:
-    """A plain TCP socket past the WebSocket handshake, to send frames byte for byte."""
-    raw = socket.create_connection(("127.0.0.1", server.port), timeout=WAIT)
+def raw_socket(server: Server, api_id: str, receive_buffer: int | None = None) -> socket.socket:
+    """A plain TCP socket past the WebSocket handshake, to send frames byte for byte.
+
+    *receive_buffer* sets ``SO_RCVBUF`` before connecting (it sets the TCP window): a small one fills soon.
+    """
+    raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if receive_buffer is not None:
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+    raw.settimeout(WAIT)
+    raw.connect(("127.0.0.1", server.port))
     raw.sendall(
         f"GET /_aws/execute-api/{api_id}/prod HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
         "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"

@@ -102,20 +102,7 @@ class Reader:
 @contextmanager
 def stalled_socket(server: Server, api_id: str) -> Iterator[socket.socket]:
     """A WebSocket client that reads nothing after the handshake (a small receive buffer, so it fills soon)."""
-    raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 * KB)  # before connecting: it sets the TCP window
-    raw.settimeout(WAIT)
-    raw.connect(("127.0.0.1", server.port))
-    with raw:
-        raw.sendall(
-            f"GET /_aws/execute-api/{api_id}/prod HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-            "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n".encode()
-        )
-        answer = b""
-        while not answer.endswith(b"\r\n\r\n"):
-            answer += raw.recv(1)
-        assert answer.startswith(b"HTTP/1.1 101")
+    with raw_socket(server, api_id, receive_buffer=16 * KB) as raw:
         yield raw
 
 
