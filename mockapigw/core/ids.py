@@ -11,6 +11,8 @@ _LOWER_ALNUM = string.ascii_lowercase + string.digits
 # A private generator seeded from the OS: one system call at import, not one per character, and unaffected
 # by tests that call random.seed().
 _rng = random.Random(os.urandom(32))
+if hasattr(os, "register_at_fork"):  # a forked child (multiprocessing, pytest-xdist) must not repeat the parent's ids
+    os.register_at_fork(after_in_child=lambda: _rng.seed(os.urandom(32)))
 # UUID version 4 (RFC 4122 §4.4): version nibble 0100 at bits 76-79, variant 10 at bits 62-63.
 _UUID4_KEEP = ~((0xF << 76) | (0x3 << 62)) & ((1 << 128) - 1)
 _UUID4_SET = (0x4 << 76) | (0x2 << 62)

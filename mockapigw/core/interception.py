@@ -10,9 +10,10 @@ While at least one mock is active, each recorded client carries three handlers, 
   a response is in; botocore then emits ``after-call`` itself), as botocore's ``Stubber`` hands its canned
   answers. It skips botocore's work after that point for a call that never leaves the process, well over half of
   a call's cost: building and preparing the ``AWSRequest``, ``request-created`` (signing, a second ``User-Agent``
-  build), ``before-send`` and the retry check. It is registered last on the bare ``before-call`` event, so it runs
-  after every other ``before-call`` handler: botocore's own request tweaks, the ``Stubber`` of a stubbed client
-  (``before-call.*.*``) and any user handler that answers the call come first.
+  build), ``before-send`` and the retry check. It is registered last on the bare ``before-call`` event, so the
+  handlers registered before the mock started and those on a more specific event name run first: botocore's own
+  request tweaks, the ``Stubber`` of a stubbed client (``before-call.*.*``), a user's handler that answers the
+  call. (A handler added with ``register_last("before-call", ...)`` while the mock is active runs after it.)
 * ``before-send.<service>`` answers whatever ``before-call`` leaves to botocore's full path (below);
 * ``choose-signer.<service>`` answers ``UNSIGNED`` on that path: no credentials are looked up and nothing is signed.
 
@@ -112,17 +113,18 @@ def _parse(events: Any, parser: Any, response: AWSResponse, model: Any, context:
         )
         parsed = parser.parse(response_dict, model.output_shape)
         parsed.update(customized)
+        events.emit(
+            "response-received" + suffix,
+            response_dict=convert_to_response_dict(response, model),  # botocore makes a second one for the event
+            parsed_response=parsed,
+            context=context,
+            exception=None,
+        )
     except Exception as error:
-        # Raised out of botocore's request path, which announces it first (BaseClient._make_request).
+        # Raised out of botocore's request path (a handler of these events included), which announces it first
+        # (BaseClient._make_request).
         events.emit("after-call-error" + suffix, exception=error, context=context)
         raise
-    events.emit(
-        "response-received" + suffix,
-        response_dict=convert_to_response_dict(response, model),  # botocore makes a second one for the event
-        parsed_response=parsed,
-        context=context,
-        exception=None,
-    )
     metadata = parsed.get("ResponseMetadata")
     if metadata is not None:
         metadata["RetryAttempts"] = 0

@@ -230,6 +230,22 @@ def test_a_failure_while_parsing_is_announced_as_botocore_announces_it(apigw: Mo
     assert [name.split(".")[0] for name in seen] == ["after-call-error"]
 
 
+@pytest.mark.parametrize("path", PATHS)
+def test_a_failing_response_received_handler_is_announced_as_botocore_announces_it(
+    apigw: MockApiGateway, path: str
+) -> None:
+    client = _client("apigatewayv2", path)
+
+    def fail(**kwargs: Any) -> None:
+        raise RuntimeError("response-received failed")
+
+    client.meta.events.register("response-received.apigatewayv2.GetApis", fail)
+    seen = _record(client, "after-call-error", "after-call")
+    with pytest.raises(RuntimeError, match="response-received failed"):
+        client.get_apis()
+    assert [name.split(".")[0] for name in seen] == ["after-call-error"]
+
+
 # ---------------------------------------------------------------------------------------------- retries
 
 

@@ -41,3 +41,17 @@ def test_request_ids_differ_and_ignore_random_seed() -> None:
 def test_connection_style_ids_have_aws_shape() -> None:
     for _ in range(200):
         assert re.match(r"^[A-Za-z0-9_-]{15}=$", ids.connection_style())
+
+
+def test_a_forked_child_does_not_repeat_the_parents_ids() -> None:
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return  # no fork on this platform: nothing to repeat
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=lambda: writer.send((ids.request_id(), ids.lower_alnum(10))))
+    child.start()
+    from_child = reader.recv()
+    child.join(10)
+    assert from_child != (ids.request_id(), ids.lower_alnum(10))
