@@ -28,6 +28,9 @@ from .frames import BINARY, FIN, MAX_FRAME_BYTES, TEXT, frame_header, message_fr
 # AWS's own limit is unknown: a few MiB, which no client that reads its socket reaches (docs/server-mode.md).
 MAX_UNSENT_BYTES = 4 * 1024 * 1024
 _ASK_TIMEOUT_S = 5.0  # how long a post waits for the event loop to read a socket's exact buffer size
+# How long a closing socket may take to hand its client what was queued before the close. A client that stops
+# reading (and may have sent its own Close) would otherwise hold the socket, and a stopping server, forever.
+FINISH_GRACE_S = 5.0
 
 
 class _Close:
@@ -159,14 +162,27 @@ class SocketTransport:
             self._high = self._stream.get_write_buffer_limits()[1]
         self._wake()
 
-    async def finish(self) -> None:
-        """Wait until everything queued so far, the close included, has gone out (event loop thread)."""
+    async def finish(self, grace: float | None = None) -> None:
+        """Wait until everything queued so far, the close included, has gone out (event loop thread).
+
+        A client that takes nothing for *grace* seconds (``FINISH_GRACE_S``) is cut off: the connection is
+        dropped, as a dead peer's is, with whatever it had not taken.
+        """
         self._outbox.flush()  # what other threads handed over before now
         if self._socket is None:  # the handshake never completed: nothing will go out
             self._written = self._accepted
             self._backlog = None
+        deadline = self._loop.time() + (FINISH_GRACE_S if grace is None else grace)
         while self._pump is not None and not self._pump.done():
-            await self._pump
+            pump = self._pump
+            try:
+                await asyncio.wait_for(asyncio.shield(pump), max(0.0, deadline - self._loop.time()))
+            except asyncio.TimeoutError:  # not the builtin TimeoutError before Python 3.11
+                if self._stream is not None:
+                    self._stream.abort()
+                pump.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pump
 
     # --- event loop thread
 

@@ -78,3 +78,25 @@ def test_a_refused_post_changes_nothing_and_gone_comes_first(server: Server, cha
         management.delete_connection(ConnectionId=real_id)
         with pytest.raises(management.exceptions.GoneException):  # a closed connection is gone, not full
             management.post_to_connection(ConnectionId=real_id, Data=b"x")
+
+
+def _masked_close(code: int) -> bytes:
+    """A client's Close frame (clients mask every frame, RFC 6455 §5.3)."""
+    payload = code.to_bytes(2, "big")
+    key = b"\x01\x02\x03\x04"
+    return bytes([0x88, 0x80 | len(payload)]) + key + bytes(byte ^ key[i % 4] for i, byte in enumerate(payload))
+
+
+def test_a_client_that_closes_without_reading_is_let_go(
+    server: Server, chat: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mockapigw.server import bridge
+
+    monkeypatch.setattr(bridge, "FINISH_GRACE_S", 0.2)
+    management = management_of(chat)
+    with stalled_socket(server, chat.api_id) as raw:
+        post_until_refused(management, connection_id(chat))  # the server holds messages the client never takes
+        raw.sendall(_masked_close(1000))
+        wait_for(lambda: chat.of_type("DISCONNECT"))
+        # Cut off after the grace period instead of waiting forever for a client that takes nothing.
+        wait_for(lambda: not server.gateway.connections)
