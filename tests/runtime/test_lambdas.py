@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import re
 import traceback
 from collections.abc import Callable
@@ -34,6 +35,7 @@ from mockapigw import (
     MockApiGatewayWarning,
     mock_apigateway,
 )
+from mockapigw.runtime.lambdas import CallSite, invoke
 
 
 def test_lambda_context_behaves_like_the_runtime(ws: WsApi) -> None:
@@ -709,3 +711,56 @@ def test_a_bounded_history_keeps_the_newest_invocations(ws: WsApi) -> None:
     assert ws.gw.invocations == []
     with pytest.raises(ValueError, match="0 or more"):
         ws.gw.lambdas.keep_invocations(-1)
+
+
+def test_the_handler_is_looked_up_at_every_invocation(ws: WsApi) -> None:
+    # What an invocation derives from the function's URI is worked out once; which handler answers is not.
+    ws.route("who")
+    ws.replies["who"] = {"statusCode": 200, "body": "first"}
+    client = ws.gw.connect(ws.api_id, "prod")
+    client.send({"action": "who"})
+    first = ws.gw.invocations[-1]
+    ws.gw.register_lambda(FUNCTION_ARN, lambda event, context: {"statusCode": 200, "body": "second"})
+    client.send({"action": "who"})
+    second = ws.gw.invocations[-1]
+    assert (first.result, second.result) == (
+        {"statusCode": 200, "body": "first"},
+        {"statusCode": 200, "body": "second"},
+    )
+    assert first.context is not None and second.context is not None
+    assert first.context is not second.context  # a context per invocation
+    assert first.context.aws_request_id != second.context.aws_request_id
+    assert first.context.log_stream_name == second.context.log_stream_name  # one warm execution environment
+    assert first.context.identity is not second.context.identity
+
+
+@pytest.mark.parametrize(
+    ("target", "registered", "arn", "region"),
+    [
+        ("pay", "pay", "arn:aws:lambda:eu-west-1:123456789012:function:pay", "eu-west-1"),
+        (
+            "arn:aws:lambda:us-east-2:123456789012:function:pay:live",
+            "arn:aws:lambda:us-east-2:123456789012:function:pay",
+            "arn:aws:lambda:us-east-2:123456789012:function:pay:live",
+            "us-east-2",
+        ),
+        (
+            "arn:aws:lambda:us-east-2:123456789012:function:pay:live",
+            "pay",
+            "arn:aws:lambda:us-east-2:123456789012:function:pay:live",
+            "us-east-2",
+        ),
+    ],
+)
+def test_a_function_named_any_way_gets_its_arn_name_and_region(
+    apigw: MockApiGateway, target: str, registered: str, arn: str, region: str
+) -> None:
+    seen: list[Any] = []
+    apigw.register_lambda(registered, lambda event, context: seen.append((os.environ["AWS_REGION"], context)))
+    site = CallSite("integration", "HTTP", "api", "$default", "eu-west-1", "123456789012")
+    for _ in range(2):  # the second from what the first worked out
+        assert invoke(apigw.lambdas, target, {}, 1000, site).ok
+    assert [(r, c.invoked_function_arn, c.function_name, c.log_group_name) for r, c in seen] == [
+        (region, arn, "pay", "/aws/lambda/pay")
+    ] * 2
+    assert [i.function_arn for i in apigw.invocations] == [arn, arn]
