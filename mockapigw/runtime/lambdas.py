@@ -322,12 +322,55 @@ def _decimal(value: Any) -> Any:
 _ENCODER = json.JSONEncoder(default=_decimal, ensure_ascii=False)
 
 
+# A result JSON gives back unchanged: small dicts (at most 16 entries, 4,096 characters of text in all, so far
+# below the 6 MB quota whatever the escaping) of ASCII text names to ASCII text, ints short enough to convert to
+# text (sys.set_int_max_str_digits), booleans, None, and such dicts one level down (a proxy result's headers).
+_PLAIN_ENTRIES = 16
+_PLAIN_CHARACTERS = 4096
+_PLAIN_INT = 1 << 64
+
+
+def _plain_copy(result: dict[Any, Any], budget: int, nested: bool) -> tuple[dict[str, Any] | None, int]:
+    """What ``json.loads(json.dumps(result))`` gives, without writing it, and the *budget* left; ``None`` if unsure.
+
+    A dict of ints, ASCII text, booleans and ``None`` is read back as an equal new dict: floats (``NaN``), text
+    that may not be UTF-8 (lone surrogates), subclasses, lists and deeper nesting take the JSON road instead.
+    """
+    if len(result) > _PLAIN_ENTRIES:
+        return None, budget
+    copy: dict[str, Any] = {}
+    for name, value in result.items():
+        if type(name) is not str or not name.isascii():
+            return None, budget
+        budget -= len(name)
+        kind = type(value)
+        if kind is str:
+            if not value.isascii():
+                return None, budget
+            budget -= len(value)
+        elif kind is int:
+            if not -_PLAIN_INT < value < _PLAIN_INT:
+                return None, budget
+        elif kind is dict and not nested:
+            value, budget = _plain_copy(value, budget, True)
+            if value is None:
+                return None, budget
+        elif kind is not bool and value is not None:
+            return None, budget
+        copy[name] = value
+    return (copy if budget >= 0 else None), budget
+
+
 def _marshal(result: Any) -> Any:
     """The result as API Gateway receives it: serialized by the runtime, then read back as JSON.
 
     The runtime sends the JSON text as UTF-8 (unescaped, as Python 3.12+ runtimes write it), so text UTF-8 cannot
     hold (a lone surrogate, anywhere in the result) cannot be returned either.
     """
+    if type(result) is dict:  # most proxy results: {"statusCode": 200, "body": "..."}
+        plain = _plain_copy(result, _PLAIN_CHARACTERS, False)[0]
+        if plain is not None:
+            return plain
     try:
         text = _ENCODER.encode(result)
         if not text.isascii():

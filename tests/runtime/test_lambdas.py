@@ -9,6 +9,7 @@ be serialized) in both modes.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import functools
 import json
 import os
@@ -23,6 +24,8 @@ import pytest
 import requests
 import time_machine
 from botocore.exceptions import ClientError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from wsapi import FUNCTION_ARN, WsApi
 
 from mockapigw import (
@@ -35,6 +38,7 @@ from mockapigw import (
     MockApiGatewayWarning,
     mock_apigateway,
 )
+from mockapigw.runtime import lambdas
 from mockapigw.runtime.lambdas import CallSite, invoke
 
 
@@ -764,3 +768,88 @@ def test_a_function_named_any_way_gets_its_arn_name_and_region(
         (region, arn, "pay", "/aws/lambda/pay")
     ] * 2
     assert [i.function_arn for i in apigw.invocations] == [arn, arn]
+
+
+def _through_json(result: Any) -> Any:
+    """What the runtime gives back for *result*: the JSON road, every time (or the error it raises)."""
+    try:
+        text = json.dumps(result, default=lambdas._decimal, ensure_ascii=False)
+        text.encode("utf-8")
+    except (TypeError, ValueError) as problem:
+        return type(problem)
+    if len(text.encode("utf-8")) > lambdas.MAX_RESPONSE_BYTES:
+        return "too big"
+    return json.loads(text)
+
+
+def _marshalled(result: Any) -> Any:
+    try:
+        return lambdas._marshal(result)
+    except LambdaResultError as problem:
+        return "too big" if "exceeded" in str(problem) else type(problem.__cause__)
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=2**63, max_value=2**70)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=20)
+    | st.text(alphabet=st.characters(codec="ascii"), max_size=20)
+    | st.sampled_from(["\ud800", "é", '\x00"\\', decimal.Decimal("2.5"), (1, 2)])
+)
+_ASCII_NAMES = st.text(alphabet=st.characters(codec="ascii"), max_size=8)
+
+
+def _mostly(usual: st.SearchStrategy[Any], *rare: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """*usual* nine times in ten, else one of *rare* (st.one_of weighs every branch alike)."""
+    return st.integers(0, 9).flatmap(lambda draw: usual if draw else st.one_of(*rare))
+
+
+_NAMES = _mostly(_ASCII_NAMES, st.text(max_size=8), st.integers())  # mostly what JSON keeps as it is
+_VALUES = st.recursive(
+    _SCALARS, lambda inner: st.dictionaries(_NAMES, inner, max_size=18) | st.lists(inner, max_size=3), max_leaves=30
+)
+# Mostly dicts, as proxy results are: the ones copied without JSON, and their near misses.
+_ASCII_TEXT = st.text(alphabet=st.characters(codec="ascii"), max_size=30)
+_NEAR_PLAIN_VALUES = _mostly(
+    st.one_of(st.none(), st.booleans(), st.integers(), _ASCII_TEXT),
+    st.sampled_from(["\ud800", "é", 1.5, float("nan"), 10**5000, decimal.Decimal("2"), (1,), [1], True]),
+)
+_NEAR_PLAIN = st.dictionaries(
+    _NAMES, _mostly(_NEAR_PLAIN_VALUES, st.dictionaries(_NAMES, _NEAR_PLAIN_VALUES, max_size=4)), max_size=18
+)
+# Mostly dicts, as proxy results are: the ones copied without JSON, and their near misses.
+_RESULTS = _NEAR_PLAIN | _VALUES
+
+
+@settings(max_examples=300, deadline=None)
+@given(_RESULTS)
+def test_a_result_is_read_back_as_json_gives_it(result: Any) -> None:
+    # Small plain dicts are copied instead of written and parsed: what comes back must be the same (repr: the same
+    # types and order, and NaN equal to itself).
+    assert repr(_marshalled(result)) == repr(_through_json(result))
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        {"statusCode": 200, "body": "x" * 5000},  # past the text copied without JSON
+        {"statusCode": 10**5000},  # more digits than int() converts to text
+        {"statusCode": 200, "body": "\ud800"},
+        {"statusCode": 200, "headers": {"a": "\ud800"}},
+        {"statusCode": 200, "headers": {"a": {"b": 1}}},
+        {str(i): i for i in range(17)},
+        {"statusCode": 200, "body": "\x00" * 4096},
+    ],
+)
+def test_results_near_the_edges_of_the_plain_copy_go_the_json_way(result: Any) -> None:
+    assert repr(_marshalled(result)) == repr(_through_json(result))
+
+
+def test_a_plain_result_is_read_back_as_a_new_dict() -> None:
+    result = {"statusCode": 200, "headers": {"Content-Type": "text/plain"}, "body": "hi", "isBase64Encoded": False}
+    payload = lambdas._marshal(result)
+    assert payload == result
+    assert payload is not result and payload["headers"] is not result["headers"]
