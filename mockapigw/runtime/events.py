@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
@@ -10,7 +11,13 @@ from ..management.connections import Connection
 
 def clf_time(epoch_ms: int) -> str:
     """``11/Nov/2024:11:35:24 +0000``: the Common Log Format time API Gateway puts in ``requestTime``."""
-    return time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(epoch_ms / 1000))
+    return _clf_second(epoch_ms // 1000)  # gmtime() rounds a float down too
+
+
+@functools.lru_cache(maxsize=4)
+def _clf_second(second: int) -> str:
+    # Every event of the same second has the same text: formatted once (most events of a busy second share it).
+    return time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(second))
 
 
 def _request_context(

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..core import ids
 from ..core.hints import has_caller
 from . import lambda_env
 from .lambda_env import lambda_variables
@@ -93,12 +94,28 @@ class LambdaContext:
         self.function_version = "$LATEST"
         self.invoked_function_arn = arn
         self.memory_limit_in_mb = str(memory_limit_in_mb)
-        self.aws_request_id = str(uuid.uuid4())
+        self.aws_request_id = ids.request_id()
         self.log_group_name = f"/aws/lambda/{name}"
         self.log_stream_name = log_stream_name or new_log_stream()
         self.identity = CognitoIdentity()
         self.client_context: Any = None
         self._deadline = time.monotonic() + timeout_ms / 1000
+
+    @classmethod
+    def _of(cls, function: _Function, timeout_ms: int) -> LambdaContext:
+        """The context of one invocation of *function*: what ``__init__`` makes, from what was worked out once."""
+        context = cls.__new__(cls)
+        context.function_name = function.name
+        context.function_version = "$LATEST"
+        context.invoked_function_arn = function.arn
+        context.memory_limit_in_mb = function.memory
+        context.aws_request_id = ids.request_id()
+        context.log_group_name = function.log_group
+        context.log_stream_name = function.log_stream
+        context.identity = CognitoIdentity()
+        context.client_context = None
+        context._deadline = time.monotonic() + timeout_ms / 1000
+        return context
 
     def __repr__(self) -> str:
         return f"LambdaContext(function_name={self.function_name!r}, aws_request_id={self.aws_request_id!r})"
@@ -190,6 +207,7 @@ class LambdaRegistry:
         # Every invocation unless keep_invocations() bounds it; deque.append is atomic: threads record unlocked.
         self.invocations: deque[Invocation] = deque()
         self._log_streams: dict[str, str] = {}
+        self._functions: dict[tuple[str, str, str], _Function] = {}
 
     def keep_invocations(self, count: int | None) -> None:
         """Keep only the last *count* invocations from now on (``None``: every one, the default).
@@ -221,19 +239,76 @@ class LambdaRegistry:
 
     def resolve(self, uri: str) -> tuple[str, Handler]:
         """The function ARN and handler for *uri*; :class:`LambdaNotRegistered` naming what to register."""
-        arn = function_arn(uri)
-        handler = self._by_arn.get(arn)
+        arn, lookup = _lookup_keys(uri)
+        return arn, self._handler(arn, lookup)
+
+    def handler_of(self, function: _Function) -> Handler:
+        """The handler registered for *function* now; :class:`LambdaNotRegistered` naming what to register."""
+        return self._handler(function.named, function.lookup)
+
+    def _handler(self, arn: str, lookup: tuple[str, str | None, str]) -> Handler:
+        # lookup: the registrations that answer for arn, in order (see _lookup_keys).
+        handler = self._by_arn.get(lookup[0])
         if handler is None:
-            match = _FUNCTION_ARN.match(arn)
-            if match and match.group(5):  # a qualified ARN also answers to its unqualified registration
-                handler = self._by_arn.get(arn.rsplit(":", 1)[0])
-            handler = handler or self._by_name.get(_function_name(arn))
+            if lookup[1] is not None:  # a qualified ARN also answers to its unqualified registration
+                handler = self._by_arn.get(lookup[1])
+            handler = handler or self._by_name.get(lookup[2])
         if handler is None:
             raise LambdaNotRegistered(
                 f"No Lambda handler is registered for {arn!r}. "
                 f"Call gw.register_lambda({arn!r}, handler) (or with the function name) first."
             )
-        return arn, handler
+        return handler
+
+    def function(self, uri: str, site: CallSite) -> _Function:
+        """What every invocation of the function *uri* names from *site* shares (worked out on the first one).
+
+        Registrations are not part of it: the handler is looked up at every invocation.
+        """
+        key = (uri, site.region, site.account_id)
+        function = self._functions.get(key)
+        if function is None:  # two threads may both work it out: the same result (the log stream is kept once)
+            function = self._functions.setdefault(key, _Function(self, uri, site))
+        return function
+
+
+def _lookup_keys(uri: str) -> tuple[str, tuple[str, str | None, str]]:
+    """The function ARN (or bare name) *uri* names, and the registrations that answer for it, in order.
+
+    Its own, then (for a qualified ARN) the unqualified ARN's, then the function name's.
+    """
+    arn = function_arn(uri)
+    match = _FUNCTION_ARN.match(arn)
+    unqualified = arn.rsplit(":", 1)[0] if match and match.group(5) else None
+    return arn, (arn, unqualified, match.group(4) if match else arn)
+
+
+class _Function:
+    """One function as a call site invokes it: its ARN, context values and environment, the same every time."""
+
+    __slots__ = ("arn", "log_group", "log_stream", "lookup", "memory", "name", "named", "variables")
+
+    def __init__(self, registry: LambdaRegistry, uri: str, site: CallSite) -> None:
+        self.named, self.lookup = _lookup_keys(uri)
+        arn = self.named
+        match = _FUNCTION_ARN.match(arn)
+        if match is None:  # a bare name: the ARN Lambda would report for it
+            arn = f"arn:aws:lambda:{site.region}:{site.account_id}:function:{arn}"
+            match = _FUNCTION_ARN.match(arn)
+        self.arn = arn
+        self.name = _function_name(arn)
+        self.memory = str(MEMORY_LIMIT_MB)
+        self.log_group = f"/aws/lambda/{self.name}"
+        self.log_stream = registry.log_stream(arn)
+        # Shared by every invocation; lambda_env only reads it.
+        self.variables = lambda_variables(
+            region=match.group(2) if match else site.region,  # a function runs in its own region
+            function_name=self.name,
+            version="$LATEST",
+            memory_mb=MEMORY_LIMIT_MB,
+            log_group=self.log_group,
+            log_stream=self.log_stream,
+        )
 
 
 def _decimal(value: Any) -> Any:
@@ -243,14 +318,64 @@ def _decimal(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+# What json.dumps(result, default=_decimal, ensure_ascii=False) builds at every call, built once (it keeps no state).
+_ENCODER = json.JSONEncoder(default=_decimal, ensure_ascii=False)
+
+
+# A result JSON gives back unchanged: small dicts (at most 16 entries, 4,096 characters of text in all, so far
+# below the 6 MB quota whatever the escaping) of ASCII text names to ASCII text, ints short enough to convert to
+# text (sys.set_int_max_str_digits), booleans, None, and such dicts one level down (a proxy result's headers).
+_PLAIN_ENTRIES = 16
+_PLAIN_CHARACTERS = 4096
+_PLAIN_INT = 1 << 64
+
+
+def _plain_copy(result: dict[Any, Any], budget: int, nested: bool) -> tuple[dict[str, Any] | None, int]:
+    """What ``json.loads(json.dumps(result))`` gives, without writing it, and the *budget* left; ``None`` if unsure.
+
+    A dict of ints, ASCII text, booleans and ``None`` is read back as an equal new dict: floats (``NaN``), text
+    that may not be UTF-8 (lone surrogates), subclasses, lists and deeper nesting take the JSON road instead.
+    """
+    if len(result) > _PLAIN_ENTRIES:
+        return None, budget
+    copy: dict[str, Any] = {}
+    for name, value in result.items():
+        if type(name) is not str or not name.isascii():
+            return None, budget
+        budget -= len(name)
+        kind = type(value)
+        if kind is str:
+            if not value.isascii():
+                return None, budget
+            budget -= len(value)
+        elif kind is int:
+            if not -_PLAIN_INT < value < _PLAIN_INT:
+                return None, budget
+        elif kind is dict and not nested:
+            value, budget = _plain_copy(value, budget, True)
+            if value is None:
+                return None, budget
+        elif kind is not bool and value is not None:
+            return None, budget
+        copy[name] = value
+    return (copy if budget >= 0 else None), budget
+
+
 def _marshal(result: Any) -> Any:
     """The result as API Gateway receives it: serialized by the runtime, then read back as JSON.
 
     The runtime sends the JSON text as UTF-8 (unescaped, as Python 3.12+ runtimes write it), so text UTF-8 cannot
     hold (a lone surrogate, anywhere in the result) cannot be returned either.
     """
+    if type(result) is dict:  # most proxy results: {"statusCode": 200, "body": "..."}
+        try:
+            plain = _plain_copy(result, _PLAIN_CHARACTERS, False)[0]
+        except RuntimeError:  # another thread changed its size while it was read: the JSON road copes, as before
+            plain = None
+        if plain is not None:
+            return plain
     try:
-        text = json.dumps(result, default=_decimal, ensure_ascii=False)
+        text = _ENCODER.encode(result)
         if not text.isascii():
             text.encode("utf-8")
     except (TypeError, ValueError) as problem:  # UnicodeEncodeError is a ValueError
@@ -263,18 +388,6 @@ def _marshal(result: Any) -> Any:
     return json.loads(text)
 
 
-def _environment(arn: str, site: CallSite, context: LambdaContext) -> dict[str, str]:
-    match = _FUNCTION_ARN.match(arn)
-    return lambda_variables(
-        region=match.group(2) if match else site.region,  # a function runs in its own region
-        function_name=context.function_name,
-        version=context.function_version,
-        memory_mb=int(context.memory_limit_in_mb),
-        log_group=context.log_group_name,
-        log_stream=context.log_stream_name,
-    )
-
-
 def invoke(registry: LambdaRegistry, uri: str, event: Any, timeout_ms: int, site: CallSite) -> Invocation:
     """Call the handler for *uri*; a handler that runs past *timeout_ms* counts as timed out.
 
@@ -282,16 +395,16 @@ def invoke(registry: LambdaRegistry, uri: str, event: Any, timeout_ms: int, site
     as API Gateway discards a late Lambda response. With ``registry.raise_errors``, an exception of the
     handler, a missing handler and a result the runtime cannot return are raised here after being recorded.
     """
+    function = registry.function(uri, site)
     try:
-        arn, handler = registry.resolve(uri)
+        handler = registry.handler_of(function)
     except LambdaNotRegistered as missing:
-        return _finish(registry, Invocation(site, function_arn(uri), event, None, error=missing))
-    if not _FUNCTION_ARN.match(arn):  # a bare name: the ARN Lambda would report for it
-        arn = f"arn:aws:lambda:{site.region}:{site.account_id}:function:{arn}"
-    context = LambdaContext(arn, timeout_ms, log_stream_name=registry.log_stream(arn))
+        return _finish(registry, Invocation(site, function.named, event, None, error=missing))
+    arn = function.arn
+    context = LambdaContext._of(function, timeout_ms)
     started = time.perf_counter()
     try:
-        token = lambda_env.enter(_environment(arn, site, context))  # a plain call: cheaper than a with block
+        token = lambda_env.enter(function.variables)  # a plain call: cheaper than a with block
         try:
             result = handler(event, context)
         finally:

@@ -73,10 +73,6 @@ def _error_frame(message: str, connection: Connection, request_id: str) -> bytes
     return text.encode()
 
 
-def _site(connection: Connection, route_key: str, kind: Kind = "integration") -> CallSite:
-    return CallSite(kind, "WEBSOCKET", connection.api_id, route_key, connection.region, connection.account_id)
-
-
 class WebSocketRuntime:
     """The data plane of WebSocket APIs for one mock."""
 
@@ -87,8 +83,19 @@ class WebSocketRuntime:
         self._lambdas = lambdas
         self._account_id = account_id
         self.connections = connections
+        # Call sites by (kind, API, route key, region, account): one per route, not one per invocation.
+        self._sites: dict[tuple[str, str, str, str, str], CallSite] = {}
 
     # --- lookups
+
+    def _site(self, connection: Connection, route_key: str, kind: Kind = "integration") -> CallSite:
+        key = (kind, connection.api_id, route_key, connection.region, connection.account_id)
+        site = self._sites.get(key)
+        if site is None:  # made once per route (a frozen dataclass is slow to make, and it is immutable)
+            site = self._sites.setdefault(
+                key, CallSite(kind, "WEBSOCKET", connection.api_id, route_key, connection.region, connection.account_id)
+            )
+        return site
 
     def snapshot_of(self, connection: Connection) -> Snapshot | Refusal:
         """What the connection's stage serves now (resolved once); its stage variables are refreshed on the way."""
@@ -153,12 +160,13 @@ class WebSocketRuntime:
     def _handshake_headers(
         domain: str, source_ip: str, user_agent: str | None, extra: dict[str, str] | None
     ) -> dict[str, str]:
+        entropy = os.urandom(28)  # one system call: 16 bytes for the key, 12 for the trace id
         headers = {
             "Host": domain,
             "Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits",
-            "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+            "Sec-WebSocket-Key": base64.b64encode(entropy[:16]).decode(),
             "Sec-WebSocket-Version": "13",
-            "X-Amzn-Trace-Id": f"Root=1-{now_ms() // 1000:08x}-{os.urandom(12).hex()}",
+            "X-Amzn-Trace-Id": f"Root=1-{now_ms() // 1000:08x}-{entropy[16:].hex()}",
             "X-Forwarded-For": source_ip,
             "X-Forwarded-Port": "443",
             "X-Forwarded-Proto": "https",
@@ -186,7 +194,8 @@ class WebSocketRuntime:
         integration = self._integration(snapshot, route)
         if integration is None:
             return
-        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "", _site(connection, "$connect"))
+        site = self._site(connection, "$connect")
+        outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "", site)
         if not outcome.ok:
             warn(f"$connect integration of {connection.api_id}/{connection.stage} failed: {outcome.error}")
             raise ConnectionRejected(500, '{"message": "Internal server error"}')
@@ -217,7 +226,7 @@ class WebSocketRuntime:
             f"{connection.api_id}/{connection.stage}/$connect"
         )
         request = connect_authorizer_event(connection, event, method_arn)
-        site = _site(connection, "$connect", "authorizer")
+        site = self._site(connection, "$connect", "authorizer")
         called = invoke(self._lambdas, authorizer.get("AuthorizerUri", ""), request, _AUTHORIZER_TIMEOUT_MS, site)
         if not called.ok or not isinstance(called.payload, dict):
             reason = "timed out" if called.timed_out else repr(called.error or called.result)
@@ -277,7 +286,7 @@ class WebSocketRuntime:
             warn(f"route {route['RouteKey']} of {connection.api_id} has no integration")
             connection.deliver(_error_frame("Internal server error", connection, request_id))
             return
-        site = _site(connection, str(route["RouteKey"]))
+        site = self._site(connection, str(route["RouteKey"]))
         outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, text, site)
         if not outcome.ok:
             warn(f"integration of route {route['RouteKey']} of {connection.api_id} failed: {outcome.error}")
@@ -329,7 +338,7 @@ class WebSocketRuntime:
         if integration is None:
             return
         event = disconnect_event(connection, ids.connection_style(), now_ms())
-        site = _site(connection, "$disconnect")
+        site = self._site(connection, "$disconnect")
         outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, "", site)
         if not outcome.ok:
             warn(f"$disconnect integration of {connection.api_id} failed: {outcome.error}")

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from wsapi import WsApi
 
 from mockapigw import MockApiGateway
+from mockapigw.runtime.events import clf_time
 
 CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{15}=$")
 
@@ -117,3 +120,11 @@ def test_connect_event_keeps_the_recorded_header_order(apigw: MockApiGateway, v2
     event = apigw.invocations[0].event
     assert list(event["headers"]) == list(recorded["headers"])
     assert list(event) == list(recorded)
+
+
+@pytest.mark.parametrize("epoch_ms", [0, 999, 1000, 1731324924000, 1731324924999, 1731324925000, -1, -1000, -1001])
+def test_request_time_is_the_second_the_event_was_made_in(epoch_ms: int) -> None:
+    # Formatted once per second: each millisecond of a second, and either side of it, gives its own second.
+    expected = time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(epoch_ms / 1000))
+    assert clf_time(epoch_ms) == expected
+    assert clf_time(epoch_ms) == expected  # from the cache

@@ -157,3 +157,35 @@ def test_handlers_in_many_threads_leave_the_environment_as_it_was(apigw: MockApi
     assert results == ["eu-west-1"] * 80
     assert {name: os.environ.get(name) for name in VARIABLES} == before
     assert len(apigw.invocations) == 80
+
+
+def test_a_variable_that_holds_its_value_already_is_still_put_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Such a variable is not set again; whatever a handler does to it, it is what it was afterwards.
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
+    variables = {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "AWS_LAMBDA_FUNCTION_NAME": "f"}
+    with lambda_environment(variables):
+        assert {name: os.environ.get(name) for name in variables} == variables
+        os.environ["AWS_REGION"] = "us-east-2"
+        del os.environ["AWS_DEFAULT_REGION"]
+    assert (os.environ["AWS_REGION"], os.environ["AWS_DEFAULT_REGION"]) == ("eu-west-1", "eu-west-1")
+    assert "AWS_LAMBDA_FUNCTION_NAME" not in os.environ
+    with lambda_environment(variables):
+        pass
+    assert (os.environ["AWS_REGION"], os.environ["AWS_DEFAULT_REGION"]) == ("eu-west-1", "eu-west-1")
+
+
+def test_a_handler_that_changes_its_variables_gets_them_back_when_a_later_one_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
+    variables = {"AWS_LAMBDA_FUNCTION_NAME": "f"}
+    with lambda_environment(variables):
+        with lambda_environment(variables):  # the same function, nested
+            os.environ["AWS_LAMBDA_FUNCTION_NAME"] = "changed"
+        assert os.environ["AWS_LAMBDA_FUNCTION_NAME"] == "f"
+        os.environ["AWS_LAMBDA_FUNCTION_NAME"] = "changed"
+        with lambda_environment(variables):
+            assert os.environ["AWS_LAMBDA_FUNCTION_NAME"] == "f"
+    assert "AWS_LAMBDA_FUNCTION_NAME" not in os.environ

@@ -9,8 +9,10 @@ be serialized) in both modes.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import functools
 import json
+import os
 import re
 import traceback
 from collections.abc import Callable
@@ -22,6 +24,8 @@ import pytest
 import requests
 import time_machine
 from botocore.exceptions import ClientError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from wsapi import FUNCTION_ARN, WsApi
 
 from mockapigw import (
@@ -34,6 +38,8 @@ from mockapigw import (
     MockApiGatewayWarning,
     mock_apigateway,
 )
+from mockapigw.runtime import lambdas
+from mockapigw.runtime.lambdas import CallSite, invoke
 
 
 def test_lambda_context_behaves_like_the_runtime(ws: WsApi) -> None:
@@ -709,3 +715,141 @@ def test_a_bounded_history_keeps_the_newest_invocations(ws: WsApi) -> None:
     assert ws.gw.invocations == []
     with pytest.raises(ValueError, match="0 or more"):
         ws.gw.lambdas.keep_invocations(-1)
+
+
+def test_the_handler_is_looked_up_at_every_invocation(ws: WsApi) -> None:
+    # What an invocation derives from the function's URI is worked out once; which handler answers is not.
+    ws.route("who")
+    ws.replies["who"] = {"statusCode": 200, "body": "first"}
+    client = ws.gw.connect(ws.api_id, "prod")
+    client.send({"action": "who"})
+    first = ws.gw.invocations[-1]
+    ws.gw.register_lambda(FUNCTION_ARN, lambda event, context: {"statusCode": 200, "body": "second"})
+    client.send({"action": "who"})
+    second = ws.gw.invocations[-1]
+    assert (first.result, second.result) == (
+        {"statusCode": 200, "body": "first"},
+        {"statusCode": 200, "body": "second"},
+    )
+    assert first.context is not None and second.context is not None
+    assert first.context is not second.context  # a context per invocation
+    assert first.context.aws_request_id != second.context.aws_request_id
+    assert first.context.log_stream_name == second.context.log_stream_name  # one warm execution environment
+    assert first.context.identity is not second.context.identity
+
+
+@pytest.mark.parametrize(
+    ("target", "registered", "arn", "region"),
+    [
+        ("pay", "pay", "arn:aws:lambda:eu-west-1:123456789012:function:pay", "eu-west-1"),
+        (
+            "arn:aws:lambda:us-east-2:123456789012:function:pay:live",
+            "arn:aws:lambda:us-east-2:123456789012:function:pay",
+            "arn:aws:lambda:us-east-2:123456789012:function:pay:live",
+            "us-east-2",
+        ),
+        (
+            "arn:aws:lambda:us-east-2:123456789012:function:pay:live",
+            "pay",
+            "arn:aws:lambda:us-east-2:123456789012:function:pay:live",
+            "us-east-2",
+        ),
+    ],
+)
+def test_a_function_named_any_way_gets_its_arn_name_and_region(
+    apigw: MockApiGateway, target: str, registered: str, arn: str, region: str
+) -> None:
+    seen: list[Any] = []
+    apigw.register_lambda(registered, lambda event, context: seen.append((os.environ["AWS_REGION"], context)))
+    site = CallSite("integration", "HTTP", "api", "$default", "eu-west-1", "123456789012")
+    for _ in range(2):  # the second from what the first worked out
+        assert invoke(apigw.lambdas, target, {}, 1000, site).ok
+    assert [(r, c.invoked_function_arn, c.function_name, c.log_group_name) for r, c in seen] == [
+        (region, arn, "pay", "/aws/lambda/pay")
+    ] * 2
+    assert [i.function_arn for i in apigw.invocations] == [arn, arn]
+
+
+def _through_json(result: Any) -> Any:
+    """What the runtime gives back for *result*: the JSON road, every time (or the error it raises)."""
+    try:
+        text = json.dumps(result, default=lambdas._decimal, ensure_ascii=False)
+        text.encode("utf-8")
+    except (TypeError, ValueError) as problem:
+        return type(problem)
+    if len(text.encode("utf-8")) > lambdas.MAX_RESPONSE_BYTES:
+        return "too big"
+    return json.loads(text)
+
+
+def _marshalled(result: Any) -> Any:
+    try:
+        return lambdas._marshal(result)
+    except LambdaResultError as problem:
+        return "too big" if "exceeded" in str(problem) else type(problem.__cause__)
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=2**63, max_value=2**70)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=20)
+    | st.text(alphabet=st.characters(codec="ascii"), max_size=20)
+    | st.sampled_from(["\ud800", "é", '\x00"\\', decimal.Decimal("2.5"), (1, 2)])
+)
+_ASCII_NAMES = st.text(alphabet=st.characters(codec="ascii"), max_size=8)
+
+
+def _mostly(usual: st.SearchStrategy[Any], *rare: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """*usual* nine times in ten, else one of *rare* (st.one_of weighs every branch alike)."""
+    return st.integers(0, 9).flatmap(lambda draw: usual if draw else st.one_of(*rare))
+
+
+_NAMES = _mostly(_ASCII_NAMES, st.text(max_size=8), st.integers())  # mostly what JSON keeps as it is
+_VALUES = st.recursive(
+    _SCALARS, lambda inner: st.dictionaries(_NAMES, inner, max_size=18) | st.lists(inner, max_size=3), max_leaves=30
+)
+# Mostly dicts, as proxy results are: the ones copied without JSON, and their near misses.
+_ASCII_TEXT = st.text(alphabet=st.characters(codec="ascii"), max_size=30)
+_NEAR_PLAIN_VALUES = _mostly(
+    st.one_of(st.none(), st.booleans(), st.integers(), _ASCII_TEXT),
+    st.sampled_from(["\ud800", "é", 1.5, float("nan"), 10**5000, decimal.Decimal("2"), (1,), [1], True]),
+)
+_NEAR_PLAIN = st.dictionaries(
+    _NAMES, _mostly(_NEAR_PLAIN_VALUES, st.dictionaries(_NAMES, _NEAR_PLAIN_VALUES, max_size=4)), max_size=18
+)
+# Mostly dicts, as proxy results are: the ones copied without JSON, and their near misses.
+_RESULTS = _NEAR_PLAIN | _VALUES
+
+
+@settings(max_examples=300, deadline=None)
+@given(_RESULTS)
+def test_a_result_is_read_back_as_json_gives_it(result: Any) -> None:
+    # Small plain dicts are copied instead of written and parsed: what comes back must be the same (repr: the same
+    # types and order, and NaN equal to itself).
+    assert repr(_marshalled(result)) == repr(_through_json(result))
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        {"statusCode": 200, "body": "x" * 5000},  # past the text copied without JSON
+        {"statusCode": 10**5000},  # more digits than int() converts to text
+        {"statusCode": 200, "body": "\ud800"},
+        {"statusCode": 200, "headers": {"a": "\ud800"}},
+        {"statusCode": 200, "headers": {"a": {"b": 1}}},
+        {str(i): i for i in range(17)},
+        {"statusCode": 200, "body": "\x00" * 4096},
+    ],
+)
+def test_results_near_the_edges_of_the_plain_copy_go_the_json_way(result: Any) -> None:
+    assert repr(_marshalled(result)) == repr(_through_json(result))
+
+
+def test_a_plain_result_is_read_back_as_a_new_dict() -> None:
+    result = {"statusCode": 200, "headers": {"Content-Type": "text/plain"}, "body": "hi", "isBase64Encoded": False}
+    payload = lambdas._marshal(result)
+    assert payload == result
+    assert payload is not result and payload["headers"] is not result["headers"]
