@@ -150,6 +150,8 @@ class WebSocketRuntime:
             self._run_connect(connection, snapshot)
         except BaseException:  # a rejection, or a handler's exception on its way to the test
             connection.state = CLOSED
+            if transport is not None:  # the socket is never opened: keep only the record, as for a closed one
+                connection.socket_closed()
             raise
         finally:
             connection.handshake_done()  # the events that read the handshake's headers are made

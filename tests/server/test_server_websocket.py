@@ -237,12 +237,15 @@ def test_authorizer_refusal_is_the_handshake_status(apigw: MockApiGateway, serve
 
 
 def test_connect_status_and_unknown_stage_refuse_the_handshake(
-    server: Server, chat: Any, caplog: pytest.LogCaptureFixture
+    apigw: MockApiGateway, server: Server, chat: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     chat.replies["$connect"] = {"statusCode": 400}
     with pytest.raises(InvalidStatus) as refused:
         open_socket(server, chat.api_id)
     assert refused.value.response.status_code == 400
+    # The refused connection's record stays (its id answers GoneException) without the socket it never opened.
+    refused_id = chat.of_type("CONNECT")[-1]["requestContext"]["connectionId"]
+    assert apigw.websockets.connections.get(refused_id).transport is SOCKET_GONE  # type: ignore[union-attr]
     with pytest.raises(InvalidStatus) as unknown:
         open_socket(server, chat.api_id, stage="nope")
     assert unknown.value.response.status_code == 403
