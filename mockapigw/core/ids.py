@@ -40,3 +40,8 @@ def request_id() -> str:
     bits = _rng.getrandbits(128) & _UUID4_KEEP | _UUID4_SET  # version 4, RFC 4122 variant
     text = f"{bits:032x}"
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+def random_bytes(count: int) -> bytes:
+    """*count* random bytes for the synthetic values in events (no system call, unlike ``os.urandom``)."""
+    return _rng.randbytes(count)

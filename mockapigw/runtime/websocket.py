@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from typing import Any
 
 from ..apigatewayv2.snapshot import Snapshot
@@ -162,7 +161,7 @@ class WebSocketRuntime:
     def _handshake_headers(
         domain: str, source_ip: str, user_agent: str | None, extra: dict[str, str] | None
     ) -> dict[str, str]:
-        entropy = os.urandom(28)  # one system call: 16 bytes for the key, 12 for the trace id
+        entropy = ids.random_bytes(28)  # 16 bytes for the key, 12 for the trace id
         headers = {
             "Host": domain,
             "Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits",

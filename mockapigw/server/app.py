@@ -17,7 +17,6 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -26,12 +25,12 @@ from aiohttp.abc import AbstractStreamWriter
 from aiohttp.http import RawRequestMessage
 
 from ..core.codec import WireResponse
-from ..core.hints import mark_no_caller
 from ..management.connections import Connection, now_ms
 from ..runtime.endpoints import Address, ConnectionsTarget
 from ..runtime.websocket import MAX_MESSAGE_BYTES, ConnectionClosed, ConnectionRejected
 from .bridge import SocketTransport
 from .frames import FrameGuard
+from .workers import Workers
 
 if TYPE_CHECKING:
     from ..mock import MockApiGateway
@@ -118,7 +117,7 @@ class Gateway:
         self.gw = gw
         self.region = region
         self.sweep_interval = sweep_interval
-        self.executor = ThreadPoolExecutor(WORKERS, "mockapigw-worker", initializer=mark_no_caller)
+        self.workers: Workers | None = None  # made with the server, in its event loop
         self.connections: set[Connection] = set()  # open sockets' connections
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -129,6 +128,7 @@ class Gateway:
         its handler frame would only cost every open WebSocket memory and every request time.
         """
         loop = asyncio.get_running_loop()
+        self.workers = Workers(loop, WORKERS)
         self._sweeper = loop.create_task(self._sweep())
 
         def request(
@@ -151,7 +151,8 @@ class Gateway:
         )
 
     async def _run(self, call: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.executor, call)
+        assert self.workers is not None, "requests come only once server() has made the workers"
+        return await self.workers.run(call)
 
     # --- dispatch
 

@@ -92,7 +92,8 @@ class Server:
             await self.gateway.shutdown()  # before aiohttp's own shutdown, which waits for open handlers
             await self._runner.cleanup()
             self._runner = None
-        self.gateway.executor.shutdown(wait=False, cancel_futures=True)
+        if self.gateway.workers is not None:
+            self.gateway.workers.shutdown()
         self._socket.close()
 
     # --- the main thread (the CLI)

@@ -1,0 +1,73 @@
+"""Worker threads for the server's calls into the mock, handing results back to the event loop in batches.
+
+``loop.run_in_executor`` wakes the loop once per finished call (a write to its self-pipe, with the GIL handed
+back and forth) and chains two futures per call. With hundreds of handshakes in flight those wake-ups were the
+largest single cost on the loop's side. Here a finished call appends its outcome to a list, and only the first
+outcome of a batch wakes the loop, which settles every outcome gathered by then in one callback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from ..core.hints import mark_no_caller
+
+T = TypeVar("T")
+_Outcome = tuple["asyncio.Future[Any]", Any, BaseException | None]
+
+
+class Workers:
+    """A pool of worker threads whose calls are awaited on one event loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, count: int) -> None:
+        self._loop = loop
+        self._executor = ThreadPoolExecutor(count, "mockapigw-worker", initializer=mark_no_caller)
+        self._lock = threading.Lock()
+        self._done: list[_Outcome] = []
+        self._scheduled = False  # a settle callback is queued on the loop (read and set under the lock)
+
+    async def run(self, call: Callable[[], T]) -> T:
+        """Run *call* on a worker thread; its result, or its exception (event loop thread)."""
+        future: asyncio.Future[T] = self._loop.create_future()
+        self._executor.submit(self._work, future, call)
+        return await future
+
+    def shutdown(self) -> None:
+        """Stop taking calls; calls not started yet are dropped (their awaiters are gone with the loop)."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # --- worker threads
+
+    def _work(self, future: asyncio.Future[Any], call: Callable[[], Any]) -> None:
+        try:
+            outcome: _Outcome = (future, call(), None)
+        except BaseException as error:  # noqa: BLE001 - handed to the awaiting coroutine, as run_in_executor does
+            outcome = (future, None, error)
+        with self._lock:
+            self._done.append(outcome)
+            if self._scheduled:
+                return
+            self._scheduled = True
+            try:
+                self._loop.call_soon_threadsafe(self._settle)
+            except RuntimeError:  # the loop is closed: nobody awaits the outcome any more
+                self._done.clear()
+                self._scheduled = False
+
+    # --- event loop thread
+
+    def _settle(self) -> None:
+        with self._lock:
+            done, self._done = self._done, []
+            self._scheduled = False
+        for future, result, error in done:
+            if future.cancelled():  # the awaiting coroutine was cancelled (a socket closed, the server stopping)
+                continue
+            if error is None:
+                future.set_result(result)
+            else:
+                future.set_exception(error)

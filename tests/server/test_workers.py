@@ -1,0 +1,65 @@
+"""The server's worker threads: results and exceptions come back to the awaiting coroutine, batched."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from mockapigw.server.workers import Workers
+
+
+def test_results_and_exceptions_reach_their_awaiters() -> None:
+    async def main() -> None:
+        workers = Workers(asyncio.get_running_loop(), 8)
+        try:
+            assert await workers.run(lambda: threading.current_thread().name.startswith("mockapigw-worker"))
+
+            def fail() -> None:
+                raise KeyError("from a worker")
+
+            with pytest.raises(KeyError, match="from a worker"):
+                await workers.run(fail)
+            # Many at once: each awaiter gets its own call's result, whatever the batches were.
+            results = await asyncio.gather(*(workers.run(lambda n=n: n * n) for n in range(500)))
+            assert results == [n * n for n in range(500)]
+        finally:
+            workers.shutdown()
+
+    asyncio.run(main())
+
+
+def test_a_cancelled_awaiter_does_not_break_the_others() -> None:
+    async def main() -> None:
+        workers = Workers(asyncio.get_running_loop(), 2)
+        release = threading.Event()
+        try:
+            slow = asyncio.ensure_future(workers.run(lambda: release.wait(10)))
+            await asyncio.sleep(0.01)
+            slow.cancel()
+            release.set()  # its outcome arrives for a cancelled future: skipped
+            assert await workers.run(lambda: "after") == "after"
+            assert slow.cancelled()
+        finally:
+            workers.shutdown()
+
+    asyncio.run(main())
+
+
+def test_a_call_finishing_after_its_loop_closed_is_dropped() -> None:
+    loop = asyncio.new_event_loop()
+    release, finished = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        release.wait(10)
+        return "late"
+
+    workers = Workers(loop, 1)
+    future = loop.create_future()
+    workers._executor.submit(workers._work, future, slow)
+    workers._executor.submit(finished.set)
+    loop.close()
+    release.set()
+    assert finished.wait(10)  # the worker went on to the next call: the closed loop raised nothing out of it
+    workers.shutdown()
