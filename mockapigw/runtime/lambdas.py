@@ -413,6 +413,8 @@ def invoke(registry: LambdaRegistry, uri: str, event: Any, timeout_ms: int, site
     except Exception as error:  # noqa: BLE001 - a failing function is an integration failure, not a mock crash
         return _finish(registry, Invocation(site, arn, event, context, error=error))
     except BaseException as stop:  # KeyboardInterrupt, SystemExit, pytest.fail/skip: recorded, never swallowed
+        if not has_caller():  # server mode: a worker of the server's, with no test to stop; on Lambda it fails
+            return _finish(registry, Invocation(site, arn, event, context, error=stop))
         registry.invocations.append(Invocation(site, arn, event, context, error=stop))
         raise
     if (time.perf_counter() - started) * 1000 > timeout_ms:

@@ -31,6 +31,7 @@ _ASK_TIMEOUT_S = 5.0  # how long a post waits for the event loop to read a socke
 # How long a closing socket may take to hand its client what was queued before the close. A client that stops
 # reading (and may have sent its own Close) would otherwise hold the socket, and a stopping server, forever.
 FINISH_GRACE_S = 5.0
+_FINISH_CHECK_S = 0.25  # how often a closing socket's progress is looked at
 
 
 class _Close:
@@ -166,23 +167,45 @@ class SocketTransport:
         """Wait until everything queued so far, the close included, has gone out (event loop thread).
 
         A client that takes nothing for *grace* seconds (``FINISH_GRACE_S``) is cut off: the connection is
-        dropped, as a dead peer's is, with whatever it had not taken.
+        dropped, as a dead peer's is, with whatever it had not taken. A client still reading is waited for.
         """
         self._outbox.flush()  # what other threads handed over before now
         if self._socket is None:  # the handshake never completed: nothing will go out
             self._written = self._accepted
             self._backlog = None
-        deadline = self._loop.time() + (FINISH_GRACE_S if grace is None else grace)
+        grace_s = FINISH_GRACE_S if grace is None else grace
+        progress = self._progress()
+        deadline = self._loop.time() + grace_s
         while self._pump is not None and not self._pump.done():
             pump = self._pump
             try:
-                await asyncio.wait_for(asyncio.shield(pump), max(0.0, deadline - self._loop.time()))
+                await asyncio.wait_for(asyncio.shield(pump), min(grace_s, _FINISH_CHECK_S))
+                continue
             except asyncio.TimeoutError:  # not the builtin TimeoutError before Python 3.11
-                if self._stream is not None:
-                    self._stream.abort()
-                pump.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await pump
+                pass
+            if self._progress() != progress:  # the client took something meanwhile: give it the grace again
+                progress = self._progress()
+                deadline = self._loop.time() + grace_s
+            elif self._loop.time() >= deadline:
+                await self._cut_off(pump)
+
+    def _progress(self) -> tuple[int, int]:
+        """What shows a client taking data: bytes written to the transport, and what is left in its buffer."""
+        stream = self._stream
+        return self._written, stream.get_write_buffer_size() if stream is not None else 0
+
+    async def _cut_off(self, pump: asyncio.Task[None]) -> None:
+        """Drop the connection and stop its pump (its ``finally`` accounts for what is dropped)."""
+        if self._stream is not None:
+            self._stream.abort()
+        pump.cancel()
+        try:
+            await pump
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            cancelling = getattr(task, "cancelling", None)  # Python 3.11+: whether the caller itself is cancelled
+            if cancelling is not None and cancelling():
+                raise
 
     # --- event loop thread
 

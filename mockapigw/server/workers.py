@@ -31,10 +31,17 @@ class Workers:
         self._scheduled = False  # a settle callback is queued on the loop (read and set under the lock)
 
     async def run(self, call: Callable[[], T]) -> T:
-        """Run *call* on a worker thread; its result, or its exception (event loop thread)."""
+        """Run *call* on a worker thread; its result, or its exception (event loop thread).
+
+        Cancelled while *call* waits for a worker, *call* never runs (as with ``run_in_executor``).
+        """
         future: asyncio.Future[T] = self._loop.create_future()
-        self._executor.submit(self._work, future, call)
-        return await future
+        queued = self._executor.submit(self._work, future, call)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            queued.cancel()  # does nothing once the call has started
+            raise
 
     def shutdown(self) -> None:
         """Stop taking calls; calls not started yet are dropped (their awaiters are gone with the loop)."""
@@ -45,8 +52,16 @@ class Workers:
     def _work(self, future: asyncio.Future[Any], call: Callable[[], Any]) -> None:
         try:
             outcome: _Outcome = (future, call(), None)
-        except BaseException as error:  # noqa: BLE001 - handed to the awaiting coroutine, as run_in_executor does
+        except Exception as error:  # noqa: BLE001 - handed to the awaiting coroutine, as run_in_executor does
+            if type(error) is StopIteration:  # an asyncio future refuses it (it would end a coroutine)
+                wrapped = RuntimeError(f"a call on a worker thread raised {error!r}")
+                wrapped.__cause__ = error
+                error = wrapped
             outcome = (future, None, error)
+        except BaseException as error:  # noqa: BLE001 - SystemExit or the like must not stop the server's loop
+            wrapped = RuntimeError(f"a call on a worker thread raised {error!r}")
+            wrapped.__cause__ = error
+            outcome = (future, None, wrapped)
         with self._lock:
             self._done.append(outcome)
             if self._scheduled:
@@ -67,7 +82,10 @@ class Workers:
         for future, result, error in done:
             if future.cancelled():  # the awaiting coroutine was cancelled (a socket closed, the server stopping)
                 continue
-            if error is None:
-                future.set_result(result)
-            else:
-                future.set_exception(error)
+            try:
+                if error is None:
+                    future.set_result(result)
+                else:
+                    future.set_exception(error)
+            except Exception as failure:  # noqa: BLE001 - one outcome must not strand the rest of the batch
+                self._loop.call_exception_handler({"message": "a worker's outcome was lost", "exception": failure})

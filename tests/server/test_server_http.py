@@ -151,6 +151,27 @@ def test_handler_error_gives_aws_500(apigw: MockApiGateway, server: Server, v2: 
     assert (response.status_code, response.json()) == (500, {"message": "Internal Server Error"})
 
 
+@pytest.mark.parametrize("stop", [SystemExit, KeyboardInterrupt])
+def test_a_handler_that_exits_gives_aws_500_and_the_server_keeps_serving(
+    apigw: MockApiGateway, server: Server, v2: Any, stop: type[BaseException]
+) -> None:
+    # On Lambda, sys.exit() in a handler is a failed invocation (Runtime.ExitError); here it must not stop the
+    # server's event loop, which runs in the same process as the handler.
+    api_id = http_api(v2)
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if event["rawPath"].endswith("/exit"):
+            raise stop()
+        return {"statusCode": 201, "body": "made"}
+
+    apigw.register_lambda(FUNCTION, handler)
+    base = f"{server.url}/_aws/execute-api/{api_id}/orders"
+    response = requests.post(f"{base}/exit", timeout=WAIT)
+    assert (response.status_code, response.json()) == (500, {"message": "Internal Server Error"})
+    assert isinstance(apigw.invocations[-1].error, stop)
+    assert requests.post(f"{base}/1", timeout=WAIT).status_code == 201
+
+
 def test_malformed_http_gets_a_clean_error_and_the_server_keeps_serving(server: Server, v2: Any) -> None:
     for garbage in (b"NOT HTTP AT ALL\r\n\r\n", b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n"):
         with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as raw:

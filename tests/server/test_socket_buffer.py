@@ -3,6 +3,7 @@ yet would pass the limit (docs/server-mode.md), and succeed again when the clien
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from test_outgoing_frames import TEXT, Reader, management_of, stalled_socket
 from test_server_websocket import connection_id, wait_for
 
 from mockapigw.server import Server
-from mockapigw.server.bridge import MAX_UNSENT_BYTES
+from mockapigw.server.bridge import MAX_UNSENT_BYTES, SocketTransport
 
 KB = 1024
 SIZE = 128 * KB  # the largest message @connections takes
@@ -100,3 +101,53 @@ def test_a_client_that_closes_without_reading_is_let_go(
         wait_for(lambda: chat.of_type("DISCONNECT"))
         # Cut off after the grace period instead of waiting forever for a client that takes nothing.
         wait_for(lambda: not server.gateway.connections)
+
+
+class _Stream:
+    """The transport side of a closing socket, as finish() looks at it."""
+
+    def __init__(self) -> None:
+        self.buffered = 1000
+        self.aborted = False
+
+    def get_write_buffer_size(self) -> int:
+        return self.buffered
+
+    def abort(self) -> None:
+        self.aborted = True
+
+
+def _closing_transport(loop: asyncio.AbstractEventLoop, stream: _Stream, pump: Any) -> SocketTransport:
+    transport = SocketTransport(loop)
+    transport._socket = object()  # type: ignore[assignment]  # past the handshake; finish() only checks it is set
+    transport._stream = stream  # type: ignore[assignment]
+    transport._pump = loop.create_task(pump)
+    return transport
+
+
+def test_a_closing_client_still_taking_data_is_waited_for() -> None:
+    async def main() -> None:
+        stream = _Stream()
+
+        async def steady() -> None:  # a client taking a little every 0.05 s: longer than the grace in all
+            for _ in range(12):
+                await asyncio.sleep(0.05)
+                stream.buffered -= 10
+
+        transport = _closing_transport(asyncio.get_running_loop(), stream, steady())
+        await transport.finish(grace=0.2)
+        assert not stream.aborted and stream.buffered == 880
+
+    asyncio.run(main())
+
+
+def test_a_closing_client_taking_nothing_is_cut_off_after_the_grace() -> None:
+    async def main() -> None:
+        stream = _Stream()
+        transport = _closing_transport(asyncio.get_running_loop(), stream, asyncio.sleep(60))
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await transport.finish(grace=0.2)
+        assert stream.aborted and 0.2 <= loop.time() - started < 5
+
+    asyncio.run(main())

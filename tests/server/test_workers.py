@@ -63,3 +63,43 @@ def test_a_call_finishing_after_its_loop_closed_is_dropped() -> None:
     release.set()
     assert finished.wait(10)  # the worker went on to the next call: the closed loop raised nothing out of it
     workers.shutdown()
+
+
+@pytest.mark.parametrize("stop", [SystemExit, KeyboardInterrupt, StopIteration])
+def test_exceptions_the_loop_cannot_take_arrive_as_runtime_errors(stop: type[BaseException]) -> None:
+    async def main() -> None:
+        workers = Workers(asyncio.get_running_loop(), 2)
+        try:
+
+            def fail() -> None:
+                raise stop()
+
+            calls = [workers.run(fail), workers.run(lambda: "next")]
+            outcomes = await asyncio.gather(*calls, return_exceptions=True)
+            assert isinstance(outcomes[0], RuntimeError) and isinstance(outcomes[0].__cause__, stop)
+            assert outcomes[1] == "next"  # the rest of the batch is settled too
+        finally:
+            workers.shutdown()
+
+    asyncio.run(main())
+
+
+def test_a_call_cancelled_before_it_starts_never_runs() -> None:
+    async def main() -> None:
+        workers = Workers(asyncio.get_running_loop(), 1)
+        release = threading.Event()
+        ran: list[str] = []
+        try:
+            busy = asyncio.ensure_future(workers.run(lambda: release.wait(10)))
+            queued = asyncio.ensure_future(workers.run(lambda: ran.append("queued")))
+            await asyncio.sleep(0.01)
+            queued.cancel()
+            await asyncio.sleep(0)
+            release.set()
+            await busy
+            await workers.run(lambda: None)  # the worker has been through its queue
+            assert ran == []
+        finally:
+            workers.shutdown()
+
+    asyncio.run(main())
