@@ -853,3 +853,19 @@ def test_a_plain_result_is_read_back_as_a_new_dict() -> None:
     payload = lambdas._marshal(result)
     assert payload == result
     assert payload is not result and payload["headers"] is not result["headers"]
+
+
+def test_the_runtimes_context_has_every_field_the_public_constructor_makes(apigw: MockApiGateway) -> None:
+    # The runtime builds contexts from values worked out once per function (LambdaContext._of); a field added to
+    # __init__ must be there too.
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:orders"
+    seen: list[Any] = []
+    apigw.register_lambda(arn, lambda event, context: seen.append(context) or {"statusCode": 200})
+    site = CallSite("integration", "HTTP", "a", "$default", "us-east-1", "123456789012")
+    invoke(apigw.lambdas, arn, {}, 1000, site)
+    built = lambdas.LambdaContext(arn, 1000, log_stream_name=seen[0].log_stream_name)
+    assert sorted(vars(seen[0])) == sorted(vars(built))
+    same = {"aws_request_id", "_deadline", "identity"}  # per call, or a fresh object each time
+    assert {k: v for k, v in vars(seen[0]).items() if k not in same} == {
+        k: v for k, v in vars(built).items() if k not in same
+    }
