@@ -22,6 +22,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
 
 from .frames import BINARY, FIN, MAX_FRAME_BYTES, TEXT, frame_header, message_frames
+from .handover import Handover
 
 # What a socket may hold that its client has not taken yet (the messages waiting here and the transport's write
 # buffer; the operating system's socket buffers come on top) before a post answers LimitExceededException (429).
@@ -45,54 +46,24 @@ class _Close:
 _Item = bytes | _Close
 
 
-class _Outbox:
-    """One event loop's hand-over point: messages from any thread, written by one scheduled callback per batch."""
-
-    __slots__ = ("__weakref__", "_items", "_lock", "_loop", "_scheduled")
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        # Weak, so that the loop's entry in ``_outboxes`` goes when the loop does.
-        self._loop = weakref.ref(loop)
-        self._lock = threading.Lock()
-        self._items: list[tuple[SocketTransport, _Item]] = []
-        self._scheduled = False
-
-    def put(self, socket: SocketTransport, item: _Item, size: int) -> None:
-        """Hand *item* (of *size* payload bytes) for *socket* to the loop (any thread)."""
-        with self._lock:
-            socket._accepted += size  # under the lock: several threads may post to one socket
-            self._items.append((socket, item))
-            if self._scheduled:
-                return
-            # Scheduled under the lock, so that while the flag is up the callback is on the loop's queue.
-            loop = self._loop()
-            try:
-                if loop is None:
-                    raise RuntimeError("the event loop is gone")
-                loop.call_soon_threadsafe(self.flush)
-            except RuntimeError:  # the loop is closed: the server has stopped, and its sockets with it
-                self._items.clear()
-                return
-            self._scheduled = True
-
-    def flush(self) -> None:
-        """Write (or queue) every item handed over so far, in the order they came (event loop thread)."""
-        with self._lock:
-            items, self._items = self._items, []
-            self._scheduled = False
-        for socket, item in items:
-            socket._take(item)
+def _write_all(items: list[tuple[SocketTransport, _Item]]) -> None:
+    """Write (or queue) a batch of messages, in the order they were posted (event loop thread)."""
+    for socket, item in items:
+        socket._take(item)
 
 
-_outboxes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Outbox] = weakref.WeakKeyDictionary()
+# One hand-over per event loop, for all its sockets; an entry goes when its loop does.
+_outboxes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Handover[tuple[SocketTransport, _Item]]] = (
+    weakref.WeakKeyDictionary()
+)
 _outboxes_lock = threading.Lock()
 
 
-def _outbox_of(loop: asyncio.AbstractEventLoop) -> _Outbox:
+def _outbox_of(loop: asyncio.AbstractEventLoop) -> Handover[tuple[SocketTransport, _Item]]:
     with _outboxes_lock:
         outbox = _outboxes.get(loop)
         if outbox is None:
-            outbox = _outboxes[loop] = _Outbox(loop)
+            outbox = _outboxes[loop] = Handover(loop, _write_all)
         return outbox
 
 
@@ -136,13 +107,20 @@ class SocketTransport:
     def send(self, data: bytes) -> None:
         """Send *data* as one message (queued until the handshake is done)."""
         if not self._closing:
-            self._outbox.put(self, data, len(data))
+            self._hand_over(data, len(data))
 
     def close(self, code: int, reason: str) -> None:
         """Close the socket with *code* after the messages already queued (once)."""
         if not self._closing:
             self._closing = True
-            self._outbox.put(self, _Close(code, reason), 0)
+            self._hand_over(_Close(code, reason), 0)
+
+    def _hand_over(self, item: _Item, size: int) -> None:
+        """Hand *item* (of *size* payload bytes) to the loop (any thread)."""
+        outbox = self._outbox
+        with outbox.lock:  # the count under the hand-over's lock: several threads may post to one socket
+            self._accepted += size
+            outbox.put_locked((self, item))
 
     def buffer_full(self, incoming: int) -> bool:
         """Whether *incoming* more bytes would take what the client has not taken yet over ``limit`` (any thread).

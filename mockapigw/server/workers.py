@@ -2,19 +2,19 @@
 
 ``loop.run_in_executor`` wakes the loop once per finished call (a write to its self-pipe, with the GIL handed
 back and forth) and chains two futures per call. With hundreds of handshakes in flight those wake-ups were the
-largest single cost on the loop's side. Here a finished call appends its outcome to a list, and only the first
-outcome of a batch wakes the loop, which settles every outcome gathered by then in one callback.
+largest single cost on the loop's side. Here finished calls' outcomes go through a :class:`Handover`, which
+wakes the loop once per batch.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from ..core.hints import mark_no_caller
+from .handover import Handover
 
 T = TypeVar("T")
 _Outcome = tuple["asyncio.Future[Any]", Any, BaseException | None]
@@ -26,9 +26,7 @@ class Workers:
     def __init__(self, loop: asyncio.AbstractEventLoop, count: int) -> None:
         self._loop = loop
         self._executor = ThreadPoolExecutor(count, "mockapigw-worker", initializer=mark_no_caller)
-        self._lock = threading.Lock()
-        self._done: list[_Outcome] = []
-        self._scheduled = False  # a settle callback is queued on the loop (read and set under the lock)
+        self._done: Handover[_Outcome] = Handover(loop, self._settle)
 
     async def run(self, call: Callable[[], T]) -> T:
         """Run *call* on a worker thread; its result, or its exception (event loop thread).
@@ -62,23 +60,11 @@ class Workers:
             wrapped = RuntimeError(f"a call on a worker thread raised {error!r}")
             wrapped.__cause__ = error
             outcome = (future, None, wrapped)
-        with self._lock:
-            self._done.append(outcome)
-            if self._scheduled:
-                return
-            self._scheduled = True
-            try:
-                self._loop.call_soon_threadsafe(self._settle)
-            except RuntimeError:  # the loop is closed: nobody awaits the outcome any more
-                self._done.clear()
-                self._scheduled = False
+        self._done.put(outcome)  # dropped if the loop is closed: nobody awaits the outcome any more
 
     # --- event loop thread
 
-    def _settle(self) -> None:
-        with self._lock:
-            done, self._done = self._done, []
-            self._scheduled = False
+    def _settle(self, done: list[_Outcome]) -> None:
         for future, result, error in done:
             if future.cancelled():  # the awaiting coroutine was cancelled (a socket closed, the server stopping)
                 continue
