@@ -14,22 +14,26 @@ sockets into calls. Every call into the mock runs on a worker thread, so a slow 
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
+import hashlib
 import logging
 import re
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aiohttp import HttpVersion11, StreamReader, WSMsgType, web
+from aiohttp import HttpVersion11, StreamReader, web
 from aiohttp.abc import AbstractStreamWriter
-from aiohttp.http import RawRequestMessage
+from aiohttp.http import WS_KEY, RawRequestMessage
 
 from ..core.codec import WireResponse
 from ..management.connections import Connection, now_ms
 from ..runtime.endpoints import Address, ConnectionsTarget
-from ..runtime.websocket import MAX_MESSAGE_BYTES, ConnectionClosed, ConnectionRejected
+from ..runtime.websocket import ConnectionClosed, ConnectionRejected
 from .bridge import SocketTransport
-from .frames import FrameGuard
+from .lease import LeasingServer, lease_of
+from .websocket import CLOSE_ABNORMAL, WebSocket
 from .workers import Workers
 
 if TYPE_CHECKING:
@@ -43,7 +47,6 @@ _CREDENTIAL_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 MAX_BODY_BYTES = 10 * 1024 * 1024 + 1  # one byte over the HTTP API payload limit: the runtime answers 413
 MAX_HEAD_BYTES = 2 * 10240  # room for any head API Gateway's own limit then refuses
 WORKERS = 256
-CLOSE_MESSAGE_TOO_BIG = 1009  # aws-behaviour.md §4: a message over 128 KB or a frame over 32 KB closes with 1009
 # Closing a socket still waits this long for its $disconnect, so a stopping server does not hang on a handler.
 _SHUTDOWN_GRACE_S = 10.0
 
@@ -57,41 +60,18 @@ def _is_upgrade(request: web.BaseRequest) -> bool:
     return request.headers.get("Upgrade", "").lower() == "websocket"
 
 
-class _Reading:
-    """Where a socket's reader is, so a frame over 32 KB closes it after the messages complete before that frame.
-
-    The reader closes the socket itself when it comes to the oversize frame's message. Only while it waits for a
-    message that may never complete (a client that stops mid-message) does a separate task close the socket,
-    through ``close()``, which wakes the waiting reader (aiohttp allows ``close()`` from another task).
-    """
-
-    __slots__ = ("closer", "closer_started", "guard", "handed", "socket", "waiting")
-
-    def __init__(self, socket: web.WebSocketResponse) -> None:
-        self.socket = socket
-        self.guard: FrameGuard | None = None
-        self.handed = 0  # data messages handed to the runtime
-        self.waiting = False  # the reader is waiting in receive()
-        self.closer: asyncio.Task[None] | None = None  # held here so the task is not collected mid-close
-        self.closer_started = False
-
-    def over_limit(self) -> bool:
-        """Whether every message complete before the oversize frame has been handed on."""
-        return self.guard is not None and self.guard.oversize and self.handed >= self.guard.messages
-
-    def frame_too_big(self) -> None:
-        """The guard saw a frame over 32 KB (called on the event loop)."""
-        self.closer = asyncio.get_running_loop().create_task(self._close_if_idle())
-
-    async def _close_if_idle(self) -> None:
-        """Close with 1009 if the reader is waiting for the oversize frame's message; else the reader will."""
-        if self.waiting and self.over_limit():
-            self.closer_started = True
-            await self.socket.close(code=CLOSE_MESSAGE_TOO_BIG)
-
-
 # can_prepare() only reads the request, so one probe checks every upgrade (no WebSocketResponse per request).
 _UPGRADE_PROBE = web.WebSocketResponse()
+
+
+def handshake_answer(key: str, subprotocol: str | None) -> bytes:
+    """The ``101 Switching Protocols`` answer to an upgrade with *key* (RFC 6455 §4.2.2)."""
+    accept = base64.b64encode(hashlib.sha1(key.encode() + WS_KEY).digest()).decode()
+    lines = ["HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", "Connection: Upgrade"]
+    lines.append(f"Sec-WebSocket-Accept: {accept}")
+    if subprotocol:
+        lines.append(f"Sec-WebSocket-Protocol: {subprotocol}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
 async def _expect(request: web.BaseRequest) -> web.Response | None:
@@ -119,9 +99,10 @@ class Gateway:
         self.sweep_interval = sweep_interval
         self.workers: Workers | None = None  # made with the server, in its event loop
         self.connections: set[Connection] = set()  # open sockets' connections
+        self._ending: set[asyncio.Task[None]] = set()  # sockets running their $disconnect (held till done)
         self._sweeper: asyncio.Task[None] | None = None
 
-    def server(self) -> web.Server:
+    def server(self) -> LeasingServer:
         """aiohttp's low-level server, calling :meth:`handle` for every request; starts the idle sweeper.
 
         Made in the running loop. No ``web.Application``: with one catch-all route, its router's match info and
@@ -142,7 +123,7 @@ class Gateway:
 
         # aiohttp's default line and header limits (8190 bytes) are below API Gateway's 10240-byte request head:
         # raised, so that the runtime answers an oversized head as API Gateway does (431).
-        return web.Server(
+        return LeasingServer(
             self.handle,
             request_factory=request,
             access_log=None,
@@ -243,7 +224,9 @@ class Gateway:
     # --- WebSocket
 
     async def _websocket(self, request: web.BaseRequest, address: Address) -> web.StreamResponse:
-        if not _UPGRADE_PROBE.can_prepare(request).ok:
+        key = request.headers.get("Sec-WebSocket-Key", "")
+        lease = lease_of(request)
+        if not _UPGRADE_PROBE.can_prepare(request).ok or lease is None:
             return web.Response(status=400, text="Bad WebSocket upgrade request")
         transport = SocketTransport(asyncio.get_running_loop())
         try:
@@ -252,29 +235,16 @@ class Gateway:
             # API Gateway refuses the upgrade with an HTTP status; the socket is never opened. Say why in the log.
             _log.warning("WebSocket handshake to %s%s refused: %s", address.host, address.path, rejected)
             return web.Response(status=rejected.status_code, text=rejected.body, content_type="application/json")
-        protocols = (connection.subprotocol,) if connection.subprotocol else ()
-        # No permessage-deflate: API Gateway is not known to negotiate it (a choice, in docs/server-mode.md).
-        socket = web.WebSocketResponse(
-            protocols=protocols, autoping=False, max_msg_size=MAX_MESSAGE_BYTES, compress=False
-        )
         self.connections.add(connection)
-        code = 1006  # abnormal closure, unless the socket closes with a code
-        reading = _Reading(socket)
-        # Installed before the 101 answer goes out, so the guard sees every frame from its first byte.
-        if request.transport is not None:
-            reading.guard = FrameGuard.install(request.transport, reading.frame_too_big)
-        try:
-            writer = await socket.prepare(request)  # the client may be gone already: then only $disconnect is left
-            transport.attach(socket, writer)
-            code = await self._read_frames(socket, connection, reading)
-        finally:
-            await self._run(partial(self.gw.websockets.close, connection, code, ""))  # $disconnect, once
-            transport.close(code, "")
-            await transport.finish()
-            connection.socket_closed()  # the closed connection's record stays; the socket's objects need not
-            reading.guard = None
-            self.connections.discard(connection)
-        return socket
+        socket = WebSocket(self, connection)
+        stream = lease.hand_over(socket)  # from here on aiohttp holds nothing of this connection
+        if stream is None:  # the client went away during $connect: only $disconnect is left
+            await self._end(connection, transport, CLOSE_ABNORMAL, "")
+        else:
+            # No permessage-deflate: API Gateway is not known to negotiate it (a choice, in docs/server-mode.md).
+            stream.write(handshake_answer(key, connection.subprotocol))
+            transport.attach(socket, stream)
+        return web.Response(status=101)  # for aiohttp, which has let go of the socket: it goes nowhere
 
     def _connect_call(
         self, request: web.BaseRequest, address: Address, transport: SocketTransport
@@ -300,47 +270,38 @@ class Gateway:
             domain_name=address.host if address.api_id is None else None,  # a custom domain name
         )
 
-    async def _read_frames(self, socket: web.WebSocketResponse, connection: Connection, reading: _Reading) -> int:
-        """Hand the socket's messages to the runtime, one at a time and in order, until it closes; the close code.
+    # --- open sockets (the WebSocket protocol calls these)
 
-        One at a time per connection keeps a connection's replies in the order of its messages (AWS promises no
-        order); other connections are served meanwhile, each message on a worker thread. The message with a frame
-        over 32 KB, and any after it, is not handed on: the socket closes with 1009, as on AWS.
-        """
-        websockets = self.gw.websockets
-        while True:
-            if reading.over_limit() and not reading.closer_started:
-                await socket.close(code=CLOSE_MESSAGE_TOO_BIG)
-                return CLOSE_MESSAGE_TOO_BIG
-            reading.waiting = True
-            message = await socket.receive()
-            reading.waiting = False
-            if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
-                break
-            if reading.over_limit():  # past the oversize frame: hand on nothing; the loop's top or the closer closes
-                continue
-            if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):  # binary: the runtime closes with 1003
-                reading.handed += 1
-                try:
-                    await self._run(partial(websockets.send, connection, message.data))
-                except ConnectionClosed:  # closed meanwhile (expiry, @connections): the socket is closing already
-                    continue
-                except Exception:  # noqa: BLE001 - a failure of the mock itself: nothing for the client, logged
-                    _log.exception("message on connection %s failed", connection.connection_id)
-            elif message.type == WSMsgType.PING:
-                await socket.pong(message.data)
-                try:
-                    await self._run(partial(websockets.ping, connection))
-                except ConnectionClosed:  # it expired just now: the runtime is closing the socket
-                    continue
-            elif message.type == WSMsgType.ERROR:
-                # A protocol error or an oversized message: close with its code (1002, 1007, 1009...).
-                code = int(getattr(message.data, "code", 1006))
-                await socket.close(code=code)
-                return code
-        if reading.over_limit():
-            return CLOSE_MESSAGE_TOO_BIG
-        return socket.close_code or 1006
+    async def message(self, connection: Connection, data: str | bytes) -> None:
+        """Hand one message to the runtime (binary included: the runtime closes with 1003, as AWS does)."""
+        try:
+            await self._run(partial(self.gw.websockets.send, connection, data))
+        except ConnectionClosed:  # closed meanwhile (expiry, @connections): the socket is closing already
+            pass
+        except Exception:  # noqa: BLE001 - a failure of the mock itself: nothing for the client, logged
+            _log.exception("message on connection %s failed", connection.connection_id)
+
+    async def ping(self, connection: Connection) -> None:
+        """The client pinged (its pong is sent already): the runtime counts it as activity."""
+        with contextlib.suppress(ConnectionClosed):  # it expired just now: the runtime is closing the socket
+            await self._run(partial(self.gw.websockets.ping, connection))
+
+    def ended(self, connection: Connection, code: int, reason: str) -> None:
+        """The socket is over: run ``$disconnect`` and let the connection's socket objects go (event loop)."""
+        transport = connection.transport
+        assert isinstance(transport, SocketTransport)
+        task = asyncio.get_running_loop().create_task(self._end(connection, transport, code, reason))
+        self._ending.add(task)
+        task.add_done_callback(self._ending.discard)
+
+    async def _end(self, connection: Connection, transport: SocketTransport, code: int, reason: str) -> None:
+        try:
+            await self._run(partial(self.gw.websockets.close, connection, code, reason))  # $disconnect, once
+        finally:
+            transport.close(code, reason)
+            await transport.finish()
+            connection.socket_closed()  # the closed connection's record stays; the socket's objects need not
+            self.connections.discard(connection)
 
     # --- expiry and shutdown
 

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import threading
 import weakref
 from collections import deque
-
-from aiohttp import web
-from aiohttp.abc import AbstractStreamWriter
+from typing import TYPE_CHECKING
 
 from .frames import BINARY, FIN, MAX_FRAME_BYTES, TEXT, frame_header, message_frames
 from .handover import Handover
+
+if TYPE_CHECKING:
+    from .websocket import WebSocket
 
 # What a socket may hold that its client has not taken yet (the messages waiting here and the transport's write
 # buffer; the operating system's socket buffers come on top) before a post answers LimitExceededException (429).
@@ -81,7 +81,6 @@ class SocketTransport:
         "_pump",
         "_socket",
         "_stream",
-        "_writer",
         "_written",
         "limit",
     )
@@ -90,8 +89,7 @@ class SocketTransport:
         self._loop = loop
         self._outbox = _outbox_of(loop)
         self.limit = limit
-        self._socket: web.WebSocketResponse | None = None
-        self._writer: AbstractStreamWriter | None = None
+        self._socket: WebSocket | None = None
         self._stream: asyncio.WriteTransport | None = None
         self._high = 0  # the transport's high-water mark: above it, it has asked its writer to pause
         # Messages waiting for the handshake, or for the transport to take more; None when nothing waits.
@@ -132,13 +130,11 @@ class SocketTransport:
             return False
         return self._unsent_now() + incoming > self.limit
 
-    def attach(self, socket: web.WebSocketResponse, writer: AbstractStreamWriter) -> None:
-        """The handshake is done (``writer`` is what ``socket.prepare`` returned): send what is pending (loop)."""
+    def attach(self, socket: WebSocket, stream: asyncio.Transport) -> None:
+        """The handshake is done: *socket* is open on *stream*; send what is pending (loop)."""
         self._socket = socket
-        self._writer = writer
-        self._stream = writer.transport
-        if self._stream is not None:
-            self._high = self._stream.get_write_buffer_limits()[1]
+        self._stream = stream
+        self._high = stream.get_write_buffer_limits()[1]
         self._wake()
 
     async def finish(self, grace: float | None = None) -> None:
@@ -226,19 +222,16 @@ class SocketTransport:
 
     async def _drain(self) -> None:
         """Write the backlog in order, waiting whenever the transport holds back; close when the close comes."""
-        backlog, socket, writer = self._backlog, self._socket, self._writer
+        backlog, socket = self._backlog, self._socket
         assert backlog is not None
         assert socket is not None
-        assert writer is not None
         try:
             while backlog:
                 item = backlog.popleft()
                 if isinstance(item, _Close):
-                    # A close reason is at most 123 bytes of UTF-8 (RFC 6455 §5.5).
-                    await socket.close(code=item.code, message=item.reason.encode("utf-8")[:123])
+                    await socket.close(item.code, item.reason)
                     return
-                with contextlib.suppress(OSError):  # the client went away: nothing more is written
-                    await writer.drain()  # returns at once unless the transport has paused its writer
+                await socket.drain()  # returns at once unless the transport holds back
                 self._write(item)
         finally:
             self._written += sum(len(item) for item in backlog if isinstance(item, bytes))  # dropped

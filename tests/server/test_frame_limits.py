@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import json
 import os
 import socket
 from typing import Any, Literal, overload
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from test_server_websocket import WAIT, open_socket, wait_for
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection
 
 from mockapigw.server import Server
-from mockapigw.server.frames import MAX_FRAME_BYTES, FrameGuard
+from mockapigw.server.frames import MAX_FRAME_BYTES
 
 KB = 1024
 
@@ -190,45 +186,3 @@ def test_a_reply_over_32_kb_arrives_in_frames_of_32_kb(server: Server, chat: Any
         frames = [read_frame(raw, fin=True) for _ in range(4)]
     pieces = [body[at : at + MAX_FRAME_BYTES] for at in range(0, len(body), MAX_FRAME_BYTES)]
     assert frames == [(0x1, False, pieces[0]), (0x0, False, pieces[1]), (0x0, False, pieces[2]), (0x0, True, pieces[3])]
-
-
-class _Inner(asyncio.Protocol):
-    def __init__(self) -> None:
-        self.data = b""
-
-    def data_received(self, data: bytes) -> None:
-        self.data += data
-
-
-_frames = st.lists(
-    st.tuples(
-        st.integers(0, 300),  # payload size, against a small limit
-        st.sampled_from([0x0, 0x1, 0x2, 0x9, 0xA]),
-        st.booleans(),  # fin
-        st.booleans(),  # masked
-        st.sampled_from([None, 16, 64]),  # length form: shortest, or a longer one than needed
-    ),
-    max_size=8,
-)
-
-
-@settings(max_examples=60, deadline=None)
-@given(frames=_frames, cuts=st.lists(st.integers(0, 3000), max_size=6))
-def test_guard_reads_only_headers_and_passes_every_byte_on(frames: list[Any], cuts: list[int]) -> None:
-    limit = 150
-    stream = b"".join(
-        frame(bytes(size), opcode=op, fin=fin, mask=mask, width=width) for size, op, fin, mask, width in frames
-    )
-    calls: list[None] = []
-    inner = _Inner()
-    guard = FrameGuard(inner, lambda: calls.append(None), limit=limit)
-    points = sorted({0, len(stream), *(c for c in cuts if c < len(stream))})
-    for start, end in itertools.pairwise(points):
-        guard.data_received(stream[start:end])
-
-    assert inner.data == stream  # unchanged, whatever the reads
-    over = next((i for i, (size, *_) in enumerate(frames) if size > limit), None)
-    assert guard.oversize == (over is not None)
-    assert len(calls) == (1 if over is not None else 0)
-    before = frames if over is None else frames[:over]
-    assert guard.messages == sum(1 for _, op, fin, _, _ in before if fin and op < 0x8)
