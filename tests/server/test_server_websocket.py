@@ -166,8 +166,22 @@ def test_client_close_runs_disconnect_with_its_code(server: Server, chat: Any) -
     event = chat.of_type("DISCONNECT")[0]
     assert event["requestContext"]["connectionId"] == real_id
     assert event["requestContext"]["disconnectStatusCode"] == 4000
+    assert event["requestContext"]["disconnectReason"] == "bye"
     with pytest.raises(chat.management().exceptions.GoneException):
         chat.management().post_to_connection(ConnectionId=real_id, Data=b"late")
+
+
+def test_a_close_without_a_code_is_1005_with_api_gateways_reason(server: Server, chat: Any) -> None:
+    with open_socket(server, chat.api_id) as client:
+        client.protocol.send_close()  # a Close frame with no payload
+        client.socket.sendall(client.protocol.data_to_send()[0])
+        wait_for(lambda: chat.of_type("DISCONNECT"))
+    context = chat.of_type("DISCONNECT")[0]["requestContext"]
+    # As in a recorded AWS $disconnect event (aws-facts §9).
+    assert (context["disconnectStatusCode"], context["disconnectReason"]) == (
+        1005,
+        "Client-side close frame status not set",
+    )
 
 
 def test_a_closed_socket_leaves_only_its_connection_record(
