@@ -86,7 +86,7 @@ class Lease(asyncio.Protocol):
     def __getattr__(self, name: str) -> Any:
         # Everything else aiohttp asks of its transport (get_extra_info, pause_reading, buffer sizes...) is the
         # real transport's. Only reached for names the lease does not define.
-        if name.startswith("__"):
+        if name.startswith("_"):  # the lease's own slots, or dunders: never the transport's
             raise AttributeError(name)
         return getattr(self._transport, name)
 

@@ -1,0 +1,130 @@
+"""The lease: aiohttp serves a connection until a handler hands its socket over, then keeps nothing of it."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import socket
+import weakref
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from mockapigw.server.lease import LeasingServer, lease_of
+
+
+class _Echo(asyncio.Protocol):
+    """What takes the socket over: answers each read with its bytes upper-cased."""
+
+    def __init__(self) -> None:
+        self.transport: Any = None
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+        transport.write(b"taken\n")
+
+    def data_received(self, data: bytes) -> None:
+        self.transport.write(data.upper())
+
+
+async def _exchange(port: int, request: bytes, then: bytes) -> bytes:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request)
+    await writer.drain()
+    got = await reader.readuntil(b"taken\n")
+    writer.write(then)
+    await writer.drain()
+    got += await reader.readexactly(len(then))
+    writer.close()
+    return got
+
+
+def test_a_handed_over_socket_is_the_new_protocols_and_aiohttp_lets_go_of_everything() -> None:
+    held: dict[str, Any] = {}
+
+    async def handle(request: web.BaseRequest) -> web.StreamResponse:
+        lease = lease_of(request)
+        assert lease is not None
+        held["request"] = weakref.ref(request)
+        held["handler"] = id(request.protocol)  # aiohttp's RequestHandler takes no weak reference
+        protocol = _Echo()
+        held["protocol"] = protocol
+        assert lease.hand_over(protocol) is not None
+        return web.Response(text="never sent")  # aiohttp has let go of the socket: this goes nowhere
+
+    async def main() -> None:
+        server = LeasingServer(handle)
+        listener = await asyncio.get_running_loop().create_server(server, "127.0.0.1", 0)
+        port = listener.sockets[0].getsockname()[1]
+        got = await _exchange(port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", b"after")
+        assert got == b"taken\nAFTER"  # nothing of aiohttp's answer, and the new protocol reads what follows
+        for _ in range(5):
+            await asyncio.sleep(0)
+        gc.collect()
+        assert held["request"]() is None
+        assert not any(type(o) is web.RequestHandler and id(o) == held["handler"] for o in gc.get_objects())
+        assert server.connections == []
+        listener.close()
+        await listener.wait_closed()
+
+    asyncio.run(main())
+
+
+def test_keep_alive_requests_are_aiohttps_until_one_hands_over() -> None:
+    async def handle(request: web.BaseRequest) -> web.StreamResponse:
+        if request.path == "/take":
+            lease = lease_of(request)
+            assert lease is not None and lease.hand_over(_Echo()) is not None
+        return web.Response(text="plain")
+
+    async def main() -> None:
+        listener = await asyncio.get_running_loop().create_server(LeasingServer(handle), "127.0.0.1", 0)
+        port = listener.sockets[0].getsockname()[1]
+        first = b"GET /plain HTTP/1.1\r\nHost: x\r\n\r\n"
+        got = await _exchange(port, first + b"GET /take HTTP/1.1\r\nHost: x\r\n\r\n", b"x")
+        assert got.startswith(b"HTTP/1.1 200 OK") and got.count(b"HTTP/1.1") == 1 and got.endswith(b"plaintaken\nX")
+        listener.close()
+        await listener.wait_closed()
+
+    asyncio.run(main())
+
+
+def test_a_socket_gone_before_the_hand_over_is_not_handed() -> None:
+    outcome: list[Any] = []
+
+    async def handle(request: web.BaseRequest) -> web.StreamResponse:
+        lease = lease_of(request)
+        assert lease is not None
+        for _ in range(100):  # until the client's hang-up has reached the server
+            if lease.is_closing():
+                break
+            await asyncio.sleep(0.01)
+        outcome.append(lease.hand_over(_Echo()))
+        return web.Response()
+
+    async def main() -> None:
+        listener = await asyncio.get_running_loop().create_server(LeasingServer(handle), "127.0.0.1", 0)
+        port = listener.sockets[0].getsockname()[1]
+        raw = socket.create_connection(("127.0.0.1", port))
+        raw.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        raw.close()
+        for _ in range(200):
+            if outcome:
+                break
+            await asyncio.sleep(0.01)
+        assert outcome == [None]
+        listener.close()
+        await listener.wait_closed()
+
+    asyncio.run(main())
+
+
+def test_private_names_are_never_looked_up_on_the_transport() -> None:
+    async def main() -> None:
+        lease = LeasingServer(lambda request: web.Response())()
+        with pytest.raises(AttributeError):
+            lease._not_a_slot  # noqa: B018 - the attribute access is the test
+        assert lease.is_closing()  # no transport yet
+
+    asyncio.run(main())
