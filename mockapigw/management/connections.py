@@ -10,9 +10,15 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from ..core import ids
+
+# What a connection's handshake headers and query string become once $connect has run: one shared empty mapping,
+# so that thousands of open connections hold no empty dicts of their own.
+_FORGOTTEN: Mapping[str, Any] = MappingProxyType({})
 
 IDLE_TIMEOUT_S = 10 * 60  # aws-behaviour.md §4: idle connection timeout
 MAX_LIFETIME_S = 2 * 60 * 60  # aws-behaviour.md §4: connection duration
@@ -105,8 +111,8 @@ class Connection:
         domain_name: str,
         source_ip: str,
         user_agent: str | None,
-        headers: dict[str, str],
-        query: dict[str, list[str]],
+        headers: Mapping[str, str],
+        query: Mapping[str, list[str]],
         stage_variables: dict[str, str],
     ) -> None:
         self.connection_id = ids.connection_style()
@@ -139,8 +145,8 @@ class Connection:
 
     def handshake_done(self) -> None:
         """Forget the handshake's headers and query string: nothing reads them after ``$connect``."""
-        self.headers = {}
-        self.query = {}
+        self.headers = _FORGOTTEN
+        self.query = _FORGOTTEN
 
     def socket_closed(self) -> None:
         """The real socket has closed: let go of it, so a closed connection keeps only its record."""

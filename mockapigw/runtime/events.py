@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from ..management.connections import Connection
@@ -52,7 +53,7 @@ def _with_stage_variables(event: dict[str, Any], connection: Connection) -> dict
     return event
 
 
-def _sorted(headers: dict[str, str]) -> dict[str, str]:
+def _sorted(headers: Mapping[str, str]) -> dict[str, str]:
     # AWS lists header names in case-insensitive alphabetical order (the recorded events).
     return dict(sorted(headers.items(), key=lambda item: item[0].lower()))
 
