@@ -64,6 +64,24 @@ def _is_upgrade(request: web.BaseRequest) -> bool:
 _UPGRADE_PROBE = web.WebSocketResponse()
 
 
+class _HandedOver(web.StreamResponse):
+    """What the handler answers aiohttp for a socket it handed over: aiohttp has nothing left to write it to, and
+    this response writes nothing (cheaper than letting aiohttp find that out)."""
+
+    def __init__(self) -> None:
+        super().__init__(status=101)
+        self.force_close()  # no keep-alive: the connection is no longer aiohttp's
+
+    async def prepare(self, request: web.BaseRequest) -> None:
+        return None
+
+    async def write_eof(self, data: bytes = b"") -> None:
+        return None
+
+
+_HANDED_OVER = _HandedOver()  # keeps no state of any request: one serves them all
+
+
 def handshake_answer(key: str, subprotocol: str | None) -> bytes:
     """The ``101 Switching Protocols`` answer to an upgrade with *key* (RFC 6455 §4.2.2)."""
     accept = base64.b64encode(hashlib.sha1(key.encode() + WS_KEY).digest()).decode()
@@ -244,7 +262,7 @@ class Gateway:
             # No permessage-deflate: API Gateway is not known to negotiate it (a choice, in docs/server-mode.md).
             stream.write(handshake_answer(key, connection.subprotocol))
             transport.attach(socket, stream)
-        return web.Response(status=101)  # for aiohttp, which has let go of the socket: it goes nowhere
+        return _HANDED_OVER
 
     def _connect_call(
         self, request: web.BaseRequest, address: Address, transport: SocketTransport

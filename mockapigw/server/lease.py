@@ -80,6 +80,10 @@ class Lease(asyncio.Protocol):
         if self._inner is not None and self._transport is not None:
             self._transport.resume_reading()
 
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        # Asked several times for each connection (socket options, peer address): defined, not looked up below.
+        return self._transport.get_extra_info(name, default) if self._transport is not None else default
+
     def is_closing(self) -> bool:
         return self._inner is None or self._transport is None or self._transport.is_closing()
 
