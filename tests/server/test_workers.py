@@ -56,9 +56,11 @@ def test_a_call_finishing_after_its_loop_closed_is_dropped() -> None:
         return "late"
 
     workers = Workers(loop, 1)
-    future = loop.create_future()
-    workers._executor.submit(workers._work, future, slow)
-    workers._executor.submit(finished.set)
+    for call in (slow, finished.set):  # queued as run() queues them, their awaiters never to be resumed
+        workers._calls.put((loop.create_future(), call))
+    worker = threading.Thread(target=workers._serve, daemon=True)
+    workers._threads.append(worker)
+    worker.start()
     loop.close()
     release.set()
     assert finished.wait(10)  # the worker went on to the next call: the closed loop raised nothing out of it
@@ -101,5 +103,28 @@ def test_a_call_cancelled_before_it_starts_never_runs() -> None:
             assert ran == []
         finally:
             workers.shutdown()
+
+    asyncio.run(main())
+
+
+def test_threads_start_as_calls_need_them_up_to_the_count_and_stop_on_shutdown() -> None:
+    async def main() -> None:
+        workers = Workers(asyncio.get_running_loop(), 3)
+        assert await workers.run(lambda: "one") == "one"
+        assert len(workers._threads) == 1
+        await workers.run(lambda: "again")  # the idle thread takes it
+        assert len(workers._threads) == 1
+        release = threading.Event()
+        waiting = [asyncio.ensure_future(workers.run(lambda: release.wait(10))) for _ in range(5)]
+        await asyncio.sleep(0.05)
+        assert len(workers._threads) == 3  # no more than the count: the other two calls wait for a thread
+        release.set()
+        assert await asyncio.gather(*waiting) == [True] * 5
+        workers.shutdown()
+        for thread in workers._threads:
+            thread.join(10)
+            assert not thread.is_alive()
+        with pytest.raises(RuntimeError, match="stopped"):
+            await workers.run(lambda: None)
 
     asyncio.run(main())
