@@ -18,7 +18,6 @@ here is reported with the reason, and the others still run.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib.metadata
 import json
 import os
@@ -68,10 +67,10 @@ QUICK = Sizes(
 
 def measure_data_plane(target: clients.Target, sizes: Sizes) -> dict[str, float]:
     """Every data-plane figure of one subject (times in milliseconds)."""
-    connects = asyncio.run(clients.connect_times(target, sizes.connects))
-    trips = asyncio.run(clients.round_trips(target, sizes.round_trips))
-    rate = asyncio.run(clients.throughput(target, sizes.clients, sizes.messages_each))
-    held = asyncio.run(clients.hold_and_broadcast(target, sizes.held, sizes.broadcasts))
+    connects = clients.run(clients.connect_times(target, sizes.connects))
+    trips = clients.run(clients.round_trips(target, sizes.round_trips))
+    rate = clients.run(clients.throughput(target, sizes.clients, sizes.messages_each))
+    held = clients.run(clients.hold_and_broadcast(target, sizes.held, sizes.broadcasts))
     requests = clients.http_times(target.http_url, sizes.http_requests)
     return {
         "connect_p50_ms": clients.percentile(connects, 0.5) * 1e3,
