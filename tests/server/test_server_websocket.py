@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import socket
 import threading
@@ -468,3 +470,33 @@ def test_connection_lifetime_ends_after_two_hours_even_when_active(
         with time_machine.travel(start + timedelta(hours=2, minutes=1), tick=True):
             assert closed_code(client) == 1001  # idle only 2 minutes, but open 2 hours
             wait_for(lambda: chat.of_type("DISCONNECT"))
+
+
+def test_an_idle_open_socket_keeps_no_task_and_aiohttp_nothing(server: Server, chat: Any) -> None:
+    """What makes an open WebSocket cheap (docs/server-mode.md, memory per connection): no task, coroutine or
+    aiohttp request handler per idle socket, only its protocol object."""
+    import asyncio
+
+    from aiohttp import web
+
+    from mockapigw.server.websocket import WebSocket
+
+    async def census() -> tuple[list[str], int, int]:
+        await asyncio.sleep(0.05)  # the handshakes' own tasks have ended
+        gc.collect()
+        tasks = [t.get_coro().__qualname__ for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        handlers = sum(1 for o in gc.get_objects() if type(o) is web.RequestHandler)
+        sockets = sum(1 for o in gc.get_objects() if type(o) is WebSocket and o.transport is not None)
+        return tasks, handlers, sockets
+
+    chat.route("$default", two_way=True)
+    chat.replies["$default"] = lambda event, context: {"statusCode": 200, "body": "back"}
+    with contextlib.ExitStack() as stack:
+        clients = [stack.enter_context(open_socket(server, chat.api_id)) for _ in range(3)]
+        clients[0].send("warm")  # a message and its answer come and go
+        clients[0].recv(timeout=WAIT)
+        assert server._loop is not None
+        tasks, handlers, sockets = asyncio.run_coroutine_threadsafe(census(), server._loop).result(WAIT)
+        assert tasks == ["Gateway._sweep"]  # the one expiry sweeper, nothing per socket
+        assert handlers == 0
+        assert sockets == 3
