@@ -456,6 +456,7 @@ class Operation:
         self._status_member: str | None = None
         self._body_out: Converter | None = None
         self._excluded: frozenset[str] = frozenset()
+        self._no_output = True
         if shape is None:
             return
         memo: dict[str, Converter | None] = {}
@@ -479,9 +480,14 @@ class Operation:
         self._excluded = frozenset(name for name, _, _ in self._headers_out)
         if self._status_member:
             self._excluded |= {self._status_member}
+        self._no_output = not (self._headers_out or self._payload_out or self._status_member or self._body_out)
 
     def respond(self, result: Mapping[str, Any] | None, request_id: str) -> WireResponse:
         """Encode a backend result as AWS's response."""
+        if self._no_output:  # PostToConnection and the deletes: nothing of the result goes on the wire
+            return WireResponse(
+                self.status, {"x-amzn-requestid": request_id, "date": _http_date(), "content-length": "0"}, b""
+            )
         headers = {"x-amzn-requestid": request_id, "date": _http_date()}
         status = self.status
         body = b""
