@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, unquote
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
 from .errors import ServiceError
-from .validation import InvalidInput, compile_validator
+from .validation import InvalidInput, compile_validation
 
 Converter = Callable[[Any], Any]
 Params = dict[str, Any]
@@ -306,6 +306,8 @@ def _unquote_ascii(raw: str) -> str | None:
     What botocore sends is ASCII with few escapes (a connection id's ``=`` is ``%3D``): this is a third of
     ``unquote``'s cost, which handles the rest (multi-byte UTF-8, a ``%`` that starts no escape).
     """
+    if raw.count("%") == raw.count("%3D"):  # every escape is a connection id's "="
+        return raw.replace("%3D", "=")
     head, *rest = raw.split("%")
     parts = [head]
     for part in rest:
@@ -363,6 +365,7 @@ class Operation:
         self._headers_in: list[tuple[str, str, Converter]] = []
         self._payload_in: tuple[str, str] | None = None
         self._body_in: Converter | None = None
+        self._valid: Callable[[Params], bool] = lambda params: True
         self._validate: Callable[[Params], None] = lambda params: None
         self._compile_input(model.input_shape)
         self._compile_output(model.output_shape)
@@ -398,7 +401,7 @@ class Operation:
                 self._body_in = _compile_from_wire(member, memo)
         elif has_body:
             self._body_in = _compile_from_wire(shape, memo)
-        self._validate = compile_validator(shape)
+        self._valid, self._validate = compile_validation(shape)
 
     def parse(self, request: WireRequest, labels: Mapping[str, str]) -> Params:
         """Decode *request*, whose path gave *labels* (by label name, as sent); ``InvalidInput`` for bad input."""
@@ -445,7 +448,8 @@ class Operation:
             raw = _body_bytes(request.body)
             if raw:
                 params.update(self._body_in(_load_json(raw)))
-        self._validate(params)
+        if not self._valid(params):
+            self._validate(params)  # lists the problems
         return params
 
     # --- output
