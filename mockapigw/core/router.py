@@ -52,7 +52,7 @@ class Route(Generic[T]):
 
 
 class _Endpoint(Generic[T]):
-    __slots__ = ("greedy", "labels", "query", "target")
+    __slots__ = ("greedy", "labels", "query", "single", "target")
 
     def __init__(self, target: T, kinds: tuple[int, ...], names: tuple[str, ...], query: frozenset[str]) -> None:
         self.target = target
@@ -62,9 +62,13 @@ class _Endpoint(Generic[T]):
         # (label name, segment index) of the one-segment labels; (name, first index) of a greedy label
         self.greedy = pairs.pop() if kinds and kinds[-1] == _GREEDY else None
         self.labels = tuple(pairs)
+        self.single = pairs[0] if len(pairs) == 1 and self.greedy is None else None
 
     def labels_of(self, tail: list[str]) -> dict[str, str]:
         """The labels of a path whose segments after the base path are *tail*, by label name, as sent."""
+        if self.single is not None:  # most templates: /v2/apis/{apiId}, /@connections/{connectionId}
+            name, index = self.single
+            return {name: tail[index]}
         labels = {name: tail[index] for name, index in self.labels}
         if self.greedy is not None:
             name, index = self.greedy
