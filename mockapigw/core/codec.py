@@ -21,6 +21,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -531,7 +532,16 @@ def _load_json(raw: bytes) -> Any:
     return value
 
 
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_dumps: Callable[[Any], str] = _encoder.encode
+if c_make_encoder is not None:  # CPython's: the encoder that JSONEncoder.encode builds on every call, built once
+    # No circular-reference check (its marker dict is the only per-call state): backend results are trees.
+    _encode_chunks = c_make_encoder(None, _encoder.default, encode_basestring, None, ":", ",", False, False, True)
+
+    def _dumps(value: Any) -> str:
+        return "".join(_encode_chunks(value, 0))
+
+
 _dumps_ascii = json.JSONEncoder(separators=(",", ":")).encode
 
 

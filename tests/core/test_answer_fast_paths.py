@@ -6,6 +6,7 @@ against the general code (``urllib.parse.unquote``, the problem-listing checks) 
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 from urllib.parse import unquote
@@ -17,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockapigw import MockApiGateway
-from mockapigw.core.codec import _unquote
+from mockapigw.core.codec import _dump_json, _unquote
 from mockapigw.core.model import service_model
 from mockapigw.core.validation import InvalidInput, _compile, _compile_valid, compile_validator
 
@@ -93,6 +94,37 @@ def test_labels_decode_as_before(raw: str, decoded: str) -> None:
 def test_invalid_utf8_once_decoded_is_still_bad_input() -> None:
     with pytest.raises(InvalidInput, match="not valid UTF-8 once percent-decoded"):
         _unquote("%3D%C3", "connectionId")
+
+
+# ---------------------------------------------------------------------------------------------- JSON bodies
+
+_JSON = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text()),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(st.text(max_size=5), st.integers(), st.booleans(), st.none()), inner, max_size=4),
+    ),
+    max_leaves=20,
+)
+
+
+def _reference_dump(value: Any) -> bytes:
+    """The JSON bytes as the codec made them before it kept its encoder."""
+    try:
+        return json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode(value).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.JSONEncoder(separators=(",", ":")).encode(value).encode("ascii")
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON)
+def test_json_bodies_are_the_bytes_json_encoder_makes(value: Any) -> None:
+    assert _dump_json(value) == _reference_dump(value)
+
+
+def test_what_json_cannot_encode_is_refused_as_before() -> None:
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        _dump_json({"a": {1, 2}})
 
 
 # ---------------------------------------------------------------------------------------------- validation
