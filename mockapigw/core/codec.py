@@ -80,9 +80,14 @@ def split_url(url: str) -> tuple[str, str, str]:
 def _iso8601(value: _dt.datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(_dt.timezone.utc)
-    if value.microsecond:
-        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if value.year < 1000:  # strftime's %Y does not pad such years on every platform; isoformat always does
+        if value.microsecond:
+            return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Half of strftime's cost. "YYYY-MM-DDTHH:MM:SS[.ffffff][+00:00]": the milliseconds are the first three
+    # digits of the microseconds (truncated, as the division above), and the offset is cut off.
+    text = value.isoformat()
+    return (text[:23] if value.microsecond else text[:19]) + "Z"
 
 
 def _format_timestamp(fmt: str) -> Converter:

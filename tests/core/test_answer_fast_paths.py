@@ -6,6 +6,7 @@ against the general code (``urllib.parse.unquote``, the problem-listing checks) 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from typing import Any
@@ -18,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockapigw import MockApiGateway
-from mockapigw.core.codec import _dump_json, _unquote
+from mockapigw.core.codec import _dump_json, _iso8601, _unquote
 from mockapigw.core.model import service_model
 from mockapigw.core.validation import InvalidInput, _compile, _compile_valid, compile_validator
 
@@ -125,6 +126,31 @@ def test_json_bodies_are_the_bytes_json_encoder_makes(value: Any) -> None:
 def test_what_json_cannot_encode_is_refused_as_before() -> None:
     with pytest.raises(TypeError, match="not JSON serializable"):
         _dump_json({"a": {1, 2}})
+
+
+# ---------------------------------------------------------------------------------------------- timestamps
+
+
+def _reference_iso8601(value: dt.datetime) -> str:
+    """The ISO 8601 text of a timestamp as the codec made it with strftime."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc)
+    if value.microsecond:
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_ZONES = st.one_of(
+    st.none(),
+    st.just(dt.timezone.utc),
+    st.builds(lambda minutes: dt.timezone(dt.timedelta(minutes=minutes)), st.integers(-23 * 60, 23 * 60)),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.datetimes(min_value=dt.datetime(2, 1, 1), max_value=dt.datetime(9998, 12, 31), timezones=_ZONES))
+def test_timestamps_are_written_as_strftime_wrote_them(value: dt.datetime) -> None:
+    assert _iso8601(value) == _reference_iso8601(value)
 
 
 # ---------------------------------------------------------------------------------------------- validation
