@@ -96,13 +96,14 @@ class MockHeaders(HeadersDict):
         self._dict[key.lower()] = value
 
     def __getitem__(self, key: str) -> str:
-        return self._dict[key.lower()]
+        value = self._dict.get(key)  # botocore asks by lower-case name; header values are never None
+        return self._dict[key.lower()] if value is None else value
 
     def __delitem__(self, key: str) -> None:
         del self._dict[key.lower()]
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key.lower() in self._dict
+        return isinstance(key, str) and (key in self._dict or key.lower() in self._dict)
 
     def get(self, key: str, default: Any = None) -> Any:
         return self._dict.get(key.lower(), default)

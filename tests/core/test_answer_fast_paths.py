@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from mockapigw import MockApiGateway
 from mockapigw.core.codec import _dump_json, _iso8601, _unquote
+from mockapigw.core.dispatch import MockHeaders
 from mockapigw.core.model import service_model
 from mockapigw.core.validation import InvalidInput, _compile, _compile_valid, compile_validator
 
@@ -322,3 +323,15 @@ def test_encoded_labels_reach_the_backend_decoded(v2: Any, apigw: MockApiGateway
     assert v2.get_stage(ApiId=api["ApiId"], StageName="s").get("RouteSettings", {}) == {}
     with pytest.raises(v2.exceptions.NotFoundException):
         v2.delete_route_settings(ApiId=api["ApiId"], StageName="s", RouteKey="GET /pets/{id}")
+
+
+def test_response_headers_stay_case_insensitive() -> None:
+    headers = MockHeaders({"x-amzn-requestid": "r", "content-length": "0"})
+    assert headers["x-amzn-requestid"] == headers["X-Amzn-RequestId"] == "r"
+    assert "Content-Length" in headers and "content-length" in headers
+    assert "content-type" not in headers and 1 not in headers
+    with pytest.raises(KeyError) as missing:
+        headers["Content-Type"]
+    assert missing.value.args == ("content-type",) and missing.value.__context__ is None
+    headers["Content-Type"] = "application/json"
+    assert list(headers) == ["x-amzn-requestid", "content-length", "content-type"]
