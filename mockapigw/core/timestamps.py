@@ -21,7 +21,7 @@ from typing import Any
 
 TimestampParser = Callable[[Any], Any]
 
-KEPT_TIMESTAMPS = 4096  # distinct (timestamp, environment) pairs kept; all are forgotten when there are more
+KEPT_TIMESTAMPS = 1024  # distinct (timestamp, environment) pairs kept; all are forgotten when there are more
 _SENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{3})?Z\Z")
 _kept: dict[tuple[Any, ...], Any] = {}
 
