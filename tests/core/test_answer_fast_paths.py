@@ -18,7 +18,7 @@ from botocore.model import Shape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockapigw import MockApiGateway
+from mockapigw import MockApiGateway, mock_apigateway
 from mockapigw.core.codec import _dump_json, _iso8601, _unquote
 from mockapigw.core.dispatch import MockHeaders
 from mockapigw.core.model import service_model
@@ -335,3 +335,19 @@ def test_response_headers_stay_case_insensitive() -> None:
     assert missing.value.args == ("content-type",) and missing.value.__context__ is None
     headers["Content-Type"] = "application/json"
     assert list(headers) == ["x-amzn-requestid", "content-length", "content-type"]
+
+
+def test_what_a_mock_keeps_per_service_is_its_own() -> None:
+    """Routers and compiled operations are shared by every mock; the service that answers is each mock's own."""
+    client = boto3.client("apigatewayv2", region_name="us-east-1")
+    with mock_apigateway() as outer:
+        api_id = client.create_api(Name="outer", ProtocolType="HTTP")["ApiId"]
+        with mock_apigateway() as inner:
+            assert client.get_apis()["Items"] == []
+            inner_id = client.create_api(Name="inner", ProtocolType="HTTP")["ApiId"]
+            with pytest.raises(client.exceptions.NotFoundException):
+                client.get_api(ApiId=api_id)
+        assert [api["ApiId"] for api in client.get_apis()["Items"]] == [api_id]
+        with pytest.raises(client.exceptions.NotFoundException):
+            client.get_api(ApiId=inner_id)
+        assert outer.dispatcher is not inner.dispatcher
