@@ -21,13 +21,14 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
 from .errors import ServiceError
-from .validation import InvalidInput, compile_validator
+from .validation import InvalidInput, compile_validation
 
 Converter = Callable[[Any], Any]
 Params = dict[str, Any]
@@ -79,9 +80,14 @@ def split_url(url: str) -> tuple[str, str, str]:
 def _iso8601(value: _dt.datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(_dt.timezone.utc)
-    if value.microsecond:
-        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if value.year < 1000:  # strftime's %Y does not pad such years on every platform; isoformat always does
+        if value.microsecond:
+            return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Half of strftime's cost. "YYYY-MM-DDTHH:MM:SS[.ffffff][+00:00]": the milliseconds are the first three
+    # digits of the microseconds (truncated, as the division above), and the offset is cut off.
+    text = value.isoformat()
+    return (text[:23] if value.microsecond else text[:19]) + "Z"
 
 
 def _format_timestamp(fmt: str) -> Converter:
@@ -295,9 +301,40 @@ def _decode_text(raw: bytes, where: str) -> str:
         raise InvalidInput(f"Invalid request: {where} is not valid UTF-8") from None
 
 
+# Every escape of an ASCII character, in any letter case (``%3D``, ``%3d``), with the character it stands for.
+_HEX_DIGITS = "0123456789abcdefABCDEF"
+_ASCII_ESCAPES = {a + b: chr(int(a + b, 16)) for a in _HEX_DIGITS for b in _HEX_DIGITS if int(a + b, 16) < 0x80}
+
+
+def _unquote_ascii(raw: str) -> str | None:
+    """``unquote(raw)`` when every ``%`` in *raw* starts the escape of an ASCII character; ``None`` otherwise.
+
+    What botocore sends is ASCII with few escapes (a connection id's ``=`` is ``%3D``): this is a third of
+    ``unquote``'s cost, which handles the rest (multi-byte UTF-8, a ``%`` that starts no escape).
+    """
+    if raw.count("%") == raw.count("%3D"):  # every escape is a connection id's "="
+        return raw.replace("%3D", "=")
+    head, *rest = raw.split("%")
+    parts = [head]
+    for part in rest:
+        char = _ASCII_ESCAPES.get(part[:2])
+        if char is None:
+            return None
+        parts.append(char)
+        parts.append(part[2:])
+    return "".join(parts)
+
+
 def _unquote(raw: str, where: str) -> str:
     """Percent-decode a path label or query value; invalid UTF-8 and surrogates are bad input."""
-    _check_text(raw, where)
+    if raw.isascii():
+        if "%" not in raw:
+            return raw
+        text = _unquote_ascii(raw)
+        if text is not None:
+            return text
+    else:
+        _check_text(raw, where)
     try:
         return unquote(raw, errors="strict")
     except UnicodeDecodeError:
@@ -334,6 +371,7 @@ class Operation:
         self._headers_in: list[tuple[str, str, Converter]] = []
         self._payload_in: tuple[str, str] | None = None
         self._body_in: Converter | None = None
+        self._valid: Callable[[Params], bool] = lambda params: True
         self._validate: Callable[[Params], None] = lambda params: None
         self._compile_input(model.input_shape)
         self._compile_output(model.output_shape)
@@ -369,7 +407,7 @@ class Operation:
                 self._body_in = _compile_from_wire(member, memo)
         elif has_body:
             self._body_in = _compile_from_wire(shape, memo)
-        self._validate = compile_validator(shape)
+        self._valid, self._validate = compile_validation(shape)
 
     def parse(self, request: WireRequest, labels: Mapping[str, str]) -> Params:
         """Decode *request*, whose path gave *labels* (by label name, as sent); ``InvalidInput`` for bad input."""
@@ -416,7 +454,8 @@ class Operation:
             raw = _body_bytes(request.body)
             if raw:
                 params.update(self._body_in(_load_json(raw)))
-        self._validate(params)
+        if not self._valid(params):
+            self._validate(params)  # lists the problems
         return params
 
     # --- output
@@ -427,6 +466,7 @@ class Operation:
         self._status_member: str | None = None
         self._body_out: Converter | None = None
         self._excluded: frozenset[str] = frozenset()
+        self._no_output = True
         if shape is None:
             return
         memo: dict[str, Converter | None] = {}
@@ -450,9 +490,14 @@ class Operation:
         self._excluded = frozenset(name for name, _, _ in self._headers_out)
         if self._status_member:
             self._excluded |= {self._status_member}
+        self._no_output = not (self._headers_out or self._payload_out or self._status_member or self._body_out)
 
     def respond(self, result: Mapping[str, Any] | None, request_id: str) -> WireResponse:
         """Encode a backend result as AWS's response."""
+        if self._no_output:  # PostToConnection and the deletes: nothing of the result goes on the wire
+            return WireResponse(
+                self.status, {"x-amzn-requestid": request_id, "date": _http_date(), "content-length": "0"}, b""
+            )
         headers = {"x-amzn-requestid": request_id, "date": _http_date()}
         status = self.status
         body = b""
@@ -492,7 +537,16 @@ def _load_json(raw: bytes) -> Any:
     return value
 
 
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_dumps: Callable[[Any], str] = _encoder.encode
+if c_make_encoder is not None:  # CPython's: the encoder that JSONEncoder.encode builds on every call, built once
+    # No circular-reference check (its marker dict is the only per-call state): backend results are trees.
+    _encode_chunks = c_make_encoder(None, _encoder.default, encode_basestring, None, ":", ",", False, False, True)
+
+    def _dumps(value: Any) -> str:
+        return "".join(_encode_chunks(value, 0))
+
+
 _dumps_ascii = json.JSONEncoder(separators=(",", ":")).encode
 
 

@@ -96,13 +96,14 @@ class MockHeaders(HeadersDict):
         self._dict[key.lower()] = value
 
     def __getitem__(self, key: str) -> str:
-        return self._dict[key.lower()]
+        value = self._dict.get(key)  # botocore asks by lower-case name; header values are never None
+        return self._dict[key.lower()] if value is None else value
 
     def __delitem__(self, key: str) -> None:
         del self._dict[key.lower()]
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key.lower() in self._dict
+        return isinstance(key, str) and (key in self._dict or key.lower() in self._dict)
 
     def get(self, key: str, default: Any = None) -> Any:
         return self._dict.get(key.lower(), default)
@@ -121,8 +122,19 @@ class MockResponse(AWSResponse):
         self.url = url
         self.status_code = wire.status
         self.headers = MockHeaders(wire.headers)
-        self.raw = _Raw(wire.body)
         self._content = wire.body
+        self._raw: Any = None
+
+    @property
+    def raw(self) -> Any:
+        """The body as a stream, made on first use: botocore reads it only for streaming outputs (ExportApi)."""
+        if self._raw is None:
+            self._raw = _Raw(self._content)
+        return self._raw
+
+    @raw.setter
+    def raw(self, value: Any) -> None:
+        self._raw = value
 
 
 class MissingAuthenticationTokenException(ServiceError):
@@ -162,11 +174,36 @@ def _error_encoder(service_name: str) -> ErrorEncoder:
     return ErrorEncoder(service_model(service_name))
 
 
+class _Served:
+    """What answering one service takes: the service, its router and its compiled operations, found once."""
+
+    __slots__ = ("operations", "router", "service")
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.router = router(service.name)
+        self.operations = _operations(service.name)
+
+    def operation(self, name: str) -> Operation:
+        """The compiled operation *name* (compiled on first use)."""
+        operation = self.operations.get(name)
+        if operation is None:
+            operation = self.operations[name] = compiled(self.service.name, name)
+        return operation
+
+
+@cache
+def _operations(service_name: str) -> dict[str, Operation]:
+    """The operations of a service compiled so far, by name: one dict lookup per call instead of a cached call."""
+    return {}
+
+
 class Dispatcher:
     """Answers botocore requests for a set of services on behalf of one mock."""
 
     def __init__(self, services: Mapping[str, Service], account_id: str) -> None:
         self._services = dict(services)
+        self._served: dict[str, _Served] = {}
         self.account_id = account_id
 
     def respond(
@@ -179,16 +216,20 @@ class Dispatcher:
         self, service_id: str, method: str, url: str, headers: Mapping[str, Any], body: Any, region: str
     ) -> WireResponse:
         """Answer one HTTP request to *service_id* for a caller in *region*, wherever it came from."""
-        service = self._services[service_id]
+        served = self._served.get(service_id)
+        if served is None:
+            served = self._served[service_id] = _Served(self._services[service_id])
+        service = served.service
         request_id = ids.request_id()
         host, path, query = split_url(url)
         try:
-            route = router(service.name).match(method, path, query)
+            route = served.router.match(method, path, query)
             if route is None:
                 raise MissingAuthenticationTokenException()
-            operation = compiled(service.name, route.target)
+            target = route.target
+            operation = served.operations.get(target) or served.operation(target)
             params = operation.parse(WireRequest(query, headers, body), route.labels)
-            call = Call(route.target, params, self.account_id, region, host, route.base_path, request_id)
+            call = Call(target, params, self.account_id, region, host, route.base_path, request_id)
             return operation.respond(service.handle(call), request_id)
         except InvalidInput as problem:
             return _error_encoder(service.name).encode(service.invalid_input(str(problem)), request_id)

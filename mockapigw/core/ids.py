@@ -37,9 +37,8 @@ def request_id() -> str:
     """A control-plane request id (a UUID, as in ``x-amzn-RequestId``)."""
     # From the private generator and formatted here: uuid.uuid4() reads os.urandom and builds a UUID object on
     # every call, several times the cost, on every answer the mock gives.
-    bits = _rng.getrandbits(128) & _UUID4_KEEP | _UUID4_SET  # version 4, RFC 4122 variant
-    text = f"{bits:032x}"
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    text = "%032x" % (_rng.getrandbits(128) & _UUID4_KEEP | _UUID4_SET)  # version 4, RFC 4122 variant
+    return "-".join((text[:8], text[8:12], text[12:16], text[16:20], text[20:]))
 
 
 def random_bytes(count: int) -> bytes:

@@ -14,6 +14,8 @@ While at least one mock is active, each recorded client carries three handlers, 
   handlers registered before the mock started and those on a more specific event name run first: botocore's own
   request tweaks, the ``Stubber`` of a stubbed client (``before-call.*.*``), a user's handler that answers the
   call. (A handler added with ``register_last("before-call", ...)`` while the mock is active runs after it.)
+  The parser is the one the client's own factory makes; where that is botocore's default timestamp parser, the
+  timestamps the mock sends are parsed once each (``timestamps.py``), with the same results.
 * ``before-send.<service>`` answers whatever ``before-call`` leaves to botocore's full path (below);
 * ``choose-signer.<service>`` answers ``UNSIGNED`` on that path: no credentials are looked up and nothing is signed.
 
@@ -44,6 +46,7 @@ from typing import Any, Protocol
 
 import botocore
 import botocore.handlers
+import botocore.parsers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.endpoint import convert_to_response_dict
 from botocore.exceptions import HTTPClientError
@@ -53,6 +56,7 @@ from urllib3.exceptions import URLSchemeUnknown
 from urllib3.util import parse_url
 
 from .hints import hint
+from .timestamps import keeping
 
 CALL_ID = "mockapigw-before-call"
 SEND_ID = "mockapigw-before-send"
@@ -146,6 +150,9 @@ def _handlers(client: Any, active: list[Responder]) -> tuple[Callable[..., Any],
     # The parser botocore itself would use: the client's factory keeps any parser defaults set on the session.
     factory = getattr(getattr(client, "_endpoint", None), "_response_parser_factory", None) or ResponseParserFactory()
     parser = factory.create_parser(getattr(service, "resolved_protocol", None) or service.protocol)
+    # botocore's own timestamp parser (not one set on the session) parses the timestamps the mock sends once each.
+    if getattr(parser, "_timestamp_parser", None) is botocore.parsers.DEFAULT_TIMESTAMP_PARSER:
+        parser._timestamp_parser = keeping(botocore.parsers.DEFAULT_TIMESTAMP_PARSER)  # type: ignore[union-attr]
     # What before-call answered but left to botocore's full path (an error, or an exception), per thread.
     kept = threading.local()
 

@@ -52,7 +52,7 @@ class Route(Generic[T]):
 
 
 class _Endpoint(Generic[T]):
-    __slots__ = ("greedy", "labels", "query", "target")
+    __slots__ = ("greedy", "labels", "query", "single", "target")
 
     def __init__(self, target: T, kinds: tuple[int, ...], names: tuple[str, ...], query: frozenset[str]) -> None:
         self.target = target
@@ -62,6 +62,18 @@ class _Endpoint(Generic[T]):
         # (label name, segment index) of the one-segment labels; (name, first index) of a greedy label
         self.greedy = pairs.pop() if kinds and kinds[-1] == _GREEDY else None
         self.labels = tuple(pairs)
+        self.single = pairs[0] if len(pairs) == 1 and self.greedy is None else None
+
+    def labels_of(self, tail: list[str]) -> dict[str, str]:
+        """The labels of a path whose segments after the base path are *tail*, by label name, as sent."""
+        if self.single is not None:  # most templates: /v2/apis/{apiId}, /@connections/{connectionId}
+            name, index = self.single
+            return {name: tail[index]}
+        labels = {name: tail[index] for name, index in self.labels}
+        if self.greedy is not None:
+            name, index = self.greedy
+            labels[name] = "/".join(tail[index:])
+        return labels
 
 
 class _Shape(Generic[T]):
@@ -105,14 +117,6 @@ def _query_keys(query: str) -> frozenset[str]:
     return frozenset(pair.partition("=")[0] for pair in query.split("&") if pair)
 
 
-def _pick(endpoints: list[_Endpoint[T]] | None, keys: frozenset[str]) -> _Endpoint[T] | None:
-    if endpoints:
-        for endpoint in endpoints:
-            if endpoint.query <= keys:
-                return endpoint
-    return None
-
-
 class Router(Generic[T]):
     """Method-and-path routing over ``requestUri`` templates, compiled once."""
 
@@ -142,32 +146,28 @@ class Router(Generic[T]):
                 self._by_length[count] = shapes
         return shapes
 
-    def _find(self, method: str, tail: list[str], keys: frozenset[str]) -> tuple[_Endpoint[T], list[str]] | None:
-        for shape in self._by_length.get(len(tail)) or self._candidates(len(tail)):
-            by_method = shape.table.get(shape.key(tail))
-            if by_method is not None:
-                endpoint = _pick(by_method.get(method), keys)
-                if endpoint is not None:
-                    return endpoint, tail
-        return None
-
     def match(self, method: str, path: str, query: str = "") -> Route[T] | None:
         """The route of ``method path?query``, or ``None`` when no template matches both method and path."""
         segments = _split(path)
         keys = _query_keys(query) if self._wants_query and query else _NO_KEYS
-        start = 0
-        found = self._find(method, segments, keys)
-        while found is None and start < len(segments):
-            start += 1
-            found = self._find(method, segments[start:], keys)
-        if found is None:
-            return None
-        endpoint, tail = found
-        labels = {name: tail[index] for name, index in endpoint.labels}
-        if endpoint.greedy is not None:
-            name, index = endpoint.greedy
-            labels[name] = "/".join(tail[index:])
-        return Route(endpoint.target, labels, "/" + "/".join(segments[:start]) if start else "")
+        count = len(segments)
+        by_length = self._by_length
+        tail = segments
+        for start in range(count + 1):  # the shortest base path first
+            if start:
+                tail = segments[start:]
+            shapes = by_length.get(count - start)
+            if shapes is None:
+                shapes = self._candidates(count - start)
+            for shape in shapes:
+                by_method = shape.table.get(shape.key(tail))
+                if by_method is None:
+                    continue
+                for endpoint in by_method.get(method) or ():  # those needing more query keys first
+                    if endpoint.query <= keys:
+                        base_path = "/" + "/".join(segments[:start]) if start else ""
+                        return Route(endpoint.target, endpoint.labels_of(tail), base_path)
+        return None
 
     def allows_path(self, path: str) -> bool:
         """Whether some template matches *path* with some method (then only the method is wrong)."""

@@ -50,20 +50,22 @@ class ManagementBackend:
 
     def _connection(self, params: dict[str, Any], target: tuple[str, str]) -> Connection:
         connection_id = params["ConnectionId"]
-        if not _CONNECTION_ID.match(connection_id):
+        if _CONNECTION_ID.match(connection_id) is None:
             raise BadRequestException(f"Invalid connectionId: {connection_id}", status=400)
         connection = self._connections.get(connection_id)
-        if connection is not None:
-            self._lifecycle.refresh(connection)
-        if connection is None or connection.state != OPEN or (connection.api_id, connection.stage) != target:
+        if connection is None:
+            raise GoneException(None)
+        self._lifecycle.refresh(connection)
+        if connection.state != OPEN or connection.api_id != target[0] or connection.stage != target[1]:
             raise GoneException(None)
         return connection
 
     def post_to_connection(self, params: dict[str, Any], target: tuple[str, str]) -> None:
         data: bytes = params.get("Data", b"")
-        if len(data) > MAX_DATA_BYTES:
+        size = len(data)
+        if size > MAX_DATA_BYTES:
             raise PayloadTooLargeException(
-                f"Data size {len(data)} exceeds the maximum message size of {MAX_DATA_BYTES} bytes"
+                f"Data size {size} exceeds the maximum message size of {MAX_DATA_BYTES} bytes"
             )
         connection = self._connection(params, target)
         with connection.lock:
@@ -71,7 +73,7 @@ class ManagementBackend:
                 raise GoneException(None)
             # A real socket (server mode) has its own rule: what its client has not taken yet, over its limit.
             transport = connection.transport
-            full = transport.buffer_full(len(data)) if transport is not None else connection.buffer_full(len(data))
+            full = transport.buffer_full(size) if transport is not None else connection.buffer_full(size)
             if full:
                 raise LimitExceededException("Limit Exceeded")
             connection.deliver(data)

@@ -20,9 +20,18 @@ NAME = "apigatewaymanagementapi"
 Addressing = Callable[[str, str, str], "tuple[str, str] | str"]
 
 
+# The backend's method for each implemented operation, called with the backend: a dict lookup, not a chain of
+# comparisons, on every call.
+_OPERATIONS: dict[str, Callable[[ManagementBackend, dict[str, Any], tuple[str, str]], Mapping[str, Any] | None]] = {
+    "PostToConnection": ManagementBackend.post_to_connection,
+    "GetConnection": ManagementBackend.get_connection,
+    "DeleteConnection": ManagementBackend.delete_connection,
+}
+
+
 def implemented_operations() -> set[str]:
     """Model operation names this service implements."""
-    return {"PostToConnection", "GetConnection", "DeleteConnection"}
+    return set(_OPERATIONS)
 
 
 class ManagementService:
@@ -39,15 +48,10 @@ class ManagementService:
         if isinstance(target, str):
             hint(f"{call.operation} answered 403 Forbidden: {target}")
             raise ForbiddenException("Forbidden")
-        if call.operation == "PostToConnection":
-            self.backend.post_to_connection(call.params, target)
-            return None
-        if call.operation == "GetConnection":
-            return self.backend.get_connection(call.params, target)
-        if call.operation == "DeleteConnection":
-            self.backend.delete_connection(call.params, target)
-            return None
-        raise UnsupportedOperation(NAME, call.operation, "it is not implemented yet")
+        operation = _OPERATIONS.get(call.operation)
+        if operation is None:
+            raise UnsupportedOperation(NAME, call.operation, "it is not implemented yet")
+        return operation(self.backend, call.params, target)
 
     def invalid_input(self, message: str) -> ServiceError:
         return BadRequestException(message, status=400)
