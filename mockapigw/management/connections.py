@@ -7,6 +7,7 @@ runtime. This package never imports the runtime: the @connections backend is giv
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections import deque
@@ -16,9 +17,13 @@ from typing import Any, Protocol
 
 from ..core import ids
 
-# What a connection's handshake headers and query string become once $connect has run: one shared empty mapping,
-# so that thousands of open connections hold no empty dicts of their own.
-_FORGOTTEN: Mapping[str, Any] = MappingProxyType({})
+# An empty mapping all connections share: the handshake's headers and query string once $connect has run, and
+# the stage variables of a stage that has none. Thousands of open connections then hold no empty dicts of their own.
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+# Connections share a few locks instead of one each (an RLock is about 100 bytes, per open socket in server mode).
+# A connection's lock is held briefly, and never while taking another connection's, so sharing costs at most a
+# rare wait.
+_LOCKS = tuple(threading.RLock() for _ in range(64))
 
 IDLE_TIMEOUT_S = 10 * 60  # aws-behaviour.md §4: idle connection timeout
 MAX_LIFETIME_S = 2 * 60 * 60  # aws-behaviour.md §4: connection duration
@@ -85,7 +90,6 @@ class Connection:
         "domain_name",
         "headers",
         "last_active_ms",
-        "lock",
         "max_unread_bytes",
         "query",
         "received",
@@ -113,20 +117,21 @@ class Connection:
         user_agent: str | None,
         headers: Mapping[str, str],
         query: Mapping[str, list[str]],
-        stage_variables: dict[str, str],
+        stage_variables: Mapping[str, str],
     ) -> None:
         self.connection_id = ids.connection_style()
         self.account_id = account_id
-        self.region = region
-        self.api_id = api_id
-        self.stage = stage
-        self.domain_name = domain_name
-        self.source_ip = source_ip
-        self.user_agent = user_agent
+        # Interned: every connection to one stage, from one kind of client, shares these strings.
+        self.region = sys.intern(region)
+        self.api_id = sys.intern(api_id)
+        self.stage = sys.intern(stage)
+        self.domain_name = sys.intern(domain_name)
+        self.source_ip = sys.intern(source_ip)
+        self.user_agent = sys.intern(user_agent) if user_agent is not None else None
         # The handshake's, read by $connect and its authorizer only.
         self.headers = headers
         self.query = query
-        self.stage_variables = stage_variables
+        self.stage_variables = stage_variables or EMPTY
         self.connected_at_ms = now_ms()
         self.last_active_ms = self.connected_at_ms
         self.state = CONNECTING
@@ -139,14 +144,18 @@ class Connection:
         self.unread: deque[bytes] | None = None
         self.unread_bytes = 0
         self.max_unread_bytes: int | None = None
-        self.lock = threading.RLock()
         # Server mode: the real socket messages go to instead of the unread queue (a simulated client's).
         self.transport: Transport | None = None
 
     def handshake_done(self) -> None:
         """Forget the handshake's headers and query string: nothing reads them after ``$connect``."""
-        self.headers = _FORGOTTEN
-        self.query = _FORGOTTEN
+        self.headers = EMPTY
+        self.query = EMPTY
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock of this connection's state and simulated client (shared with a few other connections)."""
+        return _LOCKS[hash(self.connection_id) & 63]
 
     def socket_closed(self) -> None:
         """The real socket has closed: let go of it, so a closed connection keeps only its record."""

@@ -16,6 +16,7 @@ from ..apigatewayv2.snapshot import Snapshot
 from ..core import ids
 from ..management.connections import (
     CLOSED,
+    EMPTY,
     GOING_AWAY,
     OPEN,
     Connection,
@@ -102,7 +103,7 @@ class WebSocketRuntime:
         if isinstance(resolved, Refusal):
             return resolved
         # Stage variables take effect without a redeployment, for open connections too.
-        connection.stage_variables = dict(resolved.stage_variables)
+        connection.stage_variables = resolved.stage_variables or EMPTY  # made for this resolution: not shared
         return resolved.snapshot
 
     # --- handshake
@@ -141,7 +142,7 @@ class WebSocketRuntime:
             user_agent=user_agent,
             headers=self._handshake_headers(domain, source_ip, user_agent, headers),
             query={k: list(v) if isinstance(v, list) else [v] for k, v in (query or {}).items()},
-            stage_variables=dict(resolved.stage_variables),
+            stage_variables=resolved.stage_variables,  # made for this resolution: not shared
         )
         connection.transport = transport
         self.connections.add(connection)
