@@ -107,8 +107,12 @@ class WebSocket(asyncio.Protocol):
 
     @property
     def closed(self) -> bool:
-        """Whether the socket takes no more messages (a Close was sent or received, or the client is gone)."""
-        return self._state != _OPEN or self._ending
+        """Whether the socket takes no more messages: a Close was sent, or the socket is gone.
+
+        A Close received (or a broken rule) still lets the replies to the messages read before it go out: the
+        answering Close waits behind them, as the client may receive until it comes (RFC 6455 §5.5.1).
+        """
+        return self._state != _OPEN or self.transport is None
 
     # --- asyncio protocol
 

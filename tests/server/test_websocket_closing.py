@@ -1,0 +1,23 @@
+"""Closing a server-mode WebSocket over a real socket: what goes out before the close, and who closes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from test_frame_limits import frame, raw_socket, read_frame
+from test_server_websocket import wait_for
+
+from mockapigw.server import Server
+
+
+def test_a_reply_to_a_message_sent_just_before_the_clients_close_still_arrives(server: Server, chat: Any) -> None:
+    """The client may receive until the server's Close (RFC 6455 §5.5.1); as before the hand-over, the reply to a
+    message read before the client's Close goes out ahead of the answering Close."""
+    chat.route("$default", two_way=True)
+    chat.replies["$default"] = lambda event, context: {"statusCode": 200, "body": event["body"].upper()}
+    with raw_socket(server, chat.api_id) as raw:
+        # One write: the server reads the Close while the message is still with its handler.
+        raw.sendall(frame(b"hello") + frame((1000).to_bytes(2, "big"), opcode=0x8))
+        assert read_frame(raw) == (0x1, b"HELLO")
+        assert read_frame(raw) == (0x8, (1000).to_bytes(2, "big"))
+    wait_for(lambda: chat.of_type("DISCONNECT"))
