@@ -28,7 +28,7 @@ from aiohttp.abc import AbstractStreamWriter
 from aiohttp.http import WS_KEY, RawRequestMessage
 
 from ..core.codec import WireResponse
-from ..management.connections import Connection, now_ms
+from ..management.connections import OPEN, Connection, now_ms
 from ..runtime.endpoints import Address, ConnectionsTarget
 from ..runtime.websocket import ConnectionClosed, ConnectionRejected
 from .bridge import SocketTransport
@@ -345,4 +345,8 @@ class Gateway:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + _SHUTDOWN_GRACE_S
         while self.connections and loop.time() < deadline:  # each socket's handler runs its $disconnect
+            # The port still takes connections until aiohttp's shutdown: a socket opened meanwhile (a client that
+            # reconnects as soon as it is closed) is closed too, rather than held open for the whole grace.
+            late = [connection for connection in self.connections if connection.state == OPEN]
+            await asyncio.gather(*(self._run(partial(websockets.close, c, 1001, "Going away")) for c in late))
             await asyncio.sleep(0.01)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 from typing import Any
 
 from test_frame_limits import frame, raw_socket, read_frame
-from test_server_websocket import wait_for
+from test_server_websocket import WAIT, wait_for
 
 from mockapigw.server import Server
 
@@ -21,3 +23,26 @@ def test_a_reply_to_a_message_sent_just_before_the_clients_close_still_arrives(s
         assert read_frame(raw) == (0x1, b"HELLO")
         assert read_frame(raw) == (0x8, (1000).to_bytes(2, "big"))
     wait_for(lambda: chat.of_type("DISCONNECT"))
+
+
+def test_a_socket_opened_while_the_server_stops_is_closed_with_1001_too(server: Server, chat: Any) -> None:
+    """A client that reconnects as soon as it is closed may open a socket while the server stops: it goes too."""
+    late: list[socket.socket] = []
+
+    def reconnect(event: dict[str, Any], context: Any) -> Any:
+        if not late:  # the first socket's $disconnect, run by stop(): a client opens another meanwhile
+            late.append(raw_socket(server, chat.api_id))
+        return {"statusCode": 200}
+
+    chat.replies["$disconnect"] = reconnect
+    with raw_socket(server, chat.api_id) as first:
+        stopping = threading.Thread(target=server.stop)
+        stopping.start()
+        assert read_frame(first) == (0x8, (1001).to_bytes(2, "big") + b"Going away")
+        first.sendall(frame((1001).to_bytes(2, "big"), opcode=0x8))  # the first client answers, as clients do
+    wait_for(lambda: late)
+    with late[0] as second:
+        assert read_frame(second) == (0x8, (1001).to_bytes(2, "big") + b"Going away")
+        second.sendall(frame((1001).to_bytes(2, "big"), opcode=0x8))
+        stopping.join(WAIT)
+    assert len(chat.of_type("DISCONNECT")) == 2
