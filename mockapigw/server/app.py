@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import hashlib
 import logging
 import re
@@ -301,8 +300,12 @@ class Gateway:
 
     async def ping(self, connection: Connection) -> None:
         """The client pinged (its pong is sent already): the runtime counts it as activity."""
-        with contextlib.suppress(ConnectionClosed):  # it expired just now: the runtime is closing the socket
+        try:
             await self._run(partial(self.gw.websockets.ping, connection))
+        except ConnectionClosed:  # it expired just now: the runtime is closing the socket
+            pass
+        except Exception:  # noqa: BLE001 - as for a message: raised, it would lose the socket's end, and $disconnect
+            _log.exception("ping on connection %s failed", connection.connection_id)
 
     def ended(self, connection: Connection, code: int, reason: str) -> None:
         """The socket is over: run ``$disconnect`` and let the connection's socket objects go (event loop)."""

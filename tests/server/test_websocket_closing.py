@@ -6,9 +6,11 @@ import socket
 import threading
 from typing import Any
 
+import pytest
 from test_frame_limits import frame, raw_socket, read_frame
 from test_server_websocket import WAIT, wait_for
 
+from mockapigw import MockApiGateway
 from mockapigw.server import Server
 
 
@@ -46,3 +48,20 @@ def test_a_socket_opened_while_the_server_stops_is_closed_with_1001_too(server: 
         second.sendall(frame((1001).to_bytes(2, "big"), opcode=0x8))
         stopping.join(WAIT)
     assert len(chat.of_type("DISCONNECT")) == 2
+
+
+def test_a_ping_the_mock_fails_on_still_leaves_the_socket_its_close_and_disconnect(
+    apigw: MockApiGateway, server: Server, chat: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure of the mock itself on a message is logged and the socket goes on (as before the hand-over); a ping
+    is no different: its socket still closes, and runs $disconnect, when the client closes."""
+
+    def broken(connection: Any) -> None:
+        raise RuntimeError("the mock failed")
+
+    monkeypatch.setattr(apigw.websockets, "ping", broken)
+    with raw_socket(server, chat.api_id) as raw:
+        raw.sendall(frame(b"p", opcode=0x9) + frame((1000).to_bytes(2, "big"), opcode=0x8))
+        assert read_frame(raw) == (0xA, b"p")
+        assert read_frame(raw) == (0x8, (1000).to_bytes(2, "big"))
+    wait_for(lambda: chat.of_type("DISCONNECT"))
