@@ -65,3 +65,16 @@ def test_a_ping_the_mock_fails_on_still_leaves_the_socket_its_close_and_disconne
         assert read_frame(raw) == (0xA, b"p")
         assert read_frame(raw) == (0x8, (1000).to_bytes(2, "big"))
     wait_for(lambda: chat.of_type("DISCONNECT"))
+
+
+def test_a_ping_is_answered_while_a_message_of_its_connection_is_with_its_handler(server: Server, chat: Any) -> None:
+    """As docs/server-mode.md says: the pong does not wait for the handler (only the ping's activity does)."""
+    release = threading.Event()
+    chat.replies["$default"] = lambda event, context: release.wait(WAIT) and {"statusCode": 200}
+    chat.route("$default")
+    with raw_socket(server, chat.api_id) as raw:
+        raw.sendall(frame(b"slow"))
+        wait_for(lambda: chat.of_type("MESSAGE"))
+        raw.sendall(frame(b"p", opcode=0x9))
+        assert read_frame(raw) == (0xA, b"p")
+        release.set()
