@@ -81,6 +81,12 @@ class _HandedOver(web.StreamResponse):
 _HANDED_OVER = _HandedOver()  # keeps no state of any request: one serves them all
 
 
+def _offered_subprotocols(request: web.BaseRequest) -> list[str]:
+    """The subprotocols the client offers in its ``Sec-WebSocket-Protocol`` headers (RFC 6455 §4.1)."""
+    values = request.headers.getall("Sec-WebSocket-Protocol", [])
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
 def handshake_answer(key: str, subprotocol: str | None) -> bytes:
     """The ``101 Switching Protocols`` answer to an upgrade with *key* (RFC 6455 §4.2.2)."""
     accept = base64.b64encode(hashlib.sha1(key.encode() + WS_KEY).digest()).decode()
@@ -242,6 +248,7 @@ class Gateway:
 
     async def _websocket(self, request: web.BaseRequest, address: Address) -> web.StreamResponse:
         key = request.headers.get("Sec-WebSocket-Key", "")
+        offered = _offered_subprotocols(request)
         lease = lease_of(request)
         if not _UPGRADE_PROBE.can_prepare(request).ok or lease is None:
             return web.Response(status=400, text="Bad WebSocket upgrade request")
@@ -259,7 +266,10 @@ class Gateway:
             await self._end(connection, transport, CLOSE_ABNORMAL, "")
         else:
             # No permessage-deflate: API Gateway is not known to negotiate it (a choice, in docs/server-mode.md).
-            stream.write(handshake_answer(key, connection.subprotocol))
+            # Only a subprotocol the client offered is answered, as aiohttp negotiated: a client must fail the
+            # connection whose answer names one it did not offer (RFC 6455 §4.1).
+            chosen = connection.subprotocol if connection.subprotocol in offered else None
+            stream.write(handshake_answer(key, chosen))
             transport.attach(socket, stream)
         return _HANDED_OVER
 

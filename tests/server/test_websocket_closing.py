@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from test_frame_limits import frame, raw_socket, read_frame
-from test_server_websocket import WAIT, wait_for
+from test_server_websocket import WAIT, open_socket, wait_for
 
 from mockapigw import MockApiGateway
 from mockapigw.server import Server
@@ -78,3 +78,23 @@ def test_a_ping_is_answered_while_a_message_of_its_connection_is_with_its_handle
         raw.sendall(frame(b"p", opcode=0x9))
         assert read_frame(raw) == (0xA, b"p")
         release.set()
+
+
+@pytest.mark.parametrize("offered", [None, ["other"]])
+def test_a_subprotocol_the_client_did_not_offer_is_not_answered(
+    server: Server, chat: Any, offered: list[str] | None
+) -> None:
+    """As aiohttp negotiated before the hand-over: ``$connect`` naming a subprotocol the client did not offer
+    leaves the answer without one, rather than one the client must fail the connection for (RFC 6455 §4.1)."""
+    chat.route("$default")
+    chat.replies["$connect"] = {"statusCode": 200, "headers": {"Sec-WebSocket-Protocol": "chat.v1"}}
+    with open_socket(server, chat.api_id, subprotocols=offered) as client:  # type: ignore[arg-type]
+        assert client.subprotocol is None
+        client.send("still open")
+    wait_for(lambda: chat.of_type("MESSAGE"))
+
+
+def test_a_subprotocol_offered_in_a_list_is_answered(server: Server, chat: Any) -> None:
+    chat.replies["$connect"] = {"statusCode": 200, "headers": {"Sec-WebSocket-Protocol": "chat.v2"}}
+    with open_socket(server, chat.api_id, subprotocols=["chat.v1", "chat.v2"]) as client:  # type: ignore[list-item]
+        assert client.subprotocol == "chat.v2"
