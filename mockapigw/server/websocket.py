@@ -81,6 +81,7 @@ class WebSocket(asyncio.Protocol):
         "_paused_reading",
         "_paused_writing",
         "_pending",
+        "_pong",
         "_sink",
         "_state",
         "_timer",
@@ -101,6 +102,7 @@ class WebSocket(asyncio.Protocol):
         self._delivering: asyncio.Task[None] | None = None
         self._paused_reading = False
         self._paused_writing = False
+        self._pong: bytes | None = None  # the latest ping's payload, while the transport holds back its pong
         self._drained: asyncio.Future[None] | None = None
         self._closed: asyncio.Future[None] | None = None  # set once a close we sent is done
         self._timer: asyncio.TimerHandle | None = None
@@ -150,6 +152,9 @@ class WebSocket(asyncio.Protocol):
 
     def resume_writing(self) -> None:
         self._paused_writing = False
+        pong, self._pong = self._pong, None
+        if pong is not None:
+            self._write(frame_header(FIN | Opcode.PONG, len(pong)) + pong)
         if self._drained is not None and not self._drained.done():
             self._drained.set_result(None)
         self._drained = None
@@ -203,7 +208,12 @@ class WebSocket(asyncio.Protocol):
         if opcode is Opcode.CLOSE:
             self._close_received(data)
         elif opcode is Opcode.PING:
-            self._write(frame_header(FIN | Opcode.PONG, len(data)) + data)
+            if self._paused_writing:
+                # A client that pings but does not read would grow the write buffer without end: only the latest
+                # ping is answered, once the transport takes more (RFC 6455 §5.5.3 allows it).
+                self._pong = data
+            else:
+                self._write(frame_header(FIN | Opcode.PONG, len(data)) + data)
             if self._state == _OPEN:
                 self._queue(_PING)
         elif opcode is Opcode.PONG:
