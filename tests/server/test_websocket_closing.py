@@ -98,3 +98,20 @@ def test_a_subprotocol_offered_in_a_list_is_answered(server: Server, chat: Any) 
     chat.replies["$connect"] = {"statusCode": 200, "headers": {"Sec-WebSocket-Protocol": "chat.v2"}}
     with open_socket(server, chat.api_id, subprotocols=["chat.v1", "chat.v2"]) as client:  # type: ignore[list-item]
         assert client.subprotocol == "chat.v2"
+
+
+def test_many_messages_sent_at_once_then_a_close_are_all_handled_and_answered_in_order(
+    server: Server, chat: Any
+) -> None:
+    """Past 16 waiting the server stops reading and starts again as they are handed on: nothing is lost, every
+    reply goes out in order, and the Close read last is answered after them."""
+    chat.route("$default", two_way=True)
+    chat.replies["$default"] = lambda event, context: {"statusCode": 200, "body": event["body"]}
+    sent = [f"m{i}" for i in range(500)]
+    with raw_socket(server, chat.api_id) as raw:
+        raw.sendall(b"".join(frame(text.encode()) for text in sent) + frame((1000).to_bytes(2, "big"), opcode=0x8))
+        received = [read_frame(raw) for _ in sent]
+        assert read_frame(raw) == (0x8, (1000).to_bytes(2, "big"))
+    assert received == [(0x1, text.encode()) for text in sent]
+    wait_for(lambda: chat.of_type("DISCONNECT"))
+    assert [event["body"] for event in chat.of_type("MESSAGE")] == sent
