@@ -363,3 +363,9 @@ class Gateway:
             late = [connection for connection in self.connections if connection.state == OPEN]
             await asyncio.gather(*(self._run(partial(websockets.close, c, 1001, "Going away")) for c in late))
             await asyncio.sleep(0.01)
+        for connection in list(self.connections):
+            # Still open after the grace (a handler of its outlasts it): dropped, as aiohttp's shutdown dropped its
+            # sockets; aiohttp no longer holds a handed-over socket, and asyncio's loop would leave it open.
+            transport = connection.transport
+            if isinstance(transport, SocketTransport):
+                transport.abort()

@@ -11,7 +11,7 @@ from test_frame_limits import frame, raw_socket, read_frame
 from test_server_websocket import WAIT, open_socket, wait_for
 
 from mockapigw import MockApiGateway
-from mockapigw.server import Server
+from mockapigw.server import Server, app
 
 
 def test_a_reply_to_a_message_sent_just_before_the_clients_close_still_arrives(server: Server, chat: Any) -> None:
@@ -115,3 +115,23 @@ def test_many_messages_sent_at_once_then_a_close_are_all_handled_and_answered_in
     assert received == [(0x1, text.encode()) for text in sent]
     wait_for(lambda: chat.of_type("DISCONNECT"))
     assert [event["body"] for event in chat.of_type("MESSAGE")] == sent
+
+
+def test_a_socket_still_open_when_the_shutdown_grace_ends_is_dropped(
+    server: Server, chat: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client closed while a handler of its still runs, and that handler outlasts the stop's grace: the socket
+    is dropped when the server stops (as aiohttp's shutdown did before the hand-over), not left open for ever."""
+    monkeypatch.setattr(app, "_SHUTDOWN_GRACE_S", 0.2)
+    release = threading.Event()
+    chat.replies["$default"] = lambda event, context: release.wait(WAIT) and {"statusCode": 200}
+    chat.route("$default")
+    try:
+        with raw_socket(server, chat.api_id) as raw:
+            # The Close is answered only once the message before it is handled, which outlasts the grace.
+            raw.sendall(frame(b"slow") + frame((1000).to_bytes(2, "big"), opcode=0x8))
+            wait_for(lambda: chat.of_type("MESSAGE"))
+            server.stop()
+            assert raw.recv(16) == b""  # dropped: the end of the stream, not a wait for the whole timeout
+    finally:
+        release.set()
