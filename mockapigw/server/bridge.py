@@ -164,9 +164,9 @@ class SocketTransport:
                 await self._cut_off(pump)
 
     def abort(self) -> None:
-        """Drop the connection at once, with whatever it had not taken (event loop thread)."""
-        if self._stream is not None:
-            self._stream.abort()
+        """Drop the connection at once, with whatever it had not taken; hand on nothing more (event loop thread)."""
+        if self._socket is not None:
+            self._socket.abort()
 
     def _progress(self) -> tuple[int, int]:
         """What shows a client taking data: bytes written to the transport, and what is left in its buffer."""

@@ -175,6 +175,13 @@ class WebSocket(asyncio.Protocol):
         if self._state == _CLOSING and self._closed is not None:
             await asyncio.shield(self._closed)
 
+    def abort(self) -> None:
+        """Drop the socket now and hand on nothing more: the server is stopping and this socket outlasted it."""
+        if self._delivering is not None:
+            self._delivering.cancel()  # waiting on a handler that outlasts the server: its task would be left pending
+        if self.transport is not None:
+            self.transport.abort()
+
     # --- reading
 
     def _frames(self, buffer: bytearray) -> int:
