@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import hashlib
 import logging
 import re
@@ -28,7 +27,7 @@ from aiohttp.abc import AbstractStreamWriter
 from aiohttp.http import WS_KEY, RawRequestMessage
 
 from ..core.codec import WireResponse
-from ..management.connections import Connection, now_ms
+from ..management.connections import OPEN, Connection, now_ms
 from ..runtime.endpoints import Address, ConnectionsTarget
 from ..runtime.websocket import ConnectionClosed, ConnectionRejected
 from .bridge import SocketTransport
@@ -80,6 +79,12 @@ class _HandedOver(web.StreamResponse):
 
 
 _HANDED_OVER = _HandedOver()  # keeps no state of any request: one serves them all
+
+
+def _offered_subprotocols(request: web.BaseRequest) -> list[str]:
+    """The subprotocols the client offers in its ``Sec-WebSocket-Protocol`` headers (RFC 6455 §4.1)."""
+    values = request.headers.getall("Sec-WebSocket-Protocol", [])
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
 def handshake_answer(key: str, subprotocol: str | None) -> bytes:
@@ -243,6 +248,7 @@ class Gateway:
 
     async def _websocket(self, request: web.BaseRequest, address: Address) -> web.StreamResponse:
         key = request.headers.get("Sec-WebSocket-Key", "")
+        offered = _offered_subprotocols(request)
         lease = lease_of(request)
         if not _UPGRADE_PROBE.can_prepare(request).ok or lease is None:
             return web.Response(status=400, text="Bad WebSocket upgrade request")
@@ -260,7 +266,10 @@ class Gateway:
             await self._end(connection, transport, CLOSE_ABNORMAL, "")
         else:
             # No permessage-deflate: API Gateway is not known to negotiate it (a choice, in docs/server-mode.md).
-            stream.write(handshake_answer(key, connection.subprotocol))
+            # Only a subprotocol the client offered is answered, as aiohttp negotiated: a client must fail the
+            # connection whose answer names one it did not offer (RFC 6455 §4.1).
+            chosen = connection.subprotocol if connection.subprotocol in offered else None
+            stream.write(handshake_answer(key, chosen))
             transport.attach(socket, stream)
         return _HANDED_OVER
 
@@ -301,8 +310,12 @@ class Gateway:
 
     async def ping(self, connection: Connection) -> None:
         """The client pinged (its pong is sent already): the runtime counts it as activity."""
-        with contextlib.suppress(ConnectionClosed):  # it expired just now: the runtime is closing the socket
+        try:
             await self._run(partial(self.gw.websockets.ping, connection))
+        except ConnectionClosed:  # it expired just now: the runtime is closing the socket
+            pass
+        except Exception:  # noqa: BLE001 - as for a message: raised, it would lose the socket's end, and $disconnect
+            _log.exception("ping on connection %s failed", connection.connection_id)
 
     def ended(self, connection: Connection, code: int, reason: str) -> None:
         """The socket is over: run ``$disconnect`` and let the connection's socket objects go (event loop)."""
@@ -345,4 +358,14 @@ class Gateway:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + _SHUTDOWN_GRACE_S
         while self.connections and loop.time() < deadline:  # each socket's handler runs its $disconnect
+            # The port still takes connections until aiohttp's shutdown: a socket opened meanwhile (a client that
+            # reconnects as soon as it is closed) is closed too, rather than held open for the whole grace.
+            late = [connection for connection in self.connections if connection.state == OPEN]
+            await asyncio.gather(*(self._run(partial(websockets.close, c, 1001, "Going away")) for c in late))
             await asyncio.sleep(0.01)
+        for connection in list(self.connections):
+            # Still open after the grace (a handler of its outlasts it): dropped, as aiohttp's shutdown dropped its
+            # sockets; aiohttp no longer holds a handed-over socket, and asyncio's loop would leave it open.
+            transport = connection.transport
+            if isinstance(transport, SocketTransport):
+                transport.abort()

@@ -163,6 +163,11 @@ class SocketTransport:
             elif self._loop.time() >= deadline:
                 await self._cut_off(pump)
 
+    def abort(self) -> None:
+        """Drop the connection at once, with whatever it had not taken; hand on nothing more (event loop thread)."""
+        if self._socket is not None:
+            self._socket.abort()
+
     def _progress(self) -> tuple[int, int]:
         """What shows a client taking data: bytes written to the transport, and what is left in its buffer."""
         stream = self._stream

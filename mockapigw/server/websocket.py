@@ -81,6 +81,7 @@ class WebSocket(asyncio.Protocol):
         "_paused_reading",
         "_paused_writing",
         "_pending",
+        "_pong",
         "_sink",
         "_state",
         "_timer",
@@ -101,14 +102,19 @@ class WebSocket(asyncio.Protocol):
         self._delivering: asyncio.Task[None] | None = None
         self._paused_reading = False
         self._paused_writing = False
+        self._pong: bytes | None = None  # the latest ping's payload, while the transport holds back its pong
         self._drained: asyncio.Future[None] | None = None
         self._closed: asyncio.Future[None] | None = None  # set once a close we sent is done
         self._timer: asyncio.TimerHandle | None = None
 
     @property
     def closed(self) -> bool:
-        """Whether the socket takes no more messages (a Close was sent or received, or the client is gone)."""
-        return self._state != _OPEN or self._ending
+        """Whether the socket takes no more messages: a Close was sent, or the socket is gone.
+
+        A Close received (or a broken rule) still lets the replies to the messages read before it go out: the
+        answering Close waits behind them, as the client may receive until it comes (RFC 6455 §5.5.1).
+        """
+        return self._state != _OPEN or self.transport is None
 
     # --- asyncio protocol
 
@@ -146,6 +152,9 @@ class WebSocket(asyncio.Protocol):
 
     def resume_writing(self) -> None:
         self._paused_writing = False
+        pong, self._pong = self._pong, None
+        if pong is not None:
+            self._write(frame_header(FIN | Opcode.PONG, len(pong)) + pong)
         if self._drained is not None and not self._drained.done():
             self._drained.set_result(None)
         self._drained = None
@@ -165,6 +174,13 @@ class WebSocket(asyncio.Protocol):
             self._send_close(code, reason)
         if self._state == _CLOSING and self._closed is not None:
             await asyncio.shield(self._closed)
+
+    def abort(self) -> None:
+        """Drop the socket now and hand on nothing more: the server is stopping and this socket outlasted it."""
+        if self._delivering is not None:
+            self._delivering.cancel()  # waiting on a handler that outlasts the server: its task would be left pending
+        if self.transport is not None:
+            self.transport.abort()
 
     # --- reading
 
@@ -199,7 +215,12 @@ class WebSocket(asyncio.Protocol):
         if opcode is Opcode.CLOSE:
             self._close_received(data)
         elif opcode is Opcode.PING:
-            self._write(frame_header(FIN | Opcode.PONG, len(data)) + data)
+            if self._paused_writing:
+                # A client that pings but does not read would grow the write buffer without end: only the latest
+                # ping is answered, once the transport takes more (RFC 6455 §5.5.3 allows it).
+                self._pong = data
+            else:
+                self._write(frame_header(FIN | Opcode.PONG, len(data)) + data)
             if self._state == _OPEN:
                 self._queue(_PING)
         elif opcode is Opcode.PONG:
