@@ -19,7 +19,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from mockapigw import MockApiGateway
-from mockapigw.server.cli import GC_GEN0_THRESHOLD, load_app, tune_gc
+from mockapigw.server.cli import GC_GEN0_THRESHOLD, SWITCH_INTERVAL_S, load_app, tune_gc
 
 HERE = Path(__file__).resolve().parent
 WAIT = 10
@@ -135,15 +135,20 @@ def test_the_invocation_history_is_bounded(start: object, options: tuple[str, ..
 def test_only_the_command_tunes_the_collector(apigw: MockApiGateway) -> None:
     # mockapigw serve owns its process; gw.serve() runs in the user's, whose collector is left alone.
     before = gc.get_threshold()
+    switch = sys.getswitchinterval()
     with apigw.serve(port=0):
         assert gc.get_threshold() == before
+        assert sys.getswitchinterval() == switch
+    switch = sys.getswitchinterval()
     try:
         tune_gc()
         assert gc.get_threshold() == (GC_GEN0_THRESHOLD, *before[1:])
         assert gc.get_freeze_count() > 0  # what was loaded before serving is out of every later collection
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S)
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+        sys.setswitchinterval(switch)
 
 
 def test_app_spec_errors() -> None:
