@@ -123,6 +123,7 @@ def machine() -> dict[str, str]:
         "node": _version(["node", "--version"]),
         "mockapigw": package("mockapigw"),
         "aiohttp": package("aiohttp"),
+        "uvloop": package("uvloop"),
         "websockets (client)": package("websockets"),
         "botocore": package("botocore"),
         "moto": package("moto"),
