@@ -46,7 +46,7 @@ from typing import Any, Protocol
 
 import botocore
 import botocore.handlers
-import botocore.parsers
+import botocore.utils
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.endpoint import convert_to_response_dict
 from botocore.exceptions import HTTPClientError
@@ -150,9 +150,10 @@ def _handlers(client: Any, active: list[Responder]) -> tuple[Callable[..., Any],
     # The parser botocore itself would use: the client's factory keeps any parser defaults set on the session.
     factory = getattr(getattr(client, "_endpoint", None), "_response_parser_factory", None) or ResponseParserFactory()
     parser = factory.create_parser(getattr(service, "resolved_protocol", None) or service.protocol)
-    # botocore's own timestamp parser (not one set on the session) parses the timestamps the mock sends once each.
-    if getattr(parser, "_timestamp_parser", None) is botocore.parsers.DEFAULT_TIMESTAMP_PARSER:
-        parser._timestamp_parser = keeping(botocore.parsers.DEFAULT_TIMESTAMP_PARSER)  # type: ignore[union-attr]
+    # botocore's own timestamp parser parses the timestamps the mock sends once each; not one set on the session,
+    # nor one put in place of botocore's module default (its results need not be the same every time).
+    if getattr(parser, "_timestamp_parser", None) is botocore.utils.parse_timestamp:
+        parser._timestamp_parser = keeping(botocore.utils.parse_timestamp)  # type: ignore[union-attr]
     # What before-call answered but left to botocore's full path (an error, or an exception), per thread.
     kept = threading.local()
 

@@ -71,6 +71,11 @@ class _SocketGone:
 SOCKET_GONE: Transport = _SocketGone()
 
 
+def _shared(text: str) -> str:
+    """*text* interned, if it is a plain ``str``: ``sys.intern`` refuses subclasses (a ``str`` enum), kept as given."""
+    return sys.intern(text) if type(text) is str else text
+
+
 class Connection:
     """One simulated WebSocket connection and everything API Gateway knows about it.
 
@@ -122,12 +127,12 @@ class Connection:
         self.connection_id = ids.connection_style()
         self.account_id = account_id
         # Interned: every connection to one stage, from one kind of client, shares these strings.
-        self.region = sys.intern(region)
-        self.api_id = sys.intern(api_id)
-        self.stage = sys.intern(stage)
-        self.domain_name = sys.intern(domain_name)
-        self.source_ip = sys.intern(source_ip)
-        self.user_agent = sys.intern(user_agent) if user_agent is not None else None
+        self.region = _shared(region)
+        self.api_id = _shared(api_id)
+        self.stage = _shared(stage)
+        self.domain_name = _shared(domain_name)
+        self.source_ip = _shared(source_ip)
+        self.user_agent = _shared(user_agent) if user_agent is not None else None
         # The handshake's, read by $connect and its authorizer only.
         self.headers = headers
         self.query = query

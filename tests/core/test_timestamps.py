@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import botocore.parsers
 import freezegun
 import pytest
 import time_machine
@@ -108,6 +109,28 @@ def test_a_session_timestamp_parser_is_used_as_set(apigw: MockApiGateway) -> Non
     api = v2.create_api(Name="raw", ProtocolType="HTTP")
     assert isinstance(api["CreatedDate"], str)
     assert v2.get_api(ApiId=api["ApiId"])["CreatedDate"] == api["CreatedDate"]
+
+
+def test_a_replaced_default_timestamp_parser_is_called_for_every_timestamp(
+    apigw: MockApiGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only botocore's own parser is known to give the same answer every time: one put in its place (botocore's
+    # module default replaced) is called as botocore calls it, and each response gets its own result.
+    seen: list[str] = []
+
+    class Raw(str):
+        """The text as sent, as its own object."""
+
+    def parse(value: str) -> Raw:
+        seen.append(value)
+        return Raw(value)
+
+    monkeypatch.setattr(botocore.parsers, "DEFAULT_TIMESTAMP_PARSER", parse)
+    v2 = boto3.client("apigatewayv2", region_name="us-east-1")
+    api_id = v2.create_api(Name="raw", ProtocolType="HTTP")["ApiId"]
+    first, second = (v2.get_api(ApiId=api_id)["CreatedDate"] for _ in range(2))
+    assert first == second and first is not second
+    assert len(seen) == 3 and len(set(seen)) == 1
 
 
 def test_boto3_gets_botocores_datetimes(apigw: MockApiGateway, v2: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 import re
 from typing import Any
@@ -357,3 +358,27 @@ def test_a_connection_keeps_the_handshake_only_for_connect(ws: WsApi) -> None:
     assert client.received == []  # no message yet: the client's lists are made with its first message
     ws.management().post_to_connection(ConnectionId=client.connection_id, Data=b"one")
     assert (client.received, client.receive()) == ([b"one"], b"one")
+
+
+class _Stage(str, enum.Enum):  # a str enum (enum.StrEnum from Python 3.11)
+    PROD = "prod"
+
+
+class _Text(str):
+    """A ``str`` subclass, as typed-config libraries hand out."""
+
+
+def test_connect_takes_str_subclasses_as_it_takes_str(ws: WsApi) -> None:
+    # Connections share their strings (sys.intern), which refuses anything but an exact str: a StrEnum stage or
+    # another str subclass must still connect, and the events carry the same values.
+    clients = [
+        ws.gw.connect(ws.api_id, _Stage.PROD),
+        ws.gw.connect(_Text(ws.api_id), "prod", region=_Text("us-east-1")),
+        ws.gw.connect(ws.api_id, "prod", source_ip=_Text("10.0.0.1"), user_agent=_Text("agent/1.0")),
+    ]
+    assert all(client.connected for client in clients)
+    identities = [event["requestContext"]["identity"] for event in ws.of_type("CONNECT")]
+    assert [event["requestContext"]["stage"] for event in ws.of_type("CONNECT")] == ["prod"] * 3
+    assert identities[2] == {"sourceIp": "10.0.0.1", "userAgent": "agent/1.0"}
+    info = ws.management().get_connection(ConnectionId=clients[2].connection_id)
+    assert info["Identity"] == {"SourceIp": "10.0.0.1", "UserAgent": "agent/1.0"}
