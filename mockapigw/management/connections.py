@@ -7,7 +7,6 @@ runtime. This package never imports the runtime: the @connections backend is giv
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections import deque
@@ -71,9 +70,23 @@ class _SocketGone:
 SOCKET_GONE: Transport = _SocketGone()
 
 
+# One copy of each string many connections hold (API id, stage, domain name, source IP, User-Agent). Not
+# sys.intern: interned strings are never freed on Python 3.12, and real clients bring any number of User-Agents
+# and addresses. Bounded: forgotten when full, after which each string is shared again from its next use.
+_SHARED: dict[str, str] = {}
+_SHARED_MAX = 4096
+
+
 def _shared(text: str) -> str:
-    """*text* interned, if it is a plain ``str``: ``sys.intern`` refuses subclasses (a ``str`` enum), kept as given."""
-    return sys.intern(text) if type(text) is str else text
+    """The one kept copy of *text*, if it is a plain ``str``; anything else (a ``str`` enum) is kept as given."""
+    if type(text) is not str:
+        return text
+    kept = _SHARED.get(text)
+    if kept is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        kept = _SHARED.setdefault(text, text)
+    return kept
 
 
 class Connection:
@@ -126,7 +139,7 @@ class Connection:
     ) -> None:
         self.connection_id = ids.connection_style()
         self.account_id = account_id
-        # Interned: every connection to one stage, from one kind of client, shares these strings.
+        # Shared: every connection to one stage, from one kind of client, holds the same strings.
         self.region = _shared(region)
         self.api_id = _shared(api_id)
         self.stage = _shared(stage)
