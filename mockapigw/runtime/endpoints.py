@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from urllib.parse import unquote
 
@@ -88,7 +89,7 @@ class Resolution:
     raw_path: str
     domain_name: str
     domain_prefix: str
-    stage_variables: dict[str, str] = field(default_factory=dict)
+    stage_variables: Mapping[str, str] = field(default_factory=dict)  # read-only: connections keep it as is
     # ResetAuthorizersCache calls on the stage so far: cached authorizer results from an older generation are stale.
     authorizer_cache_generation: int = 0
 
@@ -522,7 +523,7 @@ class Endpoints:
             raw_path=address.path,
             domain_name=address.host,
             domain_prefix=prefix,
-            stage_variables=dict(stage.get("StageVariables") or {}),
+            stage_variables=MappingProxyType(dict(stage.get("StageVariables") or {})),
             authorizer_cache_generation=reset.generation if reset is not None else 0,
         )
 

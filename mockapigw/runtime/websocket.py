@@ -103,7 +103,7 @@ class WebSocketRuntime:
         if isinstance(resolved, Refusal):
             return resolved
         # Stage variables take effect without a redeployment, for open connections too.
-        connection.stage_variables = resolved.stage_variables or EMPTY  # made for this resolution: not shared
+        connection.stage_variables = resolved.stage_variables or EMPTY  # read-only, so kept without a copy
         return resolved.snapshot
 
     # --- handshake
@@ -142,7 +142,7 @@ class WebSocketRuntime:
             user_agent=user_agent,
             headers=self._handshake_headers(domain, source_ip, user_agent, headers),
             query={k: list(v) if isinstance(v, list) else [v] for k, v in (query or {}).items()},
-            stage_variables=resolved.stage_variables,  # made for this resolution: not shared
+            stage_variables=resolved.stage_variables,  # read-only, so kept without a copy
         )
         connection.transport = transport
         self.connections.add(connection)
