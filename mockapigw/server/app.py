@@ -299,23 +299,22 @@ class Gateway:
 
     # --- open sockets (the WebSocket protocol calls these)
 
-    async def message(self, connection: Connection, data: str | bytes) -> None:
+    def message(self, connection: Connection, data: str | bytes) -> Awaitable[None]:
         """Hand one message to the runtime (binary included: the runtime closes with 1003, as AWS does)."""
+        return self._hand_on("message", connection, partial(self.gw.websockets.send, connection, data))
+
+    def ping(self, connection: Connection) -> Awaitable[None]:
+        """The client pinged (its pong is sent already): the runtime counts it as activity."""
+        return self._hand_on("ping", connection, partial(self.gw.websockets.ping, connection))
+
+    async def _hand_on(self, what: str, connection: Connection, call: Callable[[], None]) -> None:
         try:
-            await self._run(partial(self.gw.websockets.send, connection, data))
+            await self._run(call)
         except ConnectionClosed:  # closed meanwhile (expiry, @connections): the socket is closing already
             pass
         except Exception:  # noqa: BLE001 - a failure of the mock itself: nothing for the client, logged
-            _log.exception("message on connection %s failed", connection.connection_id)
-
-    async def ping(self, connection: Connection) -> None:
-        """The client pinged (its pong is sent already): the runtime counts it as activity."""
-        try:
-            await self._run(partial(self.gw.websockets.ping, connection))
-        except ConnectionClosed:  # it expired just now: the runtime is closing the socket
-            pass
-        except Exception:  # noqa: BLE001 - as for a message: raised, it would lose the socket's end, and $disconnect
-            _log.exception("ping on connection %s failed", connection.connection_id)
+            # Raised, it would also end the socket's delivery and lose its end (the answering Close, $disconnect).
+            _log.exception("%s on connection %s failed", what, connection.connection_id)
 
     def ended(self, connection: Connection, code: int, reason: str) -> None:
         """The socket is over: run ``$disconnect`` and let the connection's socket objects go (event loop)."""

@@ -61,10 +61,14 @@ class _End:
         self.close = close  # the Close code to send first, if one is due
 
 
+def _control_frame(opcode: Opcode, payload: bytes) -> bytes:
+    """A control frame (RFC 6455 §5.5): one final frame; server frames are not masked."""
+    return frame_header(FIN | opcode, len(payload)) + payload
+
+
 def _close_frame(code: int, reason: bytes) -> bytes:
-    """A Close frame: the code in two bytes, then the reason (RFC 6455 §5.5.1); server frames are not masked."""
-    payload = code.to_bytes(2, "big") + reason
-    return frame_header(FIN | Opcode.CLOSE, len(payload)) + payload
+    """A Close frame: the code in two bytes, then the reason (RFC 6455 §5.5.1)."""
+    return _control_frame(Opcode.CLOSE, code.to_bytes(2, "big") + reason)
 
 
 class WebSocket(asyncio.Protocol):
@@ -154,7 +158,7 @@ class WebSocket(asyncio.Protocol):
         self._paused_writing = False
         pong, self._pong = self._pong, None
         if pong is not None:
-            self._write(frame_header(FIN | Opcode.PONG, len(pong)) + pong)
+            self._write(_control_frame(Opcode.PONG, pong))
         if self._drained is not None and not self._drained.done():
             self._drained.set_result(None)
         self._drained = None
@@ -220,7 +224,7 @@ class WebSocket(asyncio.Protocol):
                 # ping is answered, once the transport takes more (RFC 6455 §5.5.3 allows it).
                 self._pong = data
             else:
-                self._write(frame_header(FIN | Opcode.PONG, len(data)) + data)
+                self._write(_control_frame(Opcode.PONG, data))
             if self._state == _OPEN:
                 self._queue(_PING)
         elif opcode is Opcode.PONG:
