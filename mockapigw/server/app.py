@@ -31,7 +31,8 @@ from ..management.connections import OPEN, Connection, now_ms
 from ..runtime.endpoints import Address, ConnectionsTarget
 from ..runtime.websocket import ConnectionClosed, ConnectionRejected
 from .bridge import SocketTransport
-from .lease import LeasingServer, lease_of
+from .lease import Lease, LeasingServer, lease_of
+from .upgrade import Upgrade, first_upgrade, refusal
 from .websocket import CLOSE_ABNORMAL, WebSocket
 from .workers import Workers
 
@@ -79,12 +80,6 @@ class _HandedOver(web.StreamResponse):
 
 
 _HANDED_OVER = _HandedOver()  # keeps no state of any request: one serves them all
-
-
-def _offered_subprotocols(request: web.BaseRequest) -> list[str]:
-    """The subprotocols the client offers in its ``Sec-WebSocket-Protocol`` headers (RFC 6455 §4.1)."""
-    values = request.headers.getall("Sec-WebSocket-Protocol", [])
-    return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
 def handshake_answer(key: str, subprotocol: str | None) -> bytes:
@@ -152,6 +147,7 @@ class Gateway:
             access_log=None,
             max_line_size=MAX_HEAD_BYTES,
             max_field_size=MAX_HEAD_BYTES,
+            first_request=self._first_request,
         )
 
     async def _run(self, call: Callable[[], T]) -> T:
@@ -174,12 +170,17 @@ class Gateway:
         refused = await _expect(request)
         return refused if refused is not None else await self._face(request)
 
+    def _address(self, host: str, path: str, headers: Any) -> Address | None:
+        """The data-plane address a request to *host* and *path* is for; None: the control plane's."""
+        address = Address.local(host, path)
+        if address is None and self.gw.endpoints.knows(host):
+            address = Address.of(host, path, tuple(headers))  # a custom domain name (its rules)
+        return address
+
     def _face(self, request: web.BaseRequest) -> Awaitable[web.StreamResponse]:
         host = request.headers.get("Host", "")
         path, _, query = request.raw_path.partition("?")
-        address = Address.local(host, path)
-        if address is None and self.gw.endpoints.knows(host):
-            address = Address.of(host, path, tuple(request.headers.items()))  # a custom domain name (its rules)
+        address = self._address(host, path, request.headers.items())
         if address is None:
             return self._control_plane(request, host, path, query)
         if _is_upgrade(request):
@@ -247,51 +248,77 @@ class Gateway:
     # --- WebSocket
 
     async def _websocket(self, request: web.BaseRequest, address: Address) -> web.StreamResponse:
-        key = request.headers.get("Sec-WebSocket-Key", "")
-        offered = _offered_subprotocols(request)
+        """An upgrade aiohttp parsed (one after other requests on its connection, or one the lease did not take)."""
         lease = lease_of(request)
         if not _UPGRADE_PROBE.can_prepare(request).ok or lease is None:
             return web.Response(status=400, text="Bad WebSocket upgrade request")
+        rejected = await self._open(lease, Upgrade.of(request), address)
+        if rejected is not None:
+            return web.Response(status=rejected.status_code, text=rejected.body, content_type="application/json")
+        return _HANDED_OVER
+
+    def _first_request(self, lease: Lease, data: bytes) -> bool:
+        """Take a connection whose first bytes *data* are an upgrade to a WebSocket of the mock; False: not one.
+
+        The lease answers it without aiohttp (:mod:`.upgrade`); anything else goes to aiohttp as before.
+        """
+        upgrade = first_upgrade(data, lease.get_extra_info("peername"))
+        if upgrade is None:
+            return False
+        address = self._address(upgrade.header("Host"), upgrade.path, upgrade.headers)
+        if address is None:
+            return False
+        task = asyncio.get_running_loop().create_task(self._open_first(lease, upgrade, address))
+        self._ending.add(task)  # held until done, as an ending socket's task is
+        task.add_done_callback(self._ending.discard)
+        return True
+
+    async def _open_first(self, lease: Lease, upgrade: Upgrade, address: Address) -> None:
+        rejected = await self._open(lease, upgrade, address)
+        if rejected is not None:
+            # As aiohttp answers it; the connection stays open for more requests (aiohttp's, from now on).
+            lease.answer(refusal(rejected.status_code, rejected.body))
+            lease.lend()
+
+    async def _open(self, lease: Lease, upgrade: Upgrade, address: Address) -> ConnectionRejected | None:
+        """Run ``$connect`` for *upgrade*; then hand the socket over and answer 101, or the refusal to answer."""
         transport = SocketTransport(asyncio.get_running_loop())
         try:
-            connection = await self._run(self._connect_call(request, address, transport))
+            connection = await self._run(self._connect_call(upgrade, address, transport))
         except ConnectionRejected as rejected:
             # API Gateway refuses the upgrade with an HTTP status; the socket is never opened. Say why in the log.
             _log.warning("WebSocket handshake to %s%s refused: %s", address.host, address.path, rejected)
-            return web.Response(status=rejected.status_code, text=rejected.body, content_type="application/json")
+            return rejected
         self.connections.add(connection)
         socket = WebSocket(self, connection)
-        stream = lease.hand_over(socket)  # from here on aiohttp holds nothing of this connection
+        stream = lease.hand_over(socket)  # from here on aiohttp (if it had the connection) holds nothing of it
         if stream is None:  # the client went away during $connect: only $disconnect is left
             await self._end(connection, transport, CLOSE_ABNORMAL, "")
         else:
             # No permessage-deflate: API Gateway is not known to negotiate it (a choice, in docs/server-mode.md).
             # Only a subprotocol the client offered is answered, as aiohttp negotiated: a client must fail the
             # connection whose answer names one it did not offer (RFC 6455 §4.1).
+            offered = upgrade.offered_subprotocols()
             chosen = connection.subprotocol if connection.subprotocol in offered else None
-            stream.write(handshake_answer(key, chosen))
+            stream.write(handshake_answer(upgrade.header("Sec-WebSocket-Key"), chosen))
             transport.attach(socket, stream)
-        return _HANDED_OVER
+        return None
 
-    def _connect_call(
-        self, request: web.BaseRequest, address: Address, transport: SocketTransport
-    ) -> Callable[[], Connection]:
-        """The handshake's ``$connect`` call, with what it reads of the request copied into it.
-
-        Made here rather than in ``_websocket``, so the copies go once the call is made instead of living in the
-        socket's coroutine for as long as the socket is open.
-        """
+    def _connect_call(self, upgrade: Upgrade, address: Address, transport: SocketTransport) -> Callable[[], Connection]:
+        """The handshake's ``$connect`` call, with what it reads of the request copied into it."""
         target = self.gw.endpoints.websocket_target(address) or ConnectionsTarget("", self.region, "")
-        headers = {name: value for name, value in request.headers.items() if name.lower() != "host"}
-        query: dict[str, str | list[str]] = {key: request.query.getall(key) for key in request.query}
+        headers = {name: value for name, value in upgrade.headers if name.lower() != "host"}
+        parameters = upgrade.query()
+        query: dict[str, str | list[str]] = {key: parameters.getall(key) for key in parameters}
+        user_agent = next((value for name, value in upgrade.headers if name.lower() == "user-agent"), None)
         return partial(
             self.gw.websockets.connect,
             target.api_id,
             target.stage,
             headers=headers,
             query=query,
-            source_ip=request.remote or "127.0.0.1",
-            user_agent=request.headers.get("User-Agent"),
+            source_ip=upgrade.peer or "127.0.0.1",
+            user_agent=user_agent,
             region=target.region,
             transport=transport,
             domain_name=address.host if address.api_id is None else None,  # a custom domain name

@@ -13,36 +13,61 @@ through the lease goes nowhere.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any, cast
 
 from aiohttp import web
+from aiohttp.tcp_helpers import tcp_keepalive, tcp_nodelay
+
+_NEW, _LENT, _OWN, _DONE = 0, 1, 2, 3  # _OWN: the lease answers the connection's first request, an upgrade
+
+# Takes a connection whose first bytes are *data* (true), or leaves it to aiohttp (false).
+FirstRequest = Callable[["Lease", bytes], bool]
 
 
 class Lease(asyncio.Protocol):
-    """The protocol of one accepted connection, and the transport aiohttp's handler sees until a hand-over."""
+    """The protocol of one accepted connection, and the transport aiohttp's handler sees until a hand-over.
 
-    __slots__ = ("_inner", "_transport")
+    aiohttp's handler is made only once it is needed: a connection whose first request is an upgrade the server
+    answers itself (``first_request``) never has one, unless that upgrade is refused (the connection may go on).
+    """
 
-    def __init__(self, inner: web.RequestHandler) -> None:
-        self._inner: web.RequestHandler | None = inner
+    __slots__ = ("_early", "_inner", "_server", "_state", "_transport")
+
+    def __init__(self, server: LeasingServer) -> None:
+        self._server = server
+        self._state = _NEW
+        self._inner: web.RequestHandler | None = None
         self._transport: asyncio.Transport | None = None
+        self._early: bytearray | None = None  # bytes read while the lease answers an upgrade
 
     # --- asyncio's protocol side: events of the real transport, for aiohttp while it holds the lease
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = cast(asyncio.Transport, transport)  # uvloop's is one without subclassing it
-        if self._inner is not None:
-            self._inner.connection_made(self)  # type: ignore[arg-type]  # the lease stands in for the transport
+        self._server.unlent.add(self)
 
     def data_received(self, data: bytes) -> None:
         if self._inner is not None:
             self._inner.data_received(data)
+        elif self._state == _NEW:
+            first = self._server.first_request
+            self._state = _OWN
+            if first is None or not first(self, data):
+                self.lend(data)
+        elif self._state == _OWN:
+            # A client may send before the 101 comes (its first frames): kept for the socket's protocol.
+            if self._early is None:
+                self._early = bytearray()
+            self._early += data
 
     def eof_received(self) -> bool | None:
         return self._inner.eof_received() if self._inner is not None else None  # type: ignore[func-returns-value]
 
     def connection_lost(self, exc: Exception | None) -> None:
         inner, self._inner = self._inner, None
+        self._state = _DONE
+        self._server.unlent.discard(self)
         if inner is not None:
             inner.connection_lost(exc)
 
@@ -86,25 +111,74 @@ class Lease(asyncio.Protocol):
     def is_closing(self) -> bool:
         return self._inner is None or self._transport is None or self._transport.is_closing()
 
+    # --- the first request, answered by the lease
+
+    def lend(self, data: bytes = b"") -> None:
+        """Give the connection to a new aiohttp handler, with the bytes read and not answered yet.
+
+        For a connection the lease does not answer, and after an upgrade it answered with a refusal.
+        """
+        if self._state != _OWN or self._transport is None:
+            return  # the client has gone meanwhile
+        early, self._early = self._early, None
+        self._state = _LENT
+        self._server.unlent.discard(self)
+        inner = self._inner = web.Server.__call__(self._server)
+        inner.connection_made(self)  # type: ignore[arg-type]  # the lease stands in for the transport
+        if data or early:
+            inner.data_received(bytes(data) + bytes(early or b""))
+
+    def answer(self, data: bytes) -> None:
+        """Write the answer to a first request the lease took (before :meth:`lend` or :meth:`hand_over`)."""
+        if self._state == _OWN and self._transport is not None:
+            self._transport.write(data)
+
+    def drop(self) -> None:
+        """Close a connection aiohttp has not had yet (the server stops)."""
+        if self._state in (_NEW, _OWN) and self._transport is not None:
+            self._transport.abort()
+
     # --- the hand-over
 
     def hand_over(self, protocol: asyncio.BaseProtocol) -> asyncio.Transport | None:
         """Give the socket to *protocol* and release aiohttp's handler; the transport, or None if it is gone."""
         transport, inner = self._transport, self._inner
-        if transport is None or inner is None or transport.is_closing():
+        if transport is None or self._state not in (_LENT, _OWN) or transport.is_closing():
             return None
+        early, self._early = self._early, None
         self._inner = None  # from here on, aiohttp's writes and closes go nowhere
+        self._state = _DONE
+        self._server.unlent.discard(self)
+        if inner is None:
+            tcp_nodelay(transport, True)  # as aiohttp sets it: small frames go out at once
+            tcp_keepalive(transport)
         transport.set_protocol(protocol)
         protocol.connection_made(transport)
-        inner.connection_lost(None)  # to aiohttp, the client has gone: it frees the request and its tasks end
+        if inner is not None:
+            inner.connection_lost(None)  # to aiohttp, the client has gone: it frees the request and its tasks end
+        if early and isinstance(protocol, asyncio.Protocol):
+            protocol.data_received(bytes(early))
         return transport
 
 
 class LeasingServer(web.Server):
-    """aiohttp's low-level server, each of whose connections is a :class:`Lease`."""
+    """aiohttp's low-level server, each of whose connections is a :class:`Lease`.
+
+    *first_request* may take a connection by its first bytes (see :class:`Lease`).
+    """
+
+    def __init__(self, handler: Any, *, first_request: FirstRequest | None = None, **kwargs: Any) -> None:
+        super().__init__(handler, **kwargs)
+        self.first_request = first_request
+        self.unlent: set[Lease] = set()  # connections aiohttp does not know of (its shutdown would not close them)
+
+    async def shutdown(self, timeout: float | None = None) -> None:
+        for lease in list(self.unlent):
+            lease.drop()
+        await super().shutdown(timeout)
 
     def __call__(self) -> Lease:  # type: ignore[override]  # asyncio only needs a protocol
-        return Lease(super().__call__())
+        return Lease(self)
 
 
 def lease_of(request: web.BaseRequest) -> Lease | None:
