@@ -32,7 +32,7 @@ from ..runtime.endpoints import Address, ConnectionsTarget
 from ..runtime.websocket import ConnectionClosed, ConnectionRejected
 from .bridge import SocketTransport
 from .lease import Lease, LeasingServer, lease_of
-from .upgrade import Upgrade, first_upgrade, refusal
+from .upgrade import Upgrade, first_upgrade, head_parser, refusal
 from .websocket import CLOSE_ABNORMAL, WebSocket
 from .workers import Workers
 
@@ -262,10 +262,11 @@ class Gateway:
 
         The lease answers it without aiohttp (:mod:`.upgrade`); anything else goes to aiohttp as before.
         """
-        upgrade = first_upgrade(data, lease.get_extra_info("peername"))
+        parser = head_parser(asyncio.get_running_loop(), MAX_HEAD_BYTES)
+        upgrade = first_upgrade(parser, data, lease.get_extra_info("peername"))
         if upgrade is None:
             return False
-        address = self._address(upgrade.header("Host"), upgrade.path, upgrade.headers)
+        address = self._address(upgrade.header("Host") or "", upgrade.path, upgrade.headers)
         if address is None:
             return False
         task = asyncio.get_running_loop().create_task(self._open_first(lease, upgrade, address))
@@ -300,7 +301,7 @@ class Gateway:
             # connection whose answer names one it did not offer (RFC 6455 §4.1).
             offered = upgrade.offered_subprotocols()
             chosen = connection.subprotocol if connection.subprotocol in offered else None
-            stream.write(handshake_answer(upgrade.header("Sec-WebSocket-Key"), chosen))
+            stream.write(handshake_answer(upgrade.header("Sec-WebSocket-Key") or "", chosen))
             transport.attach(socket, stream)
         return None
 
@@ -308,9 +309,7 @@ class Gateway:
         """The handshake's ``$connect`` call, with what it reads of the request copied into it."""
         target = self.gw.endpoints.websocket_target(address) or ConnectionsTarget("", self.region, "")
         headers = {name: value for name, value in upgrade.headers if name.lower() != "host"}
-        parameters = upgrade.query()
-        query: dict[str, str | list[str]] = {key: parameters.getall(key) for key in parameters}
-        user_agent = next((value for name, value in upgrade.headers if name.lower() == "user-agent"), None)
+        query: dict[str, str | list[str]] = {key: upgrade.query.getall(key) for key in upgrade.query}
         return partial(
             self.gw.websockets.connect,
             target.api_id,
@@ -318,7 +317,7 @@ class Gateway:
             headers=headers,
             query=query,
             source_ip=upgrade.peer or "127.0.0.1",
-            user_agent=user_agent,
+            user_agent=upgrade.header("User-Agent"),
             region=target.region,
             transport=transport,
             domain_name=address.host if address.api_id is None else None,  # a custom domain name

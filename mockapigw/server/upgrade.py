@@ -1,57 +1,63 @@
 """What the server reads of a WebSocket upgrade, however it came: through aiohttp, or as a connection's first bytes.
 
 Most upgrades are the first request of their connection. Those the lease answers itself (:mod:`.lease`), without
-aiohttp's request handler, its parser, its tasks and its request object, which cost a handshake more than the rest
-of the server's work. Such a head is parsed and checked by the ``websockets`` library's sans-I/O handshake; anything
-it does not take as a plain, complete, valid upgrade goes to aiohttp as before. Both ways end in one
+aiohttp's request handler, its tasks and its request object, which cost a handshake more than the rest of the
+server's work. Such a head is parsed by aiohttp's own request parser, with the server's limits (so headers, path
+and query read exactly as on the aiohttp path), and checked by the ``websockets`` library's sans-I/O handshake;
+anything that is not a plain, complete, valid upgrade goes to aiohttp as before. Both ways end in one
 :class:`Upgrade`, so the ``$connect`` call and its answers are made by the same code.
 """
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import weakref
 from collections.abc import Sequence
 from email.utils import formatdate
 from http import HTTPStatus
 from typing import Any
 
-from aiohttp import web
-from aiohttp.http import SERVER_SOFTWARE
-from multidict import MultiDictProxy
+from aiohttp import HttpVersion11, web
+from aiohttp.base_protocol import BaseProtocol
+from aiohttp.http import SERVER_SOFTWARE, HttpProcessingError, HttpRequestParser
+from multidict import MultiMapping
+from websockets.datastructures import Headers
 from websockets.exceptions import InvalidHandshake
 from websockets.http11 import Request
 from websockets.server import ServerProtocol
-from yarl import URL
 
 _END_OF_HEAD = b"\r\n\r\n"
+# process_request() checks a request; what it keeps of one (origin, extensions, subprotocol) nobody reads here, so
+# one protocol checks every upgrade on the loop's thread. No extensions: API Gateway is not known to negotiate any.
+_CHECKER = ServerProtocol()
+# The parser's limit on the number of headers, as aiohttp's handler sets it (its default differs by version).
+_MAX_HEADERS: int = inspect.signature(web.RequestHandler).parameters["max_headers"].default
+_PAYLOADS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, BaseProtocol] = weakref.WeakKeyDictionary()
 
 
 class Upgrade:
     """One WebSocket upgrade request: its head as the client sent it, and the client's address."""
 
-    __slots__ = ("headers", "peer", "target")
+    __slots__ = ("headers", "path", "peer", "query")
 
-    def __init__(self, headers: Sequence[tuple[str, str]], target: str, peer: str | None) -> None:
+    def __init__(
+        self, headers: Sequence[tuple[str, str]], path: str, query: MultiMapping[str], peer: str | None
+    ) -> None:
         self.headers = headers  # every header, in order, with its name as sent
-        self.target = target  # the request target: path and query, undecoded
+        self.path = path  # undecoded, without the query
+        self.query = query  # the query string's parameters, decoded
         self.peer = peer
 
     @classmethod
     def of(cls, request: web.BaseRequest) -> Upgrade:
-        """The upgrade aiohttp parsed."""
-        return cls(list(request.headers.items()), request.raw_path, request.remote)
+        """The upgrade aiohttp's handler parsed."""
+        return cls(list(request.headers.items()), request.raw_path.partition("?")[0], request.query, request.remote)
 
-    def header(self, name: str, default: str = "") -> str:
-        """The first value of the header *name* (any case)."""
+    def header(self, name: str) -> str | None:
+        """The first value of the header *name* (any case), if there is one."""
         name = name.lower()
-        return next((value for key, value in self.headers if key.lower() == name), default)
-
-    @property
-    def path(self) -> str:
-        return self.target.partition("?")[0]
-
-    def query(self) -> MultiDictProxy[str]:
-        """The query string's parameters, decoded as aiohttp decodes them (with yarl, from the encoded target)."""
-        return URL.build(query_string=self.target.partition("#")[0].partition("?")[2], encoded=True).query
+        return next((value for key, value in self.headers if key.lower() == name), None)
 
     def offered_subprotocols(self) -> list[str]:
         """The subprotocols the client offers in its ``Sec-WebSocket-Protocol`` headers (RFC 6455 §4.1)."""
@@ -59,30 +65,53 @@ class Upgrade:
         return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
-def first_upgrade(data: bytes, peername: Any) -> Upgrade | None:
+def head_parser(loop: asyncio.AbstractEventLoop, max_head_bytes: int) -> HttpRequestParser:
+    """A request parser as aiohttp's handler makes one, with the server's limits (one per connection)."""
+    return HttpRequestParser(
+        _payloads(loop),
+        loop,
+        2**16,
+        max_line_size=max_head_bytes,
+        max_field_size=max_head_bytes,
+        max_headers=_MAX_HEADERS,
+    )
+
+
+def _payloads(loop: asyncio.AbstractEventLoop) -> BaseProtocol:
+    """What a parser would stream a body to: nothing, as a head with one is left to aiohttp (one per loop)."""
+    protocol = _PAYLOADS.get(loop)
+    if protocol is None:
+        protocol = _PAYLOADS[loop] = BaseProtocol(loop)
+    return protocol
+
+
+def first_upgrade(parser: HttpRequestParser, data: bytes, peername: Any) -> Upgrade | None:
     """The upgrade *data* is, if it is exactly one complete, valid WebSocket upgrade head the lease can answer.
 
-    None for anything else, which aiohttp answers as it answers any request: a head not complete in *data* or
-    followed by more bytes, not ASCII (aiohttp and ``websockets`` decode other bytes differently), HTTP/1.0, a
-    body, an ``Expect``, or an upgrade ``websockets`` finds malformed (aiohttp refuses it with its own 400).
+    *parser* is a new aiohttp request parser, made as aiohttp's handler makes its own. None for anything else,
+    which aiohttp answers as it answers any request: a head not complete in *data* or followed by more bytes, one
+    aiohttp cannot parse, HTTP/1.0, a body, an ``Expect``, or an upgrade ``websockets`` finds malformed (aiohttp
+    refuses those with its own 400).
     """
-    end = data.find(_END_OF_HEAD)
-    if end < 0 or end + len(_END_OF_HEAD) != len(data) or not data.isascii():
-        return None
-    protocol = ServerProtocol()  # no extensions (API Gateway is not known to negotiate any), no subprotocols
-    protocol.receive_data(data)
-    events = protocol.events_received()
-    if protocol.handshake_exc is not None or len(events) != 1 or not isinstance(events[0], Request):
-        return None
-    request = events[0]
-    if "Expect" in request.headers:
+    if not data.endswith(_END_OF_HEAD):
         return None
     try:
-        protocol.process_request(request)  # method, version, Connection, Upgrade, key and its version
+        messages, upgraded, tail = parser.feed_data(data)
+    except HttpProcessingError:
+        return None
+    if len(messages) != 1 or not upgraded or tail:
+        return None
+    message = messages[0][0]
+    headers = message.headers
+    if message.version != HttpVersion11 or "Expect" in headers or "Content-Length" in headers or message.chunked:
+        return None
+    items = list(headers.items())
+    try:
+        _CHECKER.process_request(Request(message.path, Headers(items), message.method))  # method, key, versions...
     except InvalidHandshake:
         return None
     peer = str(peername[0]) if isinstance(peername, (list, tuple)) and peername else peername
-    return Upgrade(list(request.headers.raw_items()), request.path, peer)
+    return Upgrade(items, message.path.partition("?")[0], message.url.query, peer)
 
 
 def refusal(status: int, body: str) -> bytes:
