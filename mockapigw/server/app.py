@@ -266,7 +266,7 @@ class Gateway:
         upgrade = first_upgrade(parser, data, lease.get_extra_info("peername"))
         if upgrade is None:
             return False
-        address = self._address(upgrade.header("Host") or "", upgrade.path, upgrade.headers)
+        address = self._address(upgrade.headers.get("Host", ""), upgrade.path, upgrade.headers.items())
         if address is None:
             return False
         task = asyncio.get_running_loop().create_task(self._open_first(lease, upgrade, address))
@@ -301,14 +301,14 @@ class Gateway:
             # connection whose answer names one it did not offer (RFC 6455 §4.1).
             offered = upgrade.offered_subprotocols()
             chosen = connection.subprotocol if connection.subprotocol in offered else None
-            stream.write(handshake_answer(upgrade.header("Sec-WebSocket-Key") or "", chosen))
+            stream.write(handshake_answer(upgrade.headers.get("Sec-WebSocket-Key", ""), chosen))
             transport.attach(socket, stream)
         return None
 
     def _connect_call(self, upgrade: Upgrade, address: Address, transport: SocketTransport) -> Callable[[], Connection]:
         """The handshake's ``$connect`` call, with what it reads of the request copied into it."""
         target = self.gw.endpoints.websocket_target(address) or ConnectionsTarget("", self.region, "")
-        headers = {name: value for name, value in upgrade.headers if name.lower() != "host"}
+        headers = {name: value for name, value in upgrade.headers.items() if name.lower() != "host"}
         query: dict[str, str | list[str]] = {key: upgrade.query.getall(key) for key in upgrade.query}
         return partial(
             self.gw.websockets.connect,
@@ -317,7 +317,7 @@ class Gateway:
             headers=headers,
             query=query,
             source_ip=upgrade.peer or "127.0.0.1",
-            user_agent=upgrade.header("User-Agent"),
+            user_agent=upgrade.headers.get("User-Agent"),
             region=target.region,
             transport=transport,
             domain_name=address.host if address.api_id is None else None,  # a custom domain name

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import weakref
-from collections.abc import Sequence
 from email.utils import formatdate
 from http import HTTPStatus
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 from aiohttp import HttpVersion11, web
 from aiohttp.base_protocol import BaseProtocol
 from aiohttp.http import SERVER_SOFTWARE, HttpProcessingError, HttpRequestParser
-from multidict import MultiMapping
+from multidict import CIMultiDictProxy, MultiMapping
 from websockets.datastructures import Headers
 from websockets.exceptions import InvalidHandshake
 from websockets.http11 import Request
@@ -37,13 +36,11 @@ _PAYLOADS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, BaseProtocol] = 
 
 
 class Upgrade:
-    """One WebSocket upgrade request: its head as the client sent it, and the client's address."""
+    """One WebSocket upgrade request: its head as aiohttp's parser read it, and the client's address."""
 
     __slots__ = ("headers", "path", "peer", "query")
 
-    def __init__(
-        self, headers: Sequence[tuple[str, str]], path: str, query: MultiMapping[str], peer: str | None
-    ) -> None:
+    def __init__(self, headers: CIMultiDictProxy[str], path: str, query: MultiMapping[str], peer: str | None) -> None:
         self.headers = headers  # every header, in order, with its name as sent
         self.path = path  # undecoded, without the query
         self.query = query  # the query string's parameters, decoded
@@ -52,16 +49,11 @@ class Upgrade:
     @classmethod
     def of(cls, request: web.BaseRequest) -> Upgrade:
         """The upgrade aiohttp's handler parsed."""
-        return cls(list(request.headers.items()), request.raw_path.partition("?")[0], request.query, request.remote)
-
-    def header(self, name: str) -> str | None:
-        """The first value of the header *name* (any case), if there is one."""
-        name = name.lower()
-        return next((value for key, value in self.headers if key.lower() == name), None)
+        return cls(request.headers, request.raw_path.partition("?")[0], request.query, request.remote)
 
     def offered_subprotocols(self) -> list[str]:
         """The subprotocols the client offers in its ``Sec-WebSocket-Protocol`` headers (RFC 6455 §4.1)."""
-        values = [value for name, value in self.headers if name.lower() == "sec-websocket-protocol"]
+        values = self.headers.getall("Sec-WebSocket-Protocol", [])
         return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
@@ -103,15 +95,21 @@ def first_upgrade(parser: HttpRequestParser, data: bytes, peername: Any) -> Upgr
         return None
     message = messages[0][0]
     headers = message.headers
-    if message.version != HttpVersion11 or "Expect" in headers or "Content-Length" in headers or message.chunked:
+    if (
+        message.method != "GET"
+        or message.version != HttpVersion11
+        or "Expect" in headers
+        or "Content-Length" in headers
+        or message.chunked
+    ):
         return None
-    items = list(headers.items())
     try:
-        _CHECKER.process_request(Request(message.path, Headers(items), message.method))  # method, key, versions...
+        # Connection, Upgrade, the key and the version (a Request of websockets 12 has no method: checked above).
+        _CHECKER.process_request(Request(message.path, Headers(headers.items())))
     except InvalidHandshake:
         return None
     peer = str(peername[0]) if isinstance(peername, (list, tuple)) and peername else peername
-    return Upgrade(items, message.path.partition("?")[0], message.url.query, peer)
+    return Upgrade(headers, message.path.partition("?")[0], message.url.query, peer)
 
 
 def refusal(status: int, body: str) -> bytes:
