@@ -197,7 +197,7 @@ def test_what_the_lease_does_not_take_goes_to_aiohttp_as_before(
     elif change == "not GET":
         head = head.replace(b"GET ", b"POST ", 1)
     elif change == "head and a frame at once":
-        head += b"\x81\x82abcd" + bytes(x ^ y for x, y in zip(b"hi", b"ab"))
+        head += b"\x81\x82abcd" + bytes(x ^ y for x, y in zip(b"hi", b"ab", strict=True))
     elif change == "no upgrade":
         head = head.replace(b"Upgrade: websocket\r\nConnection: Upgrade\r\n", b"")
     with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as raw:

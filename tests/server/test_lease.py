@@ -126,3 +126,89 @@ def test_the_lease_is_a_plain_protocol_and_a_transport_before_it_has_a_socket() 
         assert lease.is_closing() and lease.get_extra_info("peername", "none") == "none"  # no socket yet
 
     asyncio.run(main())
+
+
+def _taking(decisions: list[bytes], then: Any) -> Any:
+    """A first-request hook that takes every connection and calls *then(lease)* on the next loop turn."""
+
+    def first_request(lease: Any, data: bytes) -> bool:
+        decisions.append(data)
+        asyncio.get_running_loop().call_later(0.05, then, lease)
+        return True
+
+    return first_request
+
+
+def test_a_first_request_the_lease_takes_never_reaches_aiohttp_and_early_bytes_follow_the_socket() -> None:
+    seen: list[bytes] = []
+    handled: list[str] = []
+
+    async def handle(request: web.BaseRequest) -> web.StreamResponse:
+        handled.append(request.path)
+        return web.Response(text="aiohttp")
+
+    async def main() -> None:
+        server = LeasingServer(handle, first_request=_taking(seen, lambda lease: lease.hand_over(_Echo())))
+        listener = await asyncio.get_running_loop().create_server(server, "127.0.0.1", 0)
+        port = listener.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /first HTTP/1.1\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        await asyncio.sleep(0.01)
+        writer.write(b"early")  # before the hand-over: kept for the new protocol
+        await writer.drain()
+        assert await reader.readexactly(len(b"taken\nEARLY")) == b"taken\nEARLY"
+        writer.close()
+        assert seen == [b"GET /first HTTP/1.1\r\nHost: x\r\n\r\n"]
+        assert handled == [] and server.connections == [] and not server.unlent
+        listener.close()
+        await listener.wait_closed()
+
+    asyncio.run(main())
+
+
+def test_a_first_request_the_lease_answers_leaves_the_connection_to_aiohttp() -> None:
+    def refuse(lease: Any) -> None:
+        lease.answer(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno")
+        lease.lend()
+
+    async def handle(request: web.BaseRequest) -> web.StreamResponse:
+        return web.Response(text=f"aiohttp {request.path}")
+
+    async def main() -> None:
+        server = LeasingServer(handle, first_request=_taking([], refuse))
+        listener = await asyncio.get_running_loop().create_server(server, "127.0.0.1", 0)
+        port = listener.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /first HTTP/1.1\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        assert await reader.readuntil(b"no") == b"HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno"
+        writer.write(b"GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        assert (await reader.readuntil(b"aiohttp /next")).startswith(b"HTTP/1.1 200 OK")
+        writer.close()
+        listener.close()
+        await listener.wait_closed()
+
+    asyncio.run(main())
+
+
+def test_a_connection_aiohttp_never_had_is_closed_by_the_servers_shutdown() -> None:
+    async def main() -> None:
+        server = LeasingServer(lambda request: web.Response(), first_request=lambda lease, data: False)
+        listener = await asyncio.get_running_loop().create_server(server, "127.0.0.1", 0)
+        port = listener.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)  # sends nothing
+        for _ in range(100):
+            if server.unlent:
+                break
+            await asyncio.sleep(0.01)
+        assert len(server.unlent) == 1
+        await server.shutdown(0.1)
+        assert await asyncio.wait_for(reader.read(), 5) == b""  # closed by the server
+        assert not server.unlent
+        writer.close()
+        listener.close()
+        await listener.wait_closed()
+
+    asyncio.run(main())
