@@ -15,13 +15,13 @@ import inspect
 import weakref
 from email.utils import formatdate
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import HttpVersion11, web
 from aiohttp.base_protocol import BaseProtocol
 from aiohttp.http import SERVER_SOFTWARE, HttpProcessingError, HttpRequestParser
 from multidict import CIMultiDictProxy, MultiMapping
-from websockets.datastructures import Headers
+from websockets.datastructures import Headers, MultipleValuesError
 from websockets.exceptions import InvalidHandshake
 from websockets.http11 import Request
 from websockets.server import ServerProtocol
@@ -55,6 +55,28 @@ class Upgrade:
         """The subprotocols the client offers in its ``Sec-WebSocket-Protocol`` headers (RFC 6455 §4.1)."""
         values = self.headers.getall("Sec-WebSocket-Protocol", [])
         return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+class _HeadersView:
+    """aiohttp's parsed headers, read through the part of ``websockets``' ``Headers`` its handshake check reads
+    (a copy into a ``Headers`` would cost as much as the parse)."""
+
+    __slots__ = ("_headers",)
+
+    def __init__(self, headers: CIMultiDictProxy[str]) -> None:
+        self._headers = headers
+
+    def get_all(self, name: str) -> list[str]:
+        return self._headers.getall(name, [])
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self._headers.get(name, default)
+
+    def __getitem__(self, name: str) -> str:
+        values = self._headers.getall(name)  # KeyError if there is none, as Headers raises
+        if len(values) > 1:
+            raise MultipleValuesError(name)
+        return values[0]
 
 
 def head_parser(loop: asyncio.AbstractEventLoop, max_head_bytes: int) -> HttpRequestParser:
@@ -105,7 +127,7 @@ def first_upgrade(parser: HttpRequestParser, data: bytes, peername: Any) -> Upgr
         return None
     try:
         # Connection, Upgrade, the key and the version (a Request of websockets 12 has no method: checked above).
-        _CHECKER.process_request(Request(message.path, Headers(headers.items())))
+        _CHECKER.process_request(Request(message.path, cast(Headers, _HeadersView(headers))))
     except InvalidHandshake:
         return None
     peer = str(peername[0]) if isinstance(peername, (list, tuple)) and peername else peername
