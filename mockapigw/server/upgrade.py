@@ -28,7 +28,7 @@ from websockets.server import ServerProtocol
 
 _END_OF_HEAD = b"\r\n\r\n"
 # process_request() checks a request; what it keeps of one (origin, extensions, subprotocol) nobody reads here, so
-# one protocol checks every upgrade on the loop's thread. No extensions: API Gateway is not known to negotiate any.
+# one protocol checks every upgrade, of every server. No extensions: API Gateway is not known to negotiate any.
 _CHECKER = ServerProtocol()
 # The parser's limit on the number of headers, as aiohttp's handler sets it (its default differs by version).
 _MAX_HEADERS: int = inspect.signature(web.RequestHandler).parameters["max_headers"].default
@@ -130,6 +130,8 @@ def first_upgrade(parser: HttpRequestParser, data: bytes, peername: Any) -> Upgr
         _CHECKER.process_request(Request(message.path, cast(Headers, _HeadersView(headers))))
     except InvalidHandshake:
         return None
+    except Exception:  # noqa: BLE001 - a websockets version reading more of Headers than the view has
+        return None  # aiohttp's handler checks the upgrade then, as it checks every one it gets
     peer = str(peername[0]) if isinstance(peername, (list, tuple)) and peername else peername
     return Upgrade(headers, message.path.partition("?")[0], message.url.query, peer)
 
