@@ -1,4 +1,4 @@
-"""Every connection starts with aiohttp; a WebSocket takes its socket back after the handshake.
+"""Every connection starts as a lease: aiohttp serves it, or a WebSocket takes its socket once its handshake is done.
 
 aiohttp parses HTTP and answers every request, but a WebSocket it serves keeps the whole request (its message,
 headers, parser, two tasks and their coroutines) for as long as the socket is open: about 12 KiB, most of an open
@@ -8,6 +8,10 @@ through the lease. When a WebSocket upgrade is accepted, :meth:`Lease.hand_over`
 WebSocket's own small protocol and tells aiohttp the connection is gone (``connection_lost``), the same event a
 client hanging up would be; aiohttp then lets go of everything it held, and whatever it still writes or closes
 through the lease goes nowhere.
+
+Making aiohttp's handler (its parser, timers, tasks and request) costs a handshake more than the rest of the
+server's work, so the handler is made only when the connection's first bytes need it: a first request that is a
+WebSocket upgrade the server answers itself (``first_request``, :mod:`.upgrade`) goes straight to the hand-over.
 """
 
 from __future__ import annotations
