@@ -24,6 +24,8 @@ from aiohttp import web
 from aiohttp.tcp_helpers import tcp_keepalive, tcp_nodelay
 
 _NEW, _LENT, _OWN, _DONE = 0, 1, 2, 3  # _OWN: the lease answers the connection's first request, an upgrade
+# A connection that sends nothing is closed after this long, as aiohttp's handler (keepalive_timeout) closes one.
+QUIET_TIMEOUT_S = 75.0
 
 # Takes a connection whose first bytes are *data* (true), or leaves it to aiohttp (false).
 FirstRequest = Callable[["Lease", bytes], bool]
@@ -36,7 +38,7 @@ class Lease(asyncio.Protocol):
     answers itself (``first_request``) never has one, unless that upgrade is refused (the connection may go on).
     """
 
-    __slots__ = ("_early", "_inner", "_server", "_state", "_transport")
+    __slots__ = ("_early", "_inner", "_quiet", "_server", "_state", "_transport")
 
     def __init__(self, server: LeasingServer) -> None:
         self._server = server
@@ -44,17 +46,20 @@ class Lease(asyncio.Protocol):
         self._inner: web.RequestHandler | None = None
         self._transport: asyncio.Transport | None = None
         self._early: bytearray | None = None  # bytes read while the lease answers an upgrade
+        self._quiet: asyncio.TimerHandle | None = None  # closes a connection that sends nothing
 
     # --- asyncio's protocol side: events of the real transport, for aiohttp while it holds the lease
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = cast(asyncio.Transport, transport)  # uvloop's is one without subclassing it
         self._server.unlent.add(self)
+        self._quiet = asyncio.get_running_loop().call_later(QUIET_TIMEOUT_S, self._close_quiet)
 
     def data_received(self, data: bytes) -> None:
         if self._inner is not None:
             self._inner.data_received(data)
         elif self._state == _NEW:
+            self._stop_quiet()
             first = self._server.first_request
             self._state = _OWN
             if first is None or not first(self, data):
@@ -69,6 +74,7 @@ class Lease(asyncio.Protocol):
         return self._inner.eof_received() if self._inner is not None else None  # type: ignore[func-returns-value]
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_quiet()
         inner, self._inner = self._inner, None
         self._state = _DONE
         self._server.unlent.discard(self)
@@ -136,6 +142,16 @@ class Lease(asyncio.Protocol):
         """Write the answer to a first request the lease took (before :meth:`lend` or :meth:`hand_over`)."""
         if self._state == _OWN and self._transport is not None:
             self._transport.write(data)
+
+    def _close_quiet(self) -> None:
+        self._quiet = None
+        if self._state == _NEW and self._transport is not None:
+            self._transport.close()
+
+    def _stop_quiet(self) -> None:
+        if self._quiet is not None:
+            self._quiet.cancel()
+            self._quiet = None
 
     def drop(self) -> None:
         """Close a connection aiohttp has not had yet (the server stops)."""

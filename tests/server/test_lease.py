@@ -8,6 +8,7 @@ import socket
 import weakref
 from typing import Any
 
+import pytest
 from aiohttp import web
 
 from mockapigw.server.lease import LeasingServer, lease_of
@@ -207,6 +208,25 @@ def test_a_connection_aiohttp_never_had_is_closed_by_the_servers_shutdown() -> N
         await server.shutdown(0.1)
         assert await asyncio.wait_for(reader.read(), 5) == b""  # closed by the server
         assert not server.unlent
+        writer.close()
+        listener.close()
+        await listener.wait_closed()
+
+    asyncio.run(main())
+
+
+def test_a_connection_that_sends_nothing_is_closed_after_the_quiet_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockapigw.server import lease as lease_module
+
+    monkeypatch.setattr(lease_module, "QUIET_TIMEOUT_S", 0.05)
+
+    async def main() -> None:
+        server = LeasingServer(lambda request: web.Response(), first_request=None)
+        listener = await asyncio.get_running_loop().create_server(server, "127.0.0.1", 0)
+        port = listener.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        assert await asyncio.wait_for(reader.read(), 5) == b""  # the server closed it
+        assert server.unlent == set()
         writer.close()
         listener.close()
         await listener.wait_closed()
