@@ -138,12 +138,15 @@ def first_upgrade(parser: HttpRequestParser, data: bytes, peername: Any) -> Upgr
 
 def refusal(status: int, body: str) -> bytes:
     """The answer refusing an upgrade, as aiohttp writes ``web.Response(status, text=body, content_type=JSON)``."""
-    encoded = body.encode()
+    # A 1xx, 204 or 304 answer has no body (RFC 9110 §6.4.1): aiohttp writes neither it nor its length.
+    bodiless = status < 200 or status in (204, 304)
+    encoded = b"" if bodiless else body.encode()
+    length = "" if bodiless else f"Content-Length: {len(encoded)}\r\n"
     reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
     head = (
         f"HTTP/1.1 {status} {reason}\r\n"
         "Content-Type: application/json; charset=utf-8\r\n"
-        f"Content-Length: {len(encoded)}\r\n"
+        f"{length}"
         f"Date: {formatdate(usegmt=True)}\r\n"
         f"Server: {SERVER_SOFTWARE}\r\n\r\n"
     )

@@ -156,7 +156,7 @@ def test_an_upgrade_gives_the_same_connect_event_and_answer_both_ways(
         assert first_event["requestContext"]["domainName"] == "ws.example.com"
 
 
-@pytest.mark.parametrize("status", [401, 403, 500, "unknown stage"])
+@pytest.mark.parametrize("status", [401, 403, 500, 304, 199, "unknown stage"])  # 304, 1xx: no body
 def test_a_refused_upgrade_gets_the_same_answer_both_ways(
     server: Server, chat: Any, paths: _Paths, status: int | str
 ) -> None:
