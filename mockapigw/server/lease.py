@@ -24,6 +24,9 @@ from aiohttp import web
 from aiohttp.tcp_helpers import tcp_keepalive, tcp_nodelay
 
 _NEW, _LENT, _OWN, _DONE = 0, 1, 2, 3  # _OWN: the lease answers the connection's first request, an upgrade
+# What the lease keeps of a client's bytes while it answers an upgrade; past it, it stops reading, as aiohttp's
+# handler stops reading an upgraded connection past its read buffer (read_bufsize, 64 KiB).
+EARLY_BYTES = 2**16
 # A connection that sends nothing is closed after this long, as aiohttp's handler (keepalive_timeout) closes one.
 QUIET_TIMEOUT_S = 75.0
 
@@ -69,6 +72,8 @@ class Lease(asyncio.Protocol):
             if self._early is None:
                 self._early = bytearray()
             self._early += data
+            if len(self._early) >= EARLY_BYTES and self._transport is not None:
+                self._transport.pause_reading()  # resumed by whoever gets the connection
 
     def eof_received(self) -> bool | None:
         return self._inner.eof_received() if self._inner is not None else None  # type: ignore[func-returns-value]
@@ -135,6 +140,8 @@ class Lease(asyncio.Protocol):
         self._server.unlent.discard(self)
         inner = self._inner = web.Server.__call__(self._server)
         inner.connection_made(self)  # type: ignore[arg-type]  # the lease stands in for the transport
+        if early is not None and len(early) >= EARLY_BYTES:
+            self._transport.resume_reading()  # aiohttp pauses it again if it must
         if data or early:
             inner.data_received(bytes(data) + bytes(early or b""))
 
@@ -174,6 +181,8 @@ class Lease(asyncio.Protocol):
             tcp_keepalive(transport)
         transport.set_protocol(protocol)
         protocol.connection_made(transport)
+        if early is not None and len(early) >= EARLY_BYTES:
+            transport.resume_reading()  # the protocol pauses it again if it must
         if inner is not None:
             inner.connection_lost(None)  # to aiohttp, the client has gone: it frees the request and its tasks end
         if early and isinstance(protocol, asyncio.Protocol):

@@ -232,3 +232,60 @@ def test_a_connection_that_sends_nothing_is_closed_after_the_quiet_timeout(monke
         await listener.wait_closed()
 
     asyncio.run(main())
+
+
+class _Socket:
+    """A transport that records what the lease asks of it."""
+
+    def __init__(self) -> None:
+        self.paused = False
+        self.protocol: Any = None
+
+    def pause_reading(self) -> None:
+        self.paused = True
+
+    def resume_reading(self) -> None:
+        self.paused = False
+
+    def is_closing(self) -> bool:
+        return False
+
+    def set_protocol(self, protocol: Any) -> None:
+        self.protocol = protocol
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return default
+
+    def write(self, data: bytes) -> None:
+        pass
+
+
+class _Recorder(asyncio.Protocol):
+    def __init__(self) -> None:
+        self.received = b""
+
+    def data_received(self, data: bytes) -> None:
+        self.received += data
+
+
+def test_bytes_read_during_a_first_request_are_bounded_as_aiohttp_bounds_them() -> None:
+    """A client sending on and on while its upgrade is answered stops being read, as aiohttp's handler stops
+    reading an upgraded connection past its read buffer; the socket's new protocol gets all of it and reads on."""
+
+    async def main() -> None:
+        server = LeasingServer(lambda request: web.Response(), first_request=lambda lease, data: True)
+        lease, socket_ = server(), _Socket()
+        lease.connection_made(socket_)  # type: ignore[arg-type]
+        lease.data_received(b"GET / HTTP/1.1\r\n\r\n")  # taken
+        chunk = b"x" * 4096
+        for _ in range(64):
+            lease.data_received(chunk)
+            if socket_.paused:
+                break
+        assert socket_.paused  # no more than aiohttp's read buffer (64 KiB) is kept
+        recorder = _Recorder()
+        assert lease.hand_over(recorder) is socket_
+        assert not socket_.paused and recorder.received == chunk * 16
+        lease.connection_lost(None)
+
+    asyncio.run(main())
