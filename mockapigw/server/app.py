@@ -382,7 +382,9 @@ class Gateway:
         await asyncio.gather(*closing)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + _SHUTDOWN_GRACE_S
-        while self.connections and loop.time() < deadline:  # each socket's handler runs its $disconnect
+        # Each socket's handler runs its $disconnect; a first upgrade's $connect under way (in _ending, as aiohttp's
+        # shutdown waited for its handlers) opens its socket, closed then as a late one.
+        while (self.connections or self._ending) and loop.time() < deadline:
             # The port still takes connections until aiohttp's shutdown: a socket opened meanwhile (a client that
             # reconnects as soon as it is closed) is closed too, rather than held open for the whole grace.
             late = [connection for connection in self.connections if connection.state == OPEN]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import socket
+import threading
 from typing import Any
 
 import pytest
@@ -205,3 +206,34 @@ def test_what_the_lease_does_not_take_goes_to_aiohttp_as_before(
         status = raw.recv(65536).split(b"\r\n", 1)[0]
     assert "lease" not in paths.taken
     assert status  # aiohttp answered, as it answers such a request without the lease
+
+
+def test_a_first_upgrade_in_its_connect_when_the_server_stops_is_opened_then_closed(apigw: Any, chat: Any) -> None:
+    """As the server waits for an open socket's ``$disconnect``, it waits for a ``$connect`` under way: the
+    connection ends closed with its ``$disconnect``, not open in the registry with its task dropped."""
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_connect(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        entered.set()
+        release.wait(WAIT)
+        return {"statusCode": 200}
+
+    chat.replies["$connect"] = slow_connect
+    with apigw.serve(host="127.0.0.1", port=0) as served:
+        raw = socket.create_connection(("127.0.0.1", served.port), timeout=WAIT)
+        raw.sendall(_upgrade(f"/_aws/execute-api/{chat.api_id}/prod", f"127.0.0.1:{served.port}", []))
+        assert entered.wait(WAIT)
+
+        def client() -> None:
+            release.set()
+            data = b""
+            while b"\r\n\r\n\x88" not in data:  # the 101, then the server's Close (1001): the client hangs up
+                chunk = raw.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            raw.close()
+
+        threading.Timer(0.2, client).start()  # once the server is stopping (it waits either way)
+    assert len(chat.of_type("CONNECT")) == 1
+    assert len(chat.of_type("DISCONNECT")) == 1
