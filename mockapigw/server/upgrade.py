@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import weakref
 from email.utils import formatdate
 from http import HTTPStatus
 from typing import Any, cast
@@ -32,7 +31,6 @@ _END_OF_HEAD = b"\r\n\r\n"
 _CHECKER = ServerProtocol()
 # The parser's limit on the number of headers, as aiohttp's handler sets it (its default differs by version).
 _MAX_HEADERS: int = inspect.signature(web.RequestHandler).parameters["max_headers"].default
-_PAYLOADS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, BaseProtocol] = weakref.WeakKeyDictionary()
 
 
 class Upgrade:
@@ -82,21 +80,13 @@ class _HeadersView:
 def head_parser(loop: asyncio.AbstractEventLoop, max_head_bytes: int) -> HttpRequestParser:
     """A request parser as aiohttp's handler makes one, with the server's limits (one per connection)."""
     return HttpRequestParser(
-        _payloads(loop),
+        BaseProtocol(loop),  # what a body would stream to: none does, a head with one is left to aiohttp
         loop,
         2**16,
         max_line_size=max_head_bytes,
         max_field_size=max_head_bytes,
         max_headers=_MAX_HEADERS,
     )
-
-
-def _payloads(loop: asyncio.AbstractEventLoop) -> BaseProtocol:
-    """What a parser would stream a body to: nothing, as a head with one is left to aiohttp (one per loop)."""
-    protocol = _PAYLOADS.get(loop)
-    if protocol is None:
-        protocol = _PAYLOADS[loop] = BaseProtocol(loop)
-    return protocol
 
 
 def first_upgrade(parser: HttpRequestParser, data: bytes, peername: Any) -> Upgrade | None:

@@ -3,16 +3,20 @@ aiohttp: both give ``$connect`` the same event and the client the same answer.""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import gc
 import os
 import socket
 import threading
+import weakref
 from typing import Any
 
 import pytest
 
 from mockapigw.server import Server, app
 from mockapigw.server.app import Gateway
+from mockapigw.server.upgrade import first_upgrade, head_parser
 
 WAIT = 10
 # What differs between two connections and is no part of the request.
@@ -237,3 +241,15 @@ def test_a_first_upgrade_in_its_connect_when_the_server_stops_is_opened_then_clo
         threading.Timer(0.2, client).start()  # once the server is stopping (it waits either way)
     assert len(chat.of_type("CONNECT")) == 1
     assert len(chat.of_type("DISCONNECT")) == 1
+
+
+def test_the_head_parser_keeps_nothing_of_its_loop() -> None:
+    """A server's loop, once closed, is freed: the parser of a first upgrade holds it only while it parses."""
+    loop = asyncio.new_event_loop()
+    parser = head_parser(loop, app.MAX_HEAD_BYTES)
+    assert first_upgrade(parser, _upgrade("/prod", "x.example.com", []), ("127.0.0.1", 1)) is not None
+    freed = weakref.ref(loop)
+    loop.close()
+    del loop, parser
+    gc.collect()
+    assert freed() is None
