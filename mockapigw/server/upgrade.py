@@ -94,8 +94,8 @@ def first_upgrade(parser: HttpRequestParser, data: bytes, peername: Any) -> Upgr
 
     *parser* is a new aiohttp request parser, made as aiohttp's handler makes its own. None for anything else,
     which aiohttp answers as it answers any request: a head not complete in *data* or followed by more bytes, one
-    aiohttp cannot parse, HTTP/1.0, a body, an ``Expect``, or an upgrade ``websockets`` finds malformed (aiohttp
-    refuses those with its own 400).
+    aiohttp cannot parse, HTTP/1.0, ``Connection: close``, a body, an ``Expect``, or an upgrade ``websockets``
+    finds malformed (aiohttp refuses those with its own 400).
     """
     if not data.endswith(_END_OF_HEAD):
         return None
@@ -110,6 +110,7 @@ def first_upgrade(parser: HttpRequestParser, data: bytes, peername: Any) -> Upgr
     if (
         message.method != "GET"
         or message.version != HttpVersion11
+        or message.should_close  # Connection: close: aiohttp says so in its refusal and closes after it
         or "Expect" in headers
         or "Content-Length" in headers
         or message.chunked

@@ -253,3 +253,14 @@ def test_the_head_parser_keeps_nothing_of_its_loop() -> None:
     del loop, parser
     gc.collect()
     assert freed() is None
+
+
+def test_a_refused_first_upgrade_that_asks_to_close_is_closed_as_aiohttp_closes_it(server: Server, chat: Any) -> None:
+    head = _upgrade(f"/_aws/execute-api/{chat.api_id}/nope", f"127.0.0.1:{server.port}", [])
+    head = head.replace(b"Connection: Upgrade", b"Connection: close, Upgrade")  # RFC 9112 §9.6
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as raw:
+        raw.sendall(head)
+        status, headers, _ = _read_answer(raw)
+        assert status == "HTTP/1.1 403 Forbidden"
+        assert headers.get("connection") == "close"
+        assert raw.recv(65536) == b""  # closed by the server
