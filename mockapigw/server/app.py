@@ -32,7 +32,7 @@ from ..runtime.endpoints import Address, ConnectionsTarget
 from ..runtime.websocket import ConnectionClosed, ConnectionRejected
 from .bridge import SocketTransport
 from .lease import Lease, LeasingServer, lease_of
-from .upgrade import Upgrade, first_upgrade, head_parser, refusal
+from .upgrade import Upgrade, first_upgrade, head_parser, refusal, trouble
 from .websocket import CLOSE_ABNORMAL, WebSocket
 from .workers import Workers
 
@@ -275,7 +275,13 @@ class Gateway:
         return True
 
     async def _open_first(self, lease: Lease, upgrade: Upgrade, address: Address) -> None:
-        rejected = await self._open(lease, upgrade, address)
+        try:
+            rejected = await self._open(lease, upgrade, address)
+        except Exception:  # noqa: BLE001 - a failure of the mock itself: answered and closed, as aiohttp does
+            _log.exception("WebSocket handshake to %s%s failed", address.host, address.path)
+            lease.answer(trouble())
+            lease.close_after_answer()
+            return
         if rejected is not None:
             # As aiohttp answers it; the connection stays open for more requests (aiohttp's, from now on).
             lease.answer(refusal(rejected.status_code, rejected.body))

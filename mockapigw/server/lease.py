@@ -150,6 +150,11 @@ class Lease(asyncio.Protocol):
         if self._state == _OWN and self._transport is not None:
             self._transport.write(data)
 
+    def close_after_answer(self) -> None:
+        """Close a connection whose first request the lease answered, once the answer is written."""
+        if self._state == _OWN and self._transport is not None:
+            self._transport.close()
+
     def _close_quiet(self) -> None:
         self._quiet = None
         if self._state == _NEW and self._transport is not None:

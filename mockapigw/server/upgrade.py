@@ -129,16 +129,28 @@ def first_upgrade(parser: HttpRequestParser, data: bytes, peername: Any) -> Upgr
 
 def refusal(status: int, body: str) -> bytes:
     """The answer refusing an upgrade, as aiohttp writes ``web.Response(status, text=body, content_type=JSON)``."""
+    return _answer(status, "application/json", body)
+
+
+def trouble() -> bytes:
+    """The answer to an upgrade the mock failed on, as aiohttp writes it for a handler's exception (then closes)."""
+    return _answer(500, "text/plain", "500 Internal Server Error\n\nServer got itself in trouble", close=True)
+
+
+def _answer(status: int, content_type: str, body: str, *, close: bool = False) -> bytes:
+    """An answer as aiohttp writes ``web.Response(status, text=body, content_type=...)``."""
     # A 1xx, 204 or 304 answer has no body (RFC 9110 §6.4.1): aiohttp writes neither it nor its length.
     bodiless = status < 200 or status in (204, 304)
     encoded = b"" if bodiless else body.encode()
     length = "" if bodiless else f"Content-Length: {len(encoded)}\r\n"
     reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+    closing = "Connection: close\r\n" if close else ""
     head = (
         f"HTTP/1.1 {status} {reason}\r\n"
-        "Content-Type: application/json; charset=utf-8\r\n"
+        f"Content-Type: {content_type}; charset=utf-8\r\n"
         f"{length}"
         f"Date: {formatdate(usegmt=True)}\r\n"
-        f"Server: {SERVER_SOFTWARE}\r\n\r\n"
+        f"Server: {SERVER_SOFTWARE}\r\n"
+        f"{closing}\r\n"
     )
     return head.encode("latin-1") + encoded

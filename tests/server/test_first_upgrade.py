@@ -264,3 +264,27 @@ def test_a_refused_first_upgrade_that_asks_to_close_is_closed_as_aiohttp_closes_
         assert status == "HTTP/1.1 403 Forbidden"
         assert headers.get("connection") == "close"
         assert raw.recv(65536) == b""  # closed by the server
+
+
+def test_a_failure_of_the_mock_during_a_first_upgrade_is_answered_as_aiohttp_answers_it(
+    server: Server, chat: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a failure of the mock itself")
+
+    monkeypatch.setattr(chat.gw.websockets, "connect", fail)
+    head = _upgrade(f"/_aws/execute-api/{chat.api_id}/prod", f"127.0.0.1:{server.port}", [])
+    plain = f"GET /v2/apis HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode()
+    answers = []
+    for after_request in (False, True):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as raw:
+            if after_request:
+                raw.sendall(plain)
+                assert _read_answer(raw)[0] == "HTTP/1.1 200 OK"
+            raw.sendall(head)
+            status, headers, body = _read_answer(raw)  # an answer, not a connection left hanging
+            assert raw.recv(65536) == b""  # then closed
+        headers.pop("date")
+        answers.append((status, headers, body))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == "HTTP/1.1 500 Internal Server Error"
