@@ -32,7 +32,7 @@ from ..runtime.endpoints import Address, ConnectionsTarget
 from ..runtime.websocket import ConnectionClosed, ConnectionRejected
 from .bridge import SocketTransport
 from .lease import Lease, LeasingServer, lease_of
-from .upgrade import Upgrade, first_upgrade, head_parser, refusal, trouble
+from .upgrade import Upgrade, first_upgrade, head_parser, may_be_upgrade, refusal, trouble
 from .websocket import CLOSE_ABNORMAL, WebSocket
 from .workers import Workers
 
@@ -117,7 +117,8 @@ class Gateway:
         self.sweep_interval = sweep_interval
         self.workers: Workers | None = None  # made with the server, in its event loop
         self.connections: set[Connection] = set()  # open sockets' connections
-        self._ending: set[asyncio.Task[None]] = set()  # sockets running their $disconnect (held till done)
+        # Tasks of the lease's handshakes and of sockets running their $disconnect, held here until done.
+        self._tasks: set[asyncio.Task[None]] = set()
         self._sweeper: asyncio.Task[None] | None = None
 
     def server(self) -> LeasingServer:
@@ -262,6 +263,8 @@ class Gateway:
 
         The lease answers it without aiohttp (:mod:`.upgrade`); anything else goes to aiohttp as before.
         """
+        if not may_be_upgrade(data):
+            return False
         parser = head_parser(asyncio.get_running_loop(), MAX_HEAD_BYTES)
         upgrade = first_upgrade(parser, data, lease.get_extra_info("peername"))
         if upgrade is None:
@@ -270,8 +273,8 @@ class Gateway:
         if address is None:
             return False
         task = asyncio.get_running_loop().create_task(self._open_first(lease, upgrade, address))
-        self._ending.add(task)  # held until done, as an ending socket's task is
-        task.add_done_callback(self._ending.discard)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
         return True
 
     async def _open_first(self, lease: Lease, upgrade: Upgrade, address: Address) -> None:
@@ -353,8 +356,8 @@ class Gateway:
         transport = connection.transport
         assert isinstance(transport, SocketTransport)
         task = asyncio.get_running_loop().create_task(self._end(connection, transport, code, reason))
-        self._ending.add(task)
-        task.add_done_callback(self._ending.discard)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _end(self, connection: Connection, transport: SocketTransport, code: int, reason: str) -> None:
         try:
@@ -388,9 +391,9 @@ class Gateway:
         await asyncio.gather(*closing)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + _SHUTDOWN_GRACE_S
-        # Each socket's handler runs its $disconnect; a first upgrade's $connect under way (in _ending, as aiohttp's
+        # Each socket's handler runs its $disconnect; a first upgrade's $connect under way (in _tasks, as aiohttp's
         # shutdown waited for its handlers) opens its socket, closed then as a late one.
-        while (self.connections or self._ending) and loop.time() < deadline:
+        while (self.connections or self._tasks) and loop.time() < deadline:
             # The port still takes connections until aiohttp's shutdown: a socket opened meanwhile (a client that
             # reconnects as soon as it is closed) is closed too, rather than held open for the whole grace.
             late = [connection for connection in self.connections if connection.state == OPEN]

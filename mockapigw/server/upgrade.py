@@ -89,6 +89,12 @@ def head_parser(loop: asyncio.AbstractEventLoop, max_head_bytes: int) -> HttpReq
     )
 
 
+def may_be_upgrade(data: bytes) -> bool:
+    """Whether *data* can be a complete upgrade head at all: a GET that names websocket, ending the head. A first
+    request that is not (the control plane, HTTP APIs) goes to aiohttp without being parsed twice."""
+    return data.startswith(b"GET ") and data.endswith(_END_OF_HEAD) and b"websocket" in data.lower()
+
+
 def first_upgrade(parser: HttpRequestParser, data: bytes, peername: Any) -> Upgrade | None:
     """The upgrade *data* is, if it is exactly one complete, valid WebSocket upgrade head the lease can answer.
 
