@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_REGION = "us-east-1"
+# Connections the kernel queues until the loop accepts them (capped by net.core.somaxconn). aiohttp's 128 overflowed
+# while a burst of handshakes waited for the GIL: each dropped SYN costs its client a one-second retransmit.
+BACKLOG = 1024
 
 
 def new_loop() -> asyncio.AbstractEventLoop:
@@ -66,7 +69,7 @@ def _listen(host: str, port: int) -> socket.socket:
             stacklevel=user_stacklevel(),
         )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family, backlog=1024)
+    return socket.create_server((host, port), family=family, backlog=BACKLOG)
 
 
 class Server:
@@ -105,7 +108,8 @@ class Server:
         self._loop = asyncio.get_running_loop()
         self._runner = web.ServerRunner(self.gateway.server(), handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
-        await web.SockSite(self._runner, self._socket).start()
+        # aiohttp listens again with its own backlog (128 by default): pass ours, or it is the one that counts.
+        await web.SockSite(self._runner, self._socket, backlog=BACKLOG).start()
         self.gw.send_over_socket(self.url, on=True)  # the process's own boto3 clients reach it too
 
     async def close(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import select
+import socket
 import threading
 import time
 from typing import Any
@@ -53,13 +55,43 @@ def test_stop_from_two_threads_at_once_runs_the_whole_shutdown() -> None:
             v2.create_route(ApiId=api["ApiId"], RouteKey=key, Target=f"integrations/{integration['IntegrationId']}")
         v2.create_stage(ApiId=api["ApiId"], StageName="prod", AutoDeploy=True)
         server = gw.serve()
-        socket = websockets.sync.client.connect(f"{server.ws_url}/_aws/execute-api/{api['ApiId']}/prod")
-        stoppers = [threading.Thread(target=server.stop) for _ in range(2)]
-        stoppers[0].start()
-        time.sleep(0.05)
-        stoppers[1].start()
-        for stopper in stoppers:
-            stopper.join(timeout=30)
-        socket.close()
+        with websockets.sync.client.connect(f"{server.ws_url}/_aws/execute-api/{api['ApiId']}/prod"):
+            stoppers = [threading.Thread(target=server.stop) for _ in range(2)]
+            stoppers[0].start()
+            time.sleep(0.05)
+            stoppers[1].start()
+            for stopper in stoppers:
+                stopper.join(timeout=30)
         assert not any(stopper.is_alive() for stopper in stoppers)
         assert len(disconnected) == 1
+
+
+def test_a_burst_of_connections_waits_in_the_listen_queue_while_the_loop_is_busy() -> None:
+    # A burst larger than aiohttp's default backlog (128) arrives while the loop cannot accept: the kernel must
+    # queue them all. A dropped SYN stalls its client for a one-second retransmit (it made opening 10,000
+    # connections 30% slower).
+    burst = 300
+    with mock_apigateway() as gw, gw.serve() as server:
+        loop = server._loop
+        assert loop is not None
+        busy = threading.Event()
+        loop.call_soon_threadsafe(lambda: (busy.set(), time.sleep(1.0)))  # the loop accepts nothing for a second
+        busy.wait()
+        clients = [socket.socket() for _ in range(burst)]
+        try:
+            for client in clients:
+                client.setblocking(False)
+                client.connect_ex(("127.0.0.1", server.port))
+            poll = select.poll()
+            for client in clients:
+                poll.register(client, select.POLLOUT)
+            pending = {client.fileno() for client in clients}
+            deadline = time.monotonic() + 0.8  # before the loop wakes, and before any SYN would be sent again
+            while pending and time.monotonic() < deadline:
+                for fd, _ in poll.poll(50):
+                    pending.discard(fd)
+                    poll.unregister(fd)
+            assert not pending, f"{len(pending)} of {burst} connections were not queued"
+        finally:
+            for client in clients:
+                client.close()
