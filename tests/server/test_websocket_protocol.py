@@ -89,10 +89,15 @@ def _frames_written(data: bytes) -> list[tuple[int, bytes]]:
     return frames
 
 
-def _run(stream: bytes, cuts: list[int] | None = None, sink: _Sink | None = None) -> tuple[_Sink, _Transport]:
+def _run(
+    stream: bytes, cuts: list[int] | None = None, sink: _Sink | None = None, errors: list[Any] | None = None
+) -> tuple[_Sink, _Transport]:
+    """Feed *stream* to a new socket in reads cut at *cuts*; what the loop reports as unhandled goes to *errors*."""
     sink = sink or _Sink()
 
     async def main() -> None:
+        if errors is not None:
+            asyncio.get_running_loop().set_exception_handler(lambda loop, context: errors.append(context))
         socket, transport = _open(sink)
         points = sorted({0, len(stream), *(c for c in cuts or [] if c < len(stream))})
         for start, end in itertools.pairwise(points):
@@ -265,9 +270,51 @@ def test_a_long_close_reason_is_cut_to_123_bytes_where_a_character_ends() -> Non
         socket, transport = _open(_Sink())
         closing = asyncio.ensure_future(socket.close(1000, "é" * 100))
         await _settle()
-        (opcode, payload), = _frames_written(transport.written)
+        ((opcode, payload),) = _frames_written(transport.written)
         assert opcode == 0x8 and payload[2:] == ("é" * 61).encode()
         socket.connection_lost(None)
         await closing
 
     asyncio.run(main())
+
+
+# Mostly frames a client may send (masked data, continuation, ping, pong and close frames), now and then one that
+# breaks a rule or bytes that are no frame at all.
+_payload = st.binary(max_size=40) | st.text(max_size=20).map(str.encode)
+_sendable = (
+    st.builds(_encode, _text | st.binary(max_size=60), st.lists(st.integers(0, 60), max_size=3), st.booleans())
+    | st.builds(lambda payload: frame(payload, opcode=0xA), _payload)
+    | st.sampled_from([frame(b"\x03\xe8bye", opcode=0x8), frame(b"", opcode=0x8), frame(b"\x0f\xa0app", opcode=0x8)])
+)
+_breaking = (
+    st.builds(lambda payload: frame(payload, mask=False), _payload)
+    | st.builds(lambda payload, opcode: frame(payload, opcode=opcode), _payload, st.sampled_from([0x3, 0xB, 0x8]))
+    | st.just(frame(b"x" * 32769))
+    | st.binary(min_size=1, max_size=40)
+)
+_pieces = st.lists(st.one_of(*[_sendable] * 8, _breaking), max_size=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(pieces=_pieces, reads=st.lists(st.integers(0, 400), max_size=6))
+def test_any_bytes_leave_the_socket_open_or_end_it_once_with_a_close_code(
+    pieces: list[bytes], reads: list[int]
+) -> None:
+    errors: list[Any] = []
+    sink, transport = _run(b"".join(pieces), reads, errors=errors)
+    assert errors == []
+    written = _frames_written(transport.written)
+    assert {opcode for opcode, _ in written} <= {0x8, 0xA}  # only pongs and a Close go out here
+    closes = [payload for opcode, payload in written if opcode == 0x8]
+    assert len(closes) <= 1
+    if closes:
+        assert written[-1][0] == 0x8  # nothing after the Close
+        assert int.from_bytes(closes[0][:2], "big") in {1000, 1002, 1007, 1009}
+    assert len(sink.endings) <= 1
+    if sink.endings:
+        assert sink.items[-1] == "<end>"
+        assert transport.closed
+    else:
+        assert not transport.closed
+        assert not closes
+    assert all(isinstance(item, str | bytes) for item in sink.items)
