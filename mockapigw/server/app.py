@@ -64,6 +64,14 @@ def _is_upgrade(request: web.BaseRequest) -> bool:
 _UPGRADE_PROBE = web.WebSocketResponse()
 
 
+def _valid_upgrade(request: web.BaseRequest) -> bool:
+    """Whether *request* is a valid WebSocket upgrade, by aiohttp's handshake checks."""
+    try:
+        return _UPGRADE_PROBE.can_prepare(request).ok
+    except ValueError:  # aiohttp's key check lets base64's error out for a key that is not ASCII: a bad key too
+        return False
+
+
 class _HandedOver(web.StreamResponse):
     """What the handler answers aiohttp for a socket it handed over: aiohttp has nothing left to write it to, and
     this response writes nothing (cheaper than letting aiohttp find that out)."""
@@ -251,7 +259,7 @@ class Gateway:
     async def _websocket(self, request: web.BaseRequest, address: Address) -> web.StreamResponse:
         """An upgrade aiohttp parsed (one after other requests on its connection, or one the lease did not take)."""
         lease = lease_of(request)
-        if not _UPGRADE_PROBE.can_prepare(request).ok or lease is None:
+        if not _valid_upgrade(request) or lease is None:
             return web.Response(status=400, text="Bad WebSocket upgrade request")
         rejected = await self._open(lease, Upgrade.of(request), address)
         if rejected is not None:

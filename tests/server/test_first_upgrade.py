@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import gc
+import logging
 import os
+import re
 import socket
 import threading
 import weakref
 from typing import Any
 
 import pytest
+from aiohttp.http_exceptions import HttpProcessingError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mockapigw.server import Server, app
 from mockapigw.server.app import Gateway
@@ -288,3 +294,70 @@ def test_a_failure_of_the_mock_during_a_first_upgrade_is_answered_as_aiohttp_ans
         answers.append((status, headers, body))
     assert answers[0] == answers[1]
     assert answers[0][0] == "HTTP/1.1 500 Internal Server Error"
+
+
+@pytest.mark.parametrize("after_request", [False, True], ids=["first request", "after a request"])
+def test_a_key_that_is_not_ascii_is_a_bad_upgrade(server: Server, chat: Any, after_request: bool) -> None:
+    head = _upgrade(f"/_aws/execute-api/{chat.api_id}/prod", f"127.0.0.1:{server.port}", [])
+    head = re.sub(rb"Sec-WebSocket-Key: .", b"Sec-WebSocket-Key: \x80", head)  # aiohttp's check raised on it
+    status, _, body = _exchange(server, head, after_request=after_request)
+    assert (status, body) == ("HTTP/1.1 400 Bad Request", b"Bad WebSocket upgrade request")
+    assert chat.of_type("CONNECT") == []
+
+
+def _mangled(head: bytes) -> st.SearchStrategy[bytes]:
+    """*head* cut short, with bytes changed, put in or taken out, or with bytes after it."""
+
+    def change(data: bytes, at: int, edit: int, chunk: bytes) -> bytes:
+        at %= len(data) + 1
+        if edit == 0:
+            return data[:at]  # cut short
+        if edit == 1:
+            return data[:at] + chunk + data[at + 1 :]  # a byte replaced
+        if edit == 2:
+            return data[:at] + chunk + data[at:]  # bytes put in
+        if edit == 3:
+            return data[:at] + data[at + len(chunk) :]  # bytes taken out
+        return data + chunk  # bytes after the head (a frame too early, or a second request)
+
+    edits = st.tuples(st.integers(0, 10_000), st.integers(0, 4), st.binary(min_size=1, max_size=8))
+    return st.lists(edits, min_size=1, max_size=3).map(
+        lambda changes: functools.reduce(lambda data, edit: change(data, *edit), changes, head)
+    )
+
+
+class _Errors(logging.Handler):
+    """Records logged at ERROR or above, but for aiohttp's report of a request it could not parse (it answers 400)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, HttpProcessingError):
+            self.records.append(record)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_mangled_first_request_is_answered_in_http_or_closed_and_the_server_serves_on(
+    server: Server, chat: Any, data: st.DataObject
+) -> None:
+    head = _upgrade(f"/_aws/execute-api/{chat.api_id}/prod", f"127.0.0.1:{server.port}", [])
+    sent = data.draw(_mangled(head))
+    errors = _Errors()
+    logging.getLogger().addHandler(errors)
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as raw:
+            raw.sendall(sent)
+            raw.shutdown(socket.SHUT_WR)  # nothing more comes: the server answers what it has, then closes
+            answer = b""
+            while chunk := raw.recv(65536):  # a socket.timeout here: the server kept the connection open
+                answer += chunk
+    finally:
+        logging.getLogger().removeHandler(errors)
+    assert answer == b"" or re.match(rb"HTTP/\d\.\d [1-5]\d\d ", answer), answer[:200]
+    assert errors.records == []
+    status, _, _ = _exchange(server, head, after_request=False)  # a good upgrade still opens
+    assert status == "HTTP/1.1 101 Switching Protocols"
