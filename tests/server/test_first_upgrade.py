@@ -326,7 +326,7 @@ def _mangled(head: bytes) -> st.SearchStrategy[bytes]:
     )
 
 
-class _Errors(logging.Handler):
+class LoggedErrors(logging.Handler):
     """Records logged at ERROR or above, but for aiohttp's report of a request it could not parse (it answers 400)."""
 
     def __init__(self) -> None:
@@ -346,7 +346,7 @@ def test_a_mangled_first_request_is_answered_in_http_or_closed_and_the_server_se
 ) -> None:
     head = _upgrade(f"/_aws/execute-api/{chat.api_id}/prod", f"127.0.0.1:{server.port}", [])
     sent = data.draw(_mangled(head))
-    errors = _Errors()
+    errors = LoggedErrors()
     logging.getLogger().addHandler(errors)
     try:
         with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as raw:

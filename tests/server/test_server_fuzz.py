@@ -12,9 +12,9 @@ import urllib.parse
 from typing import Any
 
 import pytest
-from aiohttp.http_exceptions import HttpProcessingError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_first_upgrade import LoggedErrors
 
 from mockapigw import MockApiGateway
 from mockapigw.server import Server
@@ -36,19 +36,6 @@ _members = st.dictionaries(
 _body = st.binary(max_size=64) | _json.map(json.dumps).map(str.encode) | _members.map(json.dumps).map(str.encode)
 _header_name = st.from_regex(r"\A[A-Za-z][A-Za-z0-9-]{0,15}\Z")
 _header_value = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"), max_size=24)
-
-
-class _Errors(logging.Handler):
-    """Records logged at ERROR or above, but for aiohttp's report of a request it could not parse (it answers 400)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        error = record.exc_info[1] if record.exc_info else None
-        if not isinstance(error, HttpProcessingError):
-            self.records.append(record)
 
 
 @pytest.fixture
@@ -109,7 +96,7 @@ def test_any_request_gets_an_http_answer_and_no_failure_of_the_mock(
     server: Server, apis: dict[str, str], data: st.DataObject
 ) -> None:
     request = data.draw(_request(server, apis))
-    errors = _Errors()
+    errors = LoggedErrors()
     logging.getLogger().addHandler(errors)
     try:
         with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as raw:
