@@ -12,6 +12,7 @@ import urllib.parse
 from typing import Any
 
 import pytest
+import websockets.sync.client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_first_upgrade import LoggedErrors
@@ -109,4 +110,43 @@ def test_any_request_gets_an_http_answer_and_no_failure_of_the_mock(
     status = re.match(rb"HTTP/1\.[01] (\d\d\d) ", answer)
     assert status, answer[:300]
     assert int(status.group(1)) < 500, answer[:600]
+    assert errors.records == []
+
+
+@pytest.fixture
+def two_way_chat(chat: Any) -> Any:
+    """The chat API with two-way ``echo`` and ``$default`` routes."""
+    chat.replies["echo"] = lambda event, context: {"statusCode": 200, "body": event["body"]}
+    chat.replies["$default"] = {"statusCode": 200, "body": "default"}
+    chat.route("echo", two_way=True)
+    chat.route("$default", two_way=True)
+    return chat
+
+
+_action = st.text(max_size=12) | _json
+_message = (
+    _json.map(json.dumps)
+    | st.builds(lambda action, rest: json.dumps({**rest, "action": action}), _action, _members)
+    | st.text(max_size=64)
+)  # text: a binary message closes the socket with 1003, as API Gateway does (tested on its own)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(messages=st.lists(_message, min_size=1, max_size=4))
+def test_any_message_is_answered_and_the_socket_serves_on(
+    server: Server, two_way_chat: Any, messages: list[str]
+) -> None:
+    url = f"{server.ws_url}/_aws/execute-api/{two_way_chat.api_id}/prod"
+    check = json.dumps({"action": "echo", "check": len(two_way_chat.events)})
+    errors = LoggedErrors()
+    logging.getLogger().addHandler(errors)
+    try:
+        with websockets.sync.client.connect(url, open_timeout=WAIT, close_timeout=WAIT) as socket_:
+            for message in messages:
+                socket_.send(message)
+            socket_.send(check)
+            while (reply := socket_.recv(timeout=WAIT)) != check:  # the replies to the messages come first
+                assert isinstance(reply, str)
+    finally:
+        logging.getLogger().removeHandler(errors)
     assert errors.records == []
