@@ -7,7 +7,8 @@ on 127.0.0.1; the same clients (``server_clients.py``) measure each one in this 
 * message round trip (client -> route -> handler -> post_to_connection -> client), p50 and p99;
 * messages per second with 100 concurrent clients;
 * N connections held at once (default 10,000), with the server's memory per connection;
-* a broadcast to those N real sockets (the handler posts to each), from the send until the last one has it;
+* a broadcast to those N real sockets (the handler posts to each), from the send until the last one has it, and
+  beside it botocore's own part of its N + 1 calls, the least any in-process mock can take (``server_floor.py``);
 * one HTTP API request (``GET /ping``), p50;
 * one control-plane call (boto3 ``get_apis`` with ``endpoint_url``), p50, against moto's ``ThreadedMotoServer``.
 
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from . import server_clients as clients
+from .server_floor import broadcast_floor
 from .server_offline import DEFAULT_WORK_DIR, serverless_offline
 from .server_subjects import Unavailable, mockapigw_control_plane, mockapigw_server, moto_control_plane
 
@@ -171,6 +173,12 @@ def table(results: dict[str, Any]) -> Iterator[str]:
     yield "|---|---|---|"
     ours, moto = results["control_plane"], results["moto"]
     yield f"| through the server | {_cell(ours)} | {_cell(moto)} |"
+    yield ""
+    calls = results["sizes"]["held"] + 1
+    yield (
+        f"botocore's own part of the broadcast's {calls:,} calls (canned answers, no mock): "
+        f"{results['broadcast_floor_s']:.2f} s, the least any mock answering in-process can take"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results["control_plane"] = _run("mockapigw control plane", mockapigw_control_plane, control)
     results["moto"] = _run("moto ThreadedMotoServer", moto_control_plane, control)
+    results["broadcast_floor_s"] = broadcast_floor(sizes.held + 1)  # the sender receives each broadcast too
 
     if not isinstance(results["mockapigw"], dict):
         print(f"mockapigw's server did not run: {results['mockapigw']}", file=sys.stderr)

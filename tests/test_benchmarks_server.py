@@ -18,7 +18,9 @@ def test_quick_server_benchmark_measures_every_figure(tmp_path: Path) -> None:
     for key in ("connect_p50_ms", "round_trip_p50_ms", "round_trip_p99_ms", "messages_per_s", "broadcast_s"):
         assert mock[key] > 0, (key, mock)
     assert results["control_plane"] > 0
+    assert results["broadcast_floor_s"] > 0
     # moto's server is measured when moto[server] is installed, and otherwise says how to get it.
     assert isinstance(results["moto"], float) or "moto[server]" in results["moto"], results["moto"]
     assert results["serverless-offline"] == "skipped (--no-offline)"
     assert "| WebSocket connect, p50 (ms) |" in done.stdout
+    assert "botocore's own part of the broadcast's 21 calls (canned answers, no mock)" in done.stdout
