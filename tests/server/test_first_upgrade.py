@@ -7,11 +7,13 @@ import asyncio
 import base64
 import functools
 import gc
+import itertools
 import logging
 import os
 import re
 import socket
 import threading
+import time
 import weakref
 from typing import Any
 
@@ -361,3 +363,21 @@ def test_a_mangled_first_request_is_answered_in_http_or_closed_and_the_server_se
     assert errors.records == []
     status, _, _ = _exchange(server, head, after_request=False)  # a good upgrade still opens
     assert status == "HTTP/1.1 101 Switching Protocols"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cuts=st.lists(st.integers(1, 400), min_size=1, max_size=4))
+def test_an_upgrade_sent_in_pieces_opens_with_the_same_event(server: Server, chat: Any, cuts: list[int]) -> None:
+    head = _upgrade(f"/_aws/execute-api/{chat.api_id}/prod?x=1", f"127.0.0.1:{server.port}", _HEADERS)
+    points = sorted({0, len(head), *(cut for cut in cuts if cut < len(head))})
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as raw:
+        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for start, end in itertools.pairwise(points):
+            raw.sendall(head[start:end])
+            time.sleep(0.002)  # each piece its own read on the server, as a slow client's would be
+        status, _, _ = _read_answer(raw)
+    assert status == "HTTP/1.1 101 Switching Protocols"
+    whole = _event(chat)
+    status, _, _ = _exchange(server, head, after_request=False)  # the same head in one piece
+    assert status == "HTTP/1.1 101 Switching Protocols"
+    assert _event(chat) == whole
