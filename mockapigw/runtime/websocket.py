@@ -421,4 +421,6 @@ class WebSocketClient:
 
     def close(self, code: int = 1000, reason: str = "") -> None:
         """Close from the client side; ``$disconnect`` runs with this code and reason."""
+        # A connection past its idle timeout or lifetime was closed with 1001 already: that close comes first.
+        self._runtime.refresh(self._connection)
         self._runtime.close(self._connection, code, reason)

@@ -241,6 +241,20 @@ def test_close_reason_sees_expiry(ws: WsApi) -> None:
         assert client.close_reason == "Going away"
 
 
+def test_closing_an_expired_connection_finds_it_closed_with_1001(ws: WsApi) -> None:
+    """Past its idle timeout a connection is closed already: the client's close does nothing more."""
+    with freeze_time("2026-01-01 00:00:00") as frozen:
+        client = ws.gw.connect(ws.api_id, "prod")
+        frozen.tick(dt.timedelta(minutes=10))
+        client.close(4000, "late")
+    assert (client.close_code, client.close_reason) == (1001, "Going away")
+    (event,) = ws.of_type("DISCONNECT")
+    assert (event["requestContext"]["disconnectStatusCode"], event["requestContext"]["disconnectReason"]) == (
+        1001,
+        "Going away",
+    )
+
+
 def test_disabled_execute_api_endpoint_refuses_connections(ws: WsApi) -> None:
     client = ws.gw.connect(ws.api_id, "prod")
     ws.v2.update_api(ApiId=ws.api_id, DisableExecuteApiEndpoint=True)
