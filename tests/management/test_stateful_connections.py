@@ -28,7 +28,7 @@ import pytest
 import time_machine
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -49,6 +49,8 @@ NO_RETRIES = Config(retries={"total_max_attempts": 1})  # botocore retries 429s 
 GONE = ("GoneException", 410, "")
 LIMIT = ("LimitExceededException", 429, "Limit Exceeded")
 FORBIDDEN = ("ForbiddenException", 403, "Forbidden")
+# An empty id makes a path no operation has (docs/operations.md): API Gateway's own 403, whatever the endpoint.
+NO_SUCH_PATH = ("MissingAuthenticationTokenException", 403, "Missing Authentication Token")
 
 
 class RefusedByHandler(Exception):
@@ -109,8 +111,9 @@ class ConnectionsMachine(RuleBasedStateMachine):
 
     # --- set-up
 
-    @initialize(raise_errors=st.booleans())
-    def deploy(self, raise_errors: bool) -> None:
+    @initialize(raise_errors=st.booleans(), first=st.lists(st.sampled_from(STAGES), min_size=1, max_size=3))
+    def deploy(self, raise_errors: bool, first: list[str]) -> None:
+        """Deploy the API (its stages and routes), then open the first connections."""
         self.raise_errors = raise_errors
         # Only the documented warnings: a wrong endpoint's (checked where it is expected) and a refused $connect's.
         self.warnings = warnings.catch_warnings()
@@ -139,6 +142,8 @@ class ConnectionsMachine(RuleBasedStateMachine):
         for stage in STAGES:
             self.mgmt[stage] = self._client(f"https://{self.api_id}.execute-api.us-east-1.amazonaws.com/{stage}")
         self.mgmt["nostage"] = self._client(f"https://{self.api_id}.execute-api.us-east-1.amazonaws.com")
+        for stage in first:
+            self._connect(stage, "ok", "192.0.2.1", "mockapigw-websocket-client", None)
 
     @staticmethod
     def _client(endpoint: str) -> Any:
@@ -227,6 +232,8 @@ class ConnectionsMachine(RuleBasedStateMachine):
         if not conn.open:
             return
         conn.open, conn.close_code, conn.close_reason = False, code, reason
+        lifetime = self.now_ms - conn.connected_at >= LIFETIME_MS
+        event(f"closed with {code}" + (" (lifetime)" if code == 1001 and lifetime else ""))
         self.expected.append(("disconnect", connection_id, code, reason))
         if conn.leave_to is not None:
             outcome = self._post(conn.stage, conn.leave_to, f"left:{connection_id}".encode())
@@ -234,6 +241,10 @@ class ConnectionsMachine(RuleBasedStateMachine):
 
     def _find(self, stage: str, connection_id: str) -> tuple[Outcome, Conn | None]:
         """The checks common to the three calls after the endpoint's: format, existence (and expiry), stage."""
+        if connection_id == "":
+            return NO_SUCH_PATH, None
+        if stage not in STAGES:
+            return FORBIDDEN, None
         if not VALID_ID.match(connection_id):
             return _bad_request(connection_id), None
         self._touch(connection_id)
@@ -243,6 +254,13 @@ class ConnectionsMachine(RuleBasedStateMachine):
         return None, conn
 
     def _post(self, stage: str, connection_id: str, data: bytes) -> Outcome:
+        outcome = self._post_outcome(stage, connection_id, data)
+        event(f"post: {outcome[0] if outcome else 'delivered'}")
+        return outcome
+
+    def _post_outcome(self, stage: str, connection_id: str, data: bytes) -> Outcome:
+        if connection_id == "":
+            return NO_SUCH_PATH
         if stage not in STAGES:
             return FORBIDDEN
         if len(data) > MAX_DATA:
@@ -256,8 +274,6 @@ class ConnectionsMachine(RuleBasedStateMachine):
         return None
 
     def _delete(self, stage: str, connection_id: str) -> Outcome:
-        if stage not in STAGES:
-            return FORBIDDEN
         error, conn = self._find(stage, connection_id)
         if conn is None:
             return error
@@ -273,14 +289,16 @@ class ConnectionsMachine(RuleBasedStateMachine):
 
     def _any_id(self, data: st.DataObject) -> str:
         """A live, closed or expired id of either stage, a refused one, one never issued, or a malformed one."""
-        choices = [st.sampled_from(list(self.conns))] if self.conns else []
+        # Mostly ids the mock issued (one_of picks its branches about evenly).
+        choices = [st.sampled_from(list(self.conns))] * 4 if self.conns else []
         if self.refused:
             choices.append(st.sampled_from(self.refused))
         choices += [
             st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", min_size=15, max_size=15).map(
                 lambda text: text + "="
             ),
-            st.sampled_from(["not an id!", "=", "abc=def", "L0SM9cOFvHcCIhw", "a+b/c=", "é"]),
+            st.sampled_from(["", "not an id!", "=", "abc=def", "L0SM9cOFvHcCIhw", "a+b/c=", "%3D", "..", "é"]),
+            st.text(max_size=20),
         ]
         return str(data.draw(st.one_of(*choices), label="connection id"))
 
@@ -294,9 +312,12 @@ class ConnectionsMachine(RuleBasedStateMachine):
         data=st.data(),
     )
     def connect(self, stage: str, mode: str, source_ip: str, user_agent: str, data: st.DataObject) -> None:
-        query = {"mode": mode}
         notify = self._any_id(data) if data.draw(st.booleans(), label="notify") else None
-        if notify:
+        self._connect(stage, mode, source_ip, user_agent, notify)
+
+    def _connect(self, stage: str, mode: str, source_ip: str, user_agent: str, notify: str | None) -> None:
+        query = {"mode": mode}
+        if notify is not None:
             query["notify"] = notify
         recorded = len(self.actual)
         client = None
@@ -318,7 +339,7 @@ class ConnectionsMachine(RuleBasedStateMachine):
         connection_id = self.actual[recorded][1]
         # While $connect runs, its own id is gone (docs/connections.md); then it may post to another connection.
         self.expected += [("connect", connection_id), ("post", connection_id, GONE)]
-        if notify:
+        if notify is not None:
             outcome = self._post(stage, notify, f"joined:{connection_id}".encode())
             self.expected.append(("post", notify, outcome))
         if client is None:
@@ -412,8 +433,11 @@ class ConnectionsMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.clients)
     @rule(data=st.data(), limit=st.sampled_from([None, 0, 1, 8, 40]))
     def limit_buffer(self, data: st.DataObject, limit: int | None) -> None:
-        connection_id = data.draw(st.sampled_from(list(self.clients)), label="client")
+        self._limit(data.draw(st.sampled_from(list(self.clients)), label="client"), limit)
+
+    def _limit(self, connection_id: str, limit: int | None) -> None:
         self.clients[connection_id].max_unread_bytes = limit
+        assert self.clients[connection_id].max_unread_bytes == limit
         self.conns[connection_id].max_unread = limit
 
     @rule(
@@ -427,10 +451,11 @@ class ConnectionsMachine(RuleBasedStateMachine):
         _check(_call(self.mgmt[stage].post_to_connection, connection_id, payload, status=200), expected)
 
     @precondition(lambda self: self.clients)
-    @rule(data=st.data(), size=st.integers(1, 9))
-    def flood(self, data: st.DataObject, size: int) -> None:
-        """Post to one client until its buffer is full (or a few times)."""
+    @rule(data=st.data(), size=st.integers(1, 9), limit=st.integers(0, 40))
+    def flood(self, data: st.DataObject, size: int, limit: int) -> None:
+        """Limit a client's buffer, then post to it until the buffer is full (or a few times)."""
         connection_id = data.draw(st.sampled_from(list(self.clients)), label="flooded")
+        self._limit(connection_id, limit)
         stage = self.conns[connection_id].stage
         for n in range(6):
             payload = bytes([65 + n]) * size
@@ -442,10 +467,7 @@ class ConnectionsMachine(RuleBasedStateMachine):
     @rule(data=st.data(), stage=st.sampled_from([*STAGES, "nostage"]))
     def get(self, data: st.DataObject, stage: str) -> None:
         connection_id = self._any_id(data)
-        if stage not in STAGES:
-            expected, conn = FORBIDDEN, None
-        else:
-            expected, conn = self._find(stage, connection_id)
+        expected, conn = self._find(stage, connection_id)
         actual = _call(self.mgmt[stage].get_connection, connection_id, status=200, result=True)
         if conn is None:
             _check(actual, expected)
@@ -533,7 +555,7 @@ def _call(
     if data is not None:
         kwargs["Data"] = data
     try:
-        if operation.__self__.meta.endpoint_url.endswith("amazonaws.com"):  # no stage: refused, and told why
+        if connection_id and operation.__self__.meta.endpoint_url.endswith("amazonaws.com"):  # no stage: told why
             with pytest.warns(MockApiGatewayWarning, match="answered 403 Forbidden"):
                 response = operation(**kwargs)
         else:
