@@ -56,6 +56,23 @@ def test_handler_error_and_timeout_give_internal_server_error(ws: WsApi) -> None
 
 
 @pytest.mark.apigw(raise_handler_errors=False)
+def test_no_error_frame_after_the_handler_deleted_its_own_connection(ws: WsApi) -> None:
+    """A closed connection gets nothing more: not the internal error frame of the integration that closed it."""
+    ws.route("leave", two_way=True)
+
+    def delete_then_fail(event: Any, context: Any) -> Any:
+        ws.management().delete_connection(ConnectionId=event["requestContext"]["connectionId"])
+        raise RuntimeError("failed after leaving")
+
+    ws.replies["leave"] = delete_then_fail
+    client = ws.gw.connect(ws.api_id, "prod")
+    with pytest.warns(MockApiGatewayWarning, match="failed after leaving"):
+        client.send({"action": "leave"})
+    assert (client.connected, client.close_code) == (False, 1000)
+    assert client.received == []
+
+
+@pytest.mark.apigw(raise_handler_errors=False)
 def test_unregistered_function_names_the_arn_to_register(ws: WsApi) -> None:
     other = "arn:aws:lambda:us-east-1:123456789012:function:missing"
     integration = ws.v2.create_integration(ApiId=ws.api_id, IntegrationType="AWS_PROXY", IntegrationUri=other)
