@@ -69,6 +69,36 @@ def _moment(ms: int) -> dt.datetime:
     return EPOCH + dt.timedelta(milliseconds=ms)
 
 
+@dataclass(frozen=True)
+class ErrorFrame:
+    """The internal error frame (docs/websockets.md), whose requestId is random."""
+
+    connection_id: str
+
+    def text(self, request_id: str) -> bytes:
+        return (
+            f'{{"message": "Internal server error", "connectionId":"{self.connection_id}", "requestId":"{request_id}"}}'
+        ).encode()
+
+    def __len__(self) -> int:
+        return len(self.text("L0SNBFg5vHcCIdg="))
+
+    def matches(self, data: bytes) -> bool:
+        pattern = re.escape(self.text("REQUESTID").decode()).replace("REQUESTID", "[A-Za-z0-9_-]{15}=")
+        return re.fullmatch(pattern, data.decode("utf-8", "replace")) is not None
+
+
+Frame = bytes | ErrorFrame
+
+
+def _same(actual: list[bytes], expected: list[Frame]) -> bool:
+    """Whether the messages a client got are the ones the model expects, in order."""
+    return len(actual) == len(expected) and all(
+        frame.matches(data) if isinstance(frame, ErrorFrame) else frame == data
+        for data, frame in zip(actual, expected, strict=True)
+    )
+
+
 @dataclass
 class Conn:
     """What the model knows of one accepted connection."""
@@ -82,8 +112,8 @@ class Conn:
     close_code: int | None = None
     close_reason: str = ""
     max_unread: int | None = None
-    unread: deque[bytes] = field(default_factory=deque)
-    received: list[bytes] = field(default_factory=list)
+    unread: deque[Frame] = field(default_factory=deque)
+    received: list[Frame] = field(default_factory=list)
     leave_to: str | None = None  # where its $disconnect posts "left:{id}"
 
     def __post_init__(self) -> None:
@@ -129,7 +159,7 @@ class ConnectionsMachine(RuleBasedStateMachine):
         )["ApiId"]
         integration = v2.create_integration(ApiId=self.api_id, IntegrationType="AWS_PROXY", IntegrationUri=FUNCTION)
         target = f"integrations/{integration['IntegrationId']}"
-        for key in ("$connect", "$disconnect", "$default", "relay"):
+        for key in ("$connect", "$disconnect", "$default", "relay", "boom"):
             v2.create_route(ApiId=self.api_id, RouteKey=key, Target=target)
         echo = v2.create_route(
             ApiId=self.api_id, RouteKey="echo", Target=target, RouteResponseSelectionExpression="$default"
@@ -161,7 +191,7 @@ class ConnectionsMachine(RuleBasedStateMachine):
                             drained.append(client.receive())
                         except LookupError:
                             break
-                    assert drained == list(self.conns[connection_id].unread), connection_id
+                    assert _same(drained, list(self.conns[connection_id].unread)), connection_id
         finally:
             if self.gw is not None:
                 self.gw.stop()
@@ -199,14 +229,16 @@ class ConnectionsMachine(RuleBasedStateMachine):
             return None
         body = json.loads(event["body"]) if event["body"].startswith("{") else {}
         self.actual.append(("message", connection_id, route))
+        if "kick" in body:  # on any route, before anything else: it may be the sender's own connection
+            self.actual.append(("delete", body["kick"], _call(mgmt.delete_connection, body["kick"])))
+        if route == "boom":
+            raise RuntimeError("boom")
         if route == "echo":
             return {"statusCode": 200, "body": json.dumps({"echo": body["n"]})}
         if route == "relay":
             for target in body["to"]:
                 outcome = _call(mgmt.post_to_connection, target, body["data"].encode())
                 self.actual.append(("post", target, outcome))
-        elif "kick" in body:
-            self.actual.append(("delete", body["kick"], _call(mgmt.delete_connection, body["kick"])))
         return {"statusCode": 200}
 
     # --- the model
@@ -268,7 +300,7 @@ class ConnectionsMachine(RuleBasedStateMachine):
         error, conn = self._find(stage, connection_id)
         if conn is None:
             return error
-        if conn.max_unread is not None and sum(map(len, conn.unread)) + len(data) > conn.max_unread:
+        if conn.max_unread is not None and sum(len(frame) for frame in conn.unread) + len(data) > conn.max_unread:
             return LIMIT
         self._deliver(conn, data)
         return None
@@ -281,7 +313,7 @@ class ConnectionsMachine(RuleBasedStateMachine):
         return None
 
     @staticmethod
-    def _deliver(conn: Conn, data: bytes) -> None:
+    def _deliver(conn: Conn, data: Frame) -> None:
         conn.unread.append(data)
         conn.received.append(data)
 
@@ -358,32 +390,33 @@ class ConnectionsMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.clients)
     @rule(
-        kind=st.sampled_from(["echo", "relay", "kick", "plain", "not json", "binary", "too big"]),
+        kind=st.sampled_from(["echo", "relay", "boom", "plain", "not json", "binary", "too big"]),
         data=st.data(),
     )
     def send(self, kind: str, data: st.DataObject) -> None:
         connection_id = data.draw(st.sampled_from(list(self.clients)), label="sender")
         client, conn = self.clients[connection_id], self.conns[connection_id]
         message: Any
+        if kind in ("echo", "relay", "boom", "plain"):
+            action = kind
+            if kind == "plain":  # no such route: $default
+                action = data.draw(st.sampled_from(["$connect", "$disconnect", "kick", ""]), label="action")
+            message = {"action": action}
+            # The handler deletes a connection first: often its own, which closes it under the handler.
+            if data.draw(st.booleans(), label="kick?"):
+                own = data.draw(st.booleans(), label="own")
+                message["kick"] = connection_id if own else self._any_id(data)
         if kind == "echo":
-            n = data.draw(st.integers(0, 10**6), label="n")
-            message = {"action": "echo", "n": n}
+            message["n"] = data.draw(st.integers(0, 10**6), label="n")
         elif kind == "relay":
             targets = data.draw(st.lists(st.builds(lambda: None), min_size=1, max_size=3), label="fan-out")
-            message = {
-                "action": "relay",
-                "to": [self._any_id(data) for _ in targets],
-                "data": data.draw(st.text(max_size=12), label="relayed"),
-            }
-        elif kind == "kick":
-            message = {"action": "kick", "kick": self._any_id(data)}
-        elif kind == "plain":
-            message = {"action": data.draw(st.sampled_from(["$connect", "$disconnect", "nope", ""]), label="action")}
+            message["to"] = [self._any_id(data) for _ in targets]
+            message["data"] = data.draw(st.text(max_size=12), label="relayed")
         elif kind == "not json":
             message = data.draw(st.text(max_size=20).filter(lambda text: not text.startswith("{")), label="text")
         elif kind == "binary":
             message = b"\x00\x01"
-        else:
+        elif kind == "too big":
             message = "x" * (MAX_MESSAGE + 1)
 
         self._touch(connection_id)
@@ -392,7 +425,14 @@ class ConnectionsMachine(RuleBasedStateMachine):
                 client.send(message)
             assert (closed.value.code, closed.value.reason) == (conn.close_code, conn.close_reason)
             return
-        client.send(message)
+        if kind == "boom" and self.raise_errors:  # the handler's exception reaches the test (docs/testing-errors.md)
+            with pytest.raises(RuntimeError, match="boom"):
+                client.send(message)
+        elif kind == "boom":
+            with pytest.warns(MockApiGatewayWarning, match="boom"):
+                client.send(message)
+        else:
+            client.send(message)
         if kind == "binary":
             self._close(connection_id, 1003, "Binary frames are not supported")
             return
@@ -400,16 +440,18 @@ class ConnectionsMachine(RuleBasedStateMachine):
             self._close(connection_id, 1009, "Message too big")
             return
         conn.last_active = self.now_ms
-        route = kind if kind in ("echo", "relay") else "$default"
+        route = kind if kind in ("echo", "relay", "boom") else "$default"
         self.expected.append(("message", connection_id, route))
-        if kind == "echo":
-            if conn.open:  # a two-way answer goes to the client whatever its buffer holds
-                self._deliver(conn, json.dumps({"echo": message["n"]}).encode())
+        if isinstance(message, dict) and "kick" in message:
+            self.expected.append(("delete", message["kick"], self._delete(conn.stage, message["kick"])))
+        # A two-way answer or an error frame goes to the client whatever its buffer holds, if it is still open.
+        if kind == "echo" and conn.open:
+            self._deliver(conn, json.dumps({"echo": message["n"]}).encode())
+        elif kind == "boom" and conn.open and not self.raise_errors:
+            self._deliver(conn, ErrorFrame(connection_id))
         elif kind == "relay":
             for target in message["to"]:
                 self.expected.append(("post", target, self._post(conn.stage, target, message["data"].encode())))
-        elif kind == "kick":
-            self.expected.append(("delete", message["kick"], self._delete(conn.stage, message["kick"])))
 
     @precondition(lambda self: self.clients)
     @rule(data=st.data())
@@ -420,7 +462,7 @@ class ConnectionsMachine(RuleBasedStateMachine):
             with pytest.raises(LookupError):
                 self.clients[connection_id].receive()
             return
-        assert self.clients[connection_id].receive() == conn.unread.popleft()
+        assert _same([self.clients[connection_id].receive()], [conn.unread.popleft()])
 
     @precondition(lambda self: self.clients)
     @rule(data=st.data(), code=st.sampled_from([1000, 1001, 3000, 4000, 4999]), reason=st.sampled_from(["", "bye"]))
@@ -538,7 +580,7 @@ class ConnectionsMachine(RuleBasedStateMachine):
     def clients_match_the_model(self) -> None:
         for connection_id, client in self.clients.items():
             conn = self.conns[connection_id]
-            assert client.received == conn.received
+            assert _same(client.received, conn.received)
             if not self._due(conn):  # reading the state of an expired connection would notice its expiry
                 assert (client.connected, client.close_code) == (conn.open, conn.close_code)
                 assert client.close_reason == conn.close_reason
