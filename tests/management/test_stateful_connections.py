@@ -145,7 +145,7 @@ class ConnectionsMachine(RuleBasedStateMachine):
     def deploy(self, raise_errors: bool, first: list[str]) -> None:
         """Deploy the API (its stages and routes), then open the first connections."""
         self.raise_errors = raise_errors
-        # Only the documented warnings: a wrong endpoint's (checked where it is expected) and a refused $connect's.
+        # Only the documented warnings, each checked where it is due: a wrong endpoint's, a failed integration's.
         self.warnings = warnings.catch_warnings()
         self.warnings.__enter__()
         warnings.simplefilter("error", MockApiGatewayWarning)
@@ -205,7 +205,9 @@ class ConnectionsMachine(RuleBasedStateMachine):
     def _handler(self, event: dict[str, Any], context: Any) -> Any:
         request = event["requestContext"]
         connection_id, route = request["connectionId"], request["routeKey"]
-        mgmt = self.mgmt[request["stage"]]  # the endpoint a handler builds from domainName and stage
+        # A handler's endpoint is f"https://{domainName}/{stage}" (docs/connections.md): one of the clients made.
+        assert request["domainName"] == f"{self.api_id}.execute-api.us-east-1.amazonaws.com"
+        mgmt = self.mgmt[request["stage"]]
         if route == "$connect":
             query = event.get("queryStringParameters") or {}
             self.actual.append(("connect", connection_id))
@@ -353,20 +355,19 @@ class ConnectionsMachine(RuleBasedStateMachine):
             query["notify"] = notify
         recorded = len(self.actual)
         client = None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", MockApiGatewayWarning)  # the 500 of a raising handler warns
-            if mode == "raise" and self.raise_errors:
-                with pytest.raises(RefusedByHandler):
-                    self.gw.connect(self.api_id, stage, query=query, source_ip=source_ip, user_agent=user_agent)
-            elif mode != "ok":
-                with pytest.raises(ConnectionRejected) as rejected:
-                    self.gw.connect(self.api_id, stage, query=query, source_ip=source_ip, user_agent=user_agent)
-                expected = (
-                    (500, '{"message": "Internal server error"}') if mode == "raise" else (int(mode), f"refused {mode}")
-                )
-                assert (rejected.value.status_code, rejected.value.body) == expected
-            else:
-                client = self.gw.connect(self.api_id, stage, query=query, source_ip=source_ip, user_agent=user_agent)
+        if mode == "raise" and self.raise_errors:  # the handler's exception reaches the test
+            with pytest.raises(RefusedByHandler):
+                self.gw.connect(self.api_id, stage, query=query, source_ip=source_ip, user_agent=user_agent)
+        elif mode == "raise":  # AWS's 500, and a warning that shows the exception
+            with pytest.raises(ConnectionRejected) as rejected, pytest.warns(MockApiGatewayWarning, match="Refused"):
+                self.gw.connect(self.api_id, stage, query=query, source_ip=source_ip, user_agent=user_agent)
+            assert (rejected.value.status_code, rejected.value.body) == (500, '{"message": "Internal server error"}')
+        elif mode != "ok":
+            with pytest.raises(ConnectionRejected) as rejected:
+                self.gw.connect(self.api_id, stage, query=query, source_ip=source_ip, user_agent=user_agent)
+            assert (rejected.value.status_code, rejected.value.body) == (int(mode), f"refused {mode}")
+        else:
+            client = self.gw.connect(self.api_id, stage, query=query, source_ip=source_ip, user_agent=user_agent)
         assert self.actual[recorded][0] == "connect"
         connection_id = self.actual[recorded][1]
         # While $connect runs, its own id is gone (docs/connections.md); then it may post to another connection.
