@@ -20,6 +20,7 @@ import json
 import re
 import warnings
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,23 @@ NO_SUCH_PATH = ("MissingAuthenticationTokenException", 403, "Missing Authenticat
 
 class RefusedByHandler(Exception):
     """What the ``$connect`` handler raises to refuse a connection."""
+
+
+class DisconnectFailed(Exception):
+    """What a failing ``$disconnect`` handler raises; the model raises it where the mock should."""
+
+
+# The documented warnings (MockApiGatewayWarning), by kind.
+_WARNINGS = {
+    "endpoint": r" answered 403 Forbidden: ",
+    "$connect": r"^\$connect integration of .* failed: RefusedByHandler",
+    "$disconnect": r"^\$disconnect integration of .* failed: DisconnectFailed",
+    "boom": r"^integration of route boom of .* failed: RuntimeError\('boom'\)",
+}
+
+
+def _kind(message: str) -> str:
+    return next((kind for kind, pattern in _WARNINGS.items() if re.search(pattern, message)), message)
 
 
 def _too_large(size: int) -> tuple[str, int, str]:
@@ -115,6 +133,7 @@ class Conn:
     unread: deque[Frame] = field(default_factory=deque)
     received: list[Frame] = field(default_factory=list)
     leave_to: str | None = None  # where its $disconnect posts "left:{id}"
+    disconnect_fails: bool = False  # its $disconnect raises DisconnectFailed after that post
 
     def __post_init__(self) -> None:
         self.last_active = self.connected_at
@@ -137,7 +156,9 @@ class ConnectionsMachine(RuleBasedStateMachine):
         self.gw: Any = None
         self.clock: Any = None
         self.mgmt: dict[str, Any] = {}
-        self.warnings: Any = None
+        self.recorder: Any = None
+        self.warned: list[warnings.WarningMessage] = []
+        self.expected_warnings: list[str] = []
 
     # --- set-up
 
@@ -145,10 +166,10 @@ class ConnectionsMachine(RuleBasedStateMachine):
     def deploy(self, raise_errors: bool, first: list[str]) -> None:
         """Deploy the API (its stages and routes), then open the first connections."""
         self.raise_errors = raise_errors
-        # Only the documented warnings, each checked where it is due: a wrong endpoint's, a failed integration's.
-        self.warnings = warnings.catch_warnings()
-        self.warnings.__enter__()
-        warnings.simplefilter("error", MockApiGatewayWarning)
+        # Every warning is recorded, and checked against the model's (see warned_as_documented).
+        self.recorder = warnings.catch_warnings(record=True)
+        self.warned = self.recorder.__enter__()
+        warnings.simplefilter("always", MockApiGatewayWarning)
         self.clock = time_machine.travel(START, tick=False)
         self.traveller = self.clock.start()
         self.gw = mock_apigateway(raise_handler_errors=raise_errors)
@@ -197,8 +218,8 @@ class ConnectionsMachine(RuleBasedStateMachine):
                 self.gw.stop()
             if self.clock is not None:
                 self.clock.stop()
-            if self.warnings is not None:
-                self.warnings.__exit__(None, None, None)
+            if self.recorder is not None:
+                self.recorder.__exit__(None, None, None)
 
     # --- the handlers (one Lambda function for every route)
 
@@ -224,10 +245,12 @@ class ConnectionsMachine(RuleBasedStateMachine):
             self.actual.append(
                 ("disconnect", connection_id, request["disconnectStatusCode"], request["disconnectReason"])
             )
-            target = self.conns[connection_id].leave_to
-            if target is not None:
+            conn = self.conns[connection_id]
+            if conn.leave_to is not None:
                 data = f"left:{connection_id}".encode()
-                self.actual.append(("post", target, _call(mgmt.post_to_connection, target, data)))
+                self.actual.append(("post", conn.leave_to, _call(mgmt.post_to_connection, conn.leave_to, data)))
+            if conn.disconnect_fails:
+                raise DisconnectFailed(connection_id)
             return None
         body = json.loads(event["body"]) if event["body"].startswith("{") else {}
         self.actual.append(("message", connection_id, route))
@@ -272,12 +295,22 @@ class ConnectionsMachine(RuleBasedStateMachine):
         if conn.leave_to is not None:
             outcome = self._post(conn.stage, conn.leave_to, f"left:{connection_id}".encode())
             self.expected.append(("post", conn.leave_to, outcome))
+        if conn.disconnect_fails:  # best effort: the connection stays closed (docs/websockets.md "Events")
+            self._handler_failed("$disconnect", DisconnectFailed(connection_id))
+
+    def _handler_failed(self, kind: str, error: Exception) -> None:
+        """A handler raised: its exception reaches the test, or with raise_handler_errors=False a warning does."""
+        event(f"{kind} handler failed, " + ("raised" if self.raise_errors else "warned"))
+        if self.raise_errors:
+            raise error
+        self.expected_warnings.append(kind)
 
     def _find(self, stage: str, connection_id: str) -> tuple[Outcome, Conn | None]:
         """The checks common to the three calls after the endpoint's: format, existence (and expiry), stage."""
         if connection_id == "":
             return NO_SUCH_PATH, None
         if stage not in STAGES:
+            self.expected_warnings.append("endpoint")
             return FORBIDDEN, None
         if not VALID_ID.match(connection_id):
             return _bad_request(connection_id), None
@@ -296,6 +329,7 @@ class ConnectionsMachine(RuleBasedStateMachine):
         if connection_id == "":
             return NO_SUCH_PATH
         if stage not in STAGES:
+            self.expected_warnings.append("endpoint")
             return FORBIDDEN
         if len(data) > MAX_DATA:
             return _too_large(len(data))
@@ -354,40 +388,46 @@ class ConnectionsMachine(RuleBasedStateMachine):
         if notify is not None:
             query["notify"] = notify
         recorded = len(self.actual)
-        client = None
-        if mode == "raise" and self.raise_errors:  # the handler's exception reaches the test
-            with pytest.raises(RefusedByHandler):
-                self.gw.connect(self.api_id, stage, query=query, source_ip=source_ip, user_agent=user_agent)
-        elif mode == "raise":  # AWS's 500, and a warning that shows the exception
-            with pytest.raises(ConnectionRejected) as rejected, pytest.warns(MockApiGatewayWarning, match="Refused"):
-                self.gw.connect(self.api_id, stage, query=query, source_ip=source_ip, user_agent=user_agent)
-            assert (rejected.value.status_code, rejected.value.body) == (500, '{"message": "Internal server error"}')
-        elif mode != "ok":
-            with pytest.raises(ConnectionRejected) as rejected:
-                self.gw.connect(self.api_id, stage, query=query, source_ip=source_ip, user_agent=user_agent)
-            assert (rejected.value.status_code, rejected.value.body) == (int(mode), f"refused {mode}")
-        else:
-            client = self.gw.connect(self.api_id, stage, query=query, source_ip=source_ip, user_agent=user_agent)
+        client, error = _attempt(
+            lambda: self.gw.connect(self.api_id, stage, query=query, source_ip=source_ip, user_agent=user_agent)
+        )
         assert self.actual[recorded][0] == "connect"
         connection_id = self.actual[recorded][1]
         # While $connect runs, its own id is gone (docs/connections.md); then it may post to another connection.
         self.expected += [("connect", connection_id), ("post", connection_id, GONE)]
-        if notify is not None:
-            outcome = self._post(stage, notify, f"joined:{connection_id}".encode())
-            self.expected.append(("post", notify, outcome))
-        if client is None:
+
+        def model() -> None:
+            if notify is not None:
+                outcome = self._post(stage, notify, f"joined:{connection_id}".encode())
+                self.expected.append(("post", notify, outcome))
+            if mode == "raise":
+                self._handler_failed("$connect", RefusedByHandler(connection_id))
+
+        _, expected_error = _attempt(model)
+        if expected_error is not None:  # the handler's exception (or a nested $disconnect's) reached the test
+            assert _described(error) == _described(expected_error)
             self.refused.append(connection_id)
             return
+        if mode != "ok":
+            refusal = (
+                (500, '{"message": "Internal server error"}') if mode == "raise" else (int(mode), f"refused {mode}")
+            )
+            assert isinstance(error, ConnectionRejected), error
+            assert (error.status_code, error.body) == refusal
+            self.refused.append(connection_id)
+            return
+        assert error is None, error
         assert client.connection_id == connection_id
         self.clients[connection_id] = client
         self.conns[connection_id] = Conn(stage, self.now_ms, source_ip, user_agent)
 
     @precondition(lambda self: self.conns)
-    @rule(data=st.data())
-    def say_goodbye_to(self, data: st.DataObject) -> None:
-        """Make a connection's $disconnect post to another id."""
-        connection_id = data.draw(st.sampled_from(list(self.conns)), label="client")
-        self.conns[connection_id].leave_to = self._any_id(data)
+    @rule(data=st.data(), fails=st.booleans())
+    def plan_disconnect(self, data: st.DataObject, fails: bool) -> None:
+        """Make a connection's $disconnect post to an id (or not), then raise (or not)."""
+        conn = self.conns[data.draw(st.sampled_from(list(self.conns)), label="client")]
+        conn.leave_to = self._any_id(data) if data.draw(st.booleans(), label="post?") else None
+        conn.disconnect_fails = fails
 
     @precondition(lambda self: self.clients)
     @rule(
@@ -396,7 +436,7 @@ class ConnectionsMachine(RuleBasedStateMachine):
     )
     def send(self, kind: str, data: st.DataObject) -> None:
         connection_id = data.draw(st.sampled_from(list(self.clients)), label="sender")
-        client, conn = self.clients[connection_id], self.conns[connection_id]
+        client = self.clients[connection_id]
         message: Any
         if kind in ("echo", "relay", "boom", "plain"):
             action = kind
@@ -419,21 +459,13 @@ class ConnectionsMachine(RuleBasedStateMachine):
             message = b"\x00\x01"
         elif kind == "too big":
             message = "x" * (MAX_MESSAGE + 1)
+        self._both(lambda: self._send(connection_id, kind, message), lambda: client.send(message))
 
+    def _send(self, connection_id: str, kind: str, message: Any) -> None:
+        conn = self.conns[connection_id]
         self._touch(connection_id)
         if not conn.open:
-            with pytest.raises(ConnectionClosed) as closed:
-                client.send(message)
-            assert (closed.value.code, closed.value.reason) == (conn.close_code, conn.close_reason)
-            return
-        if kind == "boom" and self.raise_errors:  # the handler's exception reaches the test (docs/testing-errors.md)
-            with pytest.raises(RuntimeError, match="boom"):
-                client.send(message)
-        elif kind == "boom":
-            with pytest.warns(MockApiGatewayWarning, match="boom"):
-                client.send(message)
-        else:
-            client.send(message)
+            raise Closed(conn.close_code, conn.close_reason)
         if kind == "binary":
             self._close(connection_id, 1003, "Binary frames are not supported")
             return
@@ -448,8 +480,10 @@ class ConnectionsMachine(RuleBasedStateMachine):
         # A two-way answer or an error frame goes to the client whatever its buffer holds, if it is still open.
         if kind == "echo" and conn.open:
             self._deliver(conn, json.dumps({"echo": message["n"]}).encode())
-        elif kind == "boom" and conn.open and not self.raise_errors:
-            self._deliver(conn, ErrorFrame(connection_id))
+        elif kind == "boom":
+            self._handler_failed("boom", RuntimeError("boom"))
+            if conn.open:
+                self._deliver(conn, ErrorFrame(connection_id))
         elif kind == "relay":
             for target in message["to"]:
                 self.expected.append(("post", target, self._post(conn.stage, target, message["data"].encode())))
@@ -469,9 +503,12 @@ class ConnectionsMachine(RuleBasedStateMachine):
     @rule(data=st.data(), code=st.sampled_from([1000, 1001, 3000, 4000, 4999]), reason=st.sampled_from(["", "bye"]))
     def close(self, data: st.DataObject, code: int, reason: str) -> None:
         connection_id = data.draw(st.sampled_from(list(self.clients)), label="closer")
-        self._touch(connection_id)  # a connection past its limits was closed with 1001 already
-        self._close(connection_id, code, reason)
-        self.clients[connection_id].close(code, reason)
+
+        def model() -> None:
+            self._touch(connection_id)  # a connection past its limits was closed with 1001 already
+            self._close(connection_id, code, reason)
+
+        self._both(model, lambda: self.clients[connection_id].close(code, reason))
 
     @precondition(lambda self: self.clients)
     @rule(data=st.data(), limit=st.sampled_from([None, 0, 1, 8, 40]))
@@ -489,9 +526,13 @@ class ConnectionsMachine(RuleBasedStateMachine):
         payload=st.one_of(st.binary(max_size=12), st.sampled_from([MAX_DATA, MAX_DATA + 1]).map(lambda n: b"p" * n)),
     )
     def post(self, data: st.DataObject, stage: str, payload: bytes) -> None:
-        connection_id = self._any_id(data)
-        expected = self._post(stage, connection_id, payload)
-        _check(_call(self.mgmt[stage].post_to_connection, connection_id, payload, status=200), expected)
+        self._post_both(stage, self._any_id(data), payload)
+
+    def _post_both(self, stage: str, connection_id: str, payload: bytes) -> Any:
+        return self._both(
+            lambda: self._post(stage, connection_id, payload),
+            lambda: _call(self.mgmt[stage].post_to_connection, connection_id, payload, status=200),
+        )
 
     @precondition(lambda self: self.clients)
     @rule(data=st.data(), size=st.integers(1, 9), limit=st.integers(0, 40))
@@ -502,44 +543,53 @@ class ConnectionsMachine(RuleBasedStateMachine):
         stage = self.conns[connection_id].stage
         for n in range(6):
             payload = bytes([65 + n]) * size
-            expected = self._post(stage, connection_id, payload)
-            _check(_call(self.mgmt[stage].post_to_connection, connection_id, payload, status=200), expected)
-            if expected is not None:
+            if self._post_both(stage, connection_id, payload) is not None:
                 break
 
     @rule(data=st.data(), stage=st.sampled_from([*STAGES, "nostage"]))
     def get(self, data: st.DataObject, stage: str) -> None:
         connection_id = self._any_id(data)
-        expected, conn = self._find(stage, connection_id)
-        actual = _call(self.mgmt[stage].get_connection, connection_id, status=200, result=True)
-        if conn is None:
-            _check(actual, expected)
-            return
-        assert isinstance(actual, dict), actual
-        assert actual["ConnectedAt"] == _moment(conn.connected_at)
-        assert actual["LastActiveAt"] == _moment(conn.last_active)
-        assert actual["Identity"] == {"SourceIp": conn.source_ip, "UserAgent": conn.user_agent}
+
+        def model() -> Any:
+            error, conn = self._find(stage, connection_id)
+            if conn is None:
+                return error
+            identity = {"SourceIp": conn.source_ip, "UserAgent": conn.user_agent}
+            return {
+                "ConnectedAt": _moment(conn.connected_at),
+                "Identity": identity,
+                "LastActiveAt": _moment(conn.last_active),
+            }
+
+        def real() -> Any:
+            answer = _call(self.mgmt[stage].get_connection, connection_id, status=200, result=True)
+            if isinstance(answer, dict):
+                del answer["ResponseMetadata"]
+            return answer
+
+        self._both(model, real)
 
     @rule(data=st.data(), stage=st.sampled_from([*STAGES, "nostage"]))
     def delete(self, data: st.DataObject, stage: str) -> None:
         connection_id = self._any_id(data)
-        expected = self._delete(stage, connection_id)
-        _check(_call(self.mgmt[stage].delete_connection, connection_id, status=204), expected)
+        self._both(
+            lambda: self._delete(stage, connection_id),
+            lambda: _call(self.mgmt[stage].delete_connection, connection_id, status=204),
+        )
 
     @precondition(lambda self: self.clients)
     @rule(data=st.data())
     def ping(self, data: st.DataObject) -> None:
-        connection_id = data.draw(st.sampled_from(list(self.clients)), label="pinger")
-        self._ping(connection_id)
+        self._ping_both(data.draw(st.sampled_from(list(self.clients)), label="pinger"))
+
+    def _ping_both(self, connection_id: str) -> None:
+        self._both(lambda: self._ping(connection_id), self.clients[connection_id].ping)
 
     def _ping(self, connection_id: str) -> None:
         conn = self.conns[connection_id]
         self._touch(connection_id)
         if not conn.open:
-            with pytest.raises(ConnectionClosed):
-                self.clients[connection_id].ping()
-            return
-        self.clients[connection_id].ping()
+            raise Closed(conn.close_code, conn.close_reason)
         conn.last_active = self.now_ms
 
     @rule(
@@ -558,13 +608,26 @@ class ConnectionsMachine(RuleBasedStateMachine):
         for _ in range(rounds):
             self._shift(us)
             for connection_id in self.clients:
-                self._ping(connection_id)
+                self._ping_both(connection_id)
 
     def _shift(self, us: int) -> None:
         self.now_us += us
         self.traveller.shift(dt.timedelta(microseconds=us))
 
+    def _both(self, model: Callable[[], Any], real: Callable[[], Any]) -> Any:
+        """Take a step in the model and in the mock: both return the same, or raise the same."""
+        expected, expected_error = _attempt(model)
+        actual, error = _attempt(real)
+        assert _described(error) == _described(expected_error)
+        assert actual == expected
+        return actual
+
     # --- invariants
+
+    @invariant()
+    def warned_as_documented(self) -> None:
+        warned = [str(w.message) for w in self.warned if issubclass(w.category, MockApiGatewayWarning)]
+        assert [_kind(message) for message in warned] == self.expected_warnings
 
     @invariant()
     def handlers_saw_what_the_model_expects(self) -> None:
@@ -598,11 +661,7 @@ def _call(
     if data is not None:
         kwargs["Data"] = data
     try:
-        if connection_id and operation.__self__.meta.endpoint_url.endswith("amazonaws.com"):  # no stage: told why
-            with pytest.warns(MockApiGatewayWarning, match="answered 403 Forbidden"):
-                response = operation(**kwargs)
-        else:
-            response = operation(**kwargs)
+        response = operation(**kwargs)
     except ClientError as error:
         return (
             error.response["Error"]["Code"],
@@ -614,8 +673,32 @@ def _call(
     return response if result else None
 
 
-def _check(actual: Any, expected: Outcome) -> None:
-    assert actual == expected
+class Closed(Exception):
+    """The model's ConnectionClosed."""
+
+    def __init__(self, code: int | None, reason: str) -> None:
+        super().__init__(code, reason)
+        self.code, self.reason = code, reason
+
+
+_RAISED = (ConnectionClosed, Closed, ConnectionRejected, RefusedByHandler, DisconnectFailed, RuntimeError)
+
+
+def _attempt(call: Callable[[], Any]) -> tuple[Any, BaseException | None]:
+    """What *call* returned, or what it raised of the exceptions the model foresees (any other fails the test)."""
+    try:
+        return call(), None
+    except _RAISED as error:
+        return None, error
+
+
+def _described(error: BaseException | None) -> Any:
+    """An exception as the model can foresee it: its kind and what the test can read from it."""
+    if isinstance(error, (ConnectionClosed, Closed)):
+        return ("closed", error.code, error.reason)
+    if isinstance(error, ConnectionRejected):
+        return ("rejected", error.status_code, error.body)
+    return None if error is None else (type(error).__name__, str(error))
 
 
 ConnectionsMachine.TestCase.settings = settings(
