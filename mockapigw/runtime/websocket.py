@@ -292,7 +292,8 @@ class WebSocketRuntime:
         outcome = ws_integrations.run(self._lambdas, snapshot, integration, event, text, site)
         if not outcome.ok:
             warn(f"integration of route {route['RouteKey']} of {connection.api_id} failed: {outcome.error}")
-            connection.deliver(_error_frame("Internal server error", connection, request_id))
+            if connection.state == OPEN:  # the handler may have closed it (DeleteConnection): a closed one gets nothing
+                connection.deliver(_error_frame("Internal server error", connection, request_id))
             return
         if outcome.body is not None and snapshot.is_two_way(route) and connection.state == OPEN:
             reply = outcome.body.encode("utf-8")
@@ -421,4 +422,6 @@ class WebSocketClient:
 
     def close(self, code: int = 1000, reason: str = "") -> None:
         """Close from the client side; ``$disconnect`` runs with this code and reason."""
+        # A connection past its idle timeout or lifetime was closed with 1001 already: that close comes first.
+        self._runtime.refresh(self._connection)
         self._runtime.close(self._connection, code, reason)

@@ -56,6 +56,23 @@ def test_handler_error_and_timeout_give_internal_server_error(ws: WsApi) -> None
 
 
 @pytest.mark.apigw(raise_handler_errors=False)
+def test_no_error_frame_after_the_handler_deleted_its_own_connection(ws: WsApi) -> None:
+    """A closed connection gets nothing more: not the internal error frame of the integration that closed it."""
+    ws.route("leave", two_way=True)
+
+    def delete_then_fail(event: Any, context: Any) -> Any:
+        ws.management().delete_connection(ConnectionId=event["requestContext"]["connectionId"])
+        raise RuntimeError("failed after leaving")
+
+    ws.replies["leave"] = delete_then_fail
+    client = ws.gw.connect(ws.api_id, "prod")
+    with pytest.warns(MockApiGatewayWarning, match="failed after leaving"):
+        client.send({"action": "leave"})
+    assert (client.connected, client.close_code) == (False, 1000)
+    assert client.received == []
+
+
+@pytest.mark.apigw(raise_handler_errors=False)
 def test_unregistered_function_names_the_arn_to_register(ws: WsApi) -> None:
     other = "arn:aws:lambda:us-east-1:123456789012:function:missing"
     integration = ws.v2.create_integration(ApiId=ws.api_id, IntegrationType="AWS_PROXY", IntegrationUri=other)
@@ -239,6 +256,20 @@ def test_close_reason_sees_expiry(ws: WsApi) -> None:
         client = ws.gw.connect(ws.api_id, "prod")
         frozen.tick(dt.timedelta(hours=3))
         assert client.close_reason == "Going away"
+
+
+def test_closing_an_expired_connection_finds_it_closed_with_1001(ws: WsApi) -> None:
+    """Past its idle timeout a connection is closed already: the client's close does nothing more."""
+    with freeze_time("2026-01-01 00:00:00") as frozen:
+        client = ws.gw.connect(ws.api_id, "prod")
+        frozen.tick(dt.timedelta(minutes=10))
+        client.close(4000, "late")
+    assert (client.close_code, client.close_reason) == (1001, "Going away")
+    (event,) = ws.of_type("DISCONNECT")
+    assert (event["requestContext"]["disconnectStatusCode"], event["requestContext"]["disconnectReason"]) == (
+        1001,
+        "Going away",
+    )
 
 
 def test_disabled_execute_api_endpoint_refuses_connections(ws: WsApi) -> None:
