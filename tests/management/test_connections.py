@@ -165,6 +165,13 @@ def test_get_connection_reports_identity_and_activity(ws: WsApi) -> None:
     assert info["Identity"] == {"SourceIp": "198.51.100.7", "UserAgent": "ua/1"}
 
 
+def test_get_connection_leaves_out_the_user_agent_of_a_client_that_sent_none(ws: WsApi) -> None:
+    # As in AWS's own get-connection example (aws-facts.md §7), although the model marks UserAgent required.
+    client = ws.gw.connect(ws.api_id, "prod", source_ip="198.51.100.7", user_agent=None)
+    info = ws.management().get_connection(ConnectionId=client.connection_id)
+    assert info["Identity"] == {"SourceIp": "198.51.100.7"}
+
+
 def test_idle_connection_is_gone_for_the_management_api(ws: WsApi) -> None:
     with freeze_time("2026-03-01 10:00:00") as frozen:
         client = ws.gw.connect(ws.api_id, "prod")

@@ -413,3 +413,19 @@ def test_connect_takes_str_subclasses_as_it_takes_str(ws: WsApi) -> None:
     assert identities[2] == {"sourceIp": "10.0.0.1", "userAgent": "agent/1.0"}
     info = ws.management().get_connection(ConnectionId=clients[2].connection_id)
     assert info["Identity"] == {"SourceIp": "10.0.0.1", "UserAgent": "agent/1.0"}
+
+
+def test_a_connection_whose_stage_is_deleted_is_answered_forbidden_and_runs_no_disconnect(ws: WsApi) -> None:
+    ws.route("$default", two_way=True)
+    client = ws.gw.connect(ws.api_id, "prod")
+    ws.v2.delete_stage(ApiId=ws.api_id, StageName="prod")
+    with pytest.warns(MockApiGatewayWarning, match="has no stage 'prod'"):
+        client.send("hello")
+    assert json.loads(client.receive())["message"] == "Forbidden"
+    assert client.connected
+    mgmt = ws.management()
+    with pytest.raises(mgmt.exceptions.ForbiddenException), pytest.warns(MockApiGatewayWarning):
+        mgmt.get_connection(ConnectionId=client.connection_id)
+    client.close()
+    assert client.close_code == 1000
+    assert ws.of_type("DISCONNECT") == []
