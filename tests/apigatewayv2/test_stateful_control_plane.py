@@ -1,0 +1,959 @@
+"""Random sequences of control-plane calls, checked against a small reference model of what must hold.
+
+A hypothesis state machine drives ``apigatewayv2`` through boto3 under ``mock_apigateway()``: APIs of both
+protocols, routes, route responses, integrations, integration responses, stages (auto-deploy ones too),
+deployments, authorizers, models, custom domain names with API mappings, and tags. Most calls are valid; some
+name unknown ids, ids of another API, or values the service model forbids. After every step the whole state,
+read back through the list operations (paginated with a random page size), must be exactly the live set the
+model holds, each item equal to its ``get_*``. The model asserts only what the docs and aws-facts.md say AWS (or
+the mock, by a documented choice) does; where they are silent it checks existence and consistency only.
+
+Every call either succeeds or raises a ``ClientError`` of one of the model's error shapes, and a failed call
+changes nothing (the full state after it equals the state before). Outputs are checked against their shapes by
+``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    invariant,
+    multiple,
+    rule,
+)
+
+from mockapigw import MockApiGateway, mock_apigateway
+
+# One client for every example: the mock reaches clients made before it started.
+CLIENT = boto3.client("apigatewayv2", region_name="us-east-1")
+ERROR_SHAPES = {shape.name for shape in CLIENT.meta.service_model.error_shapes}
+REGION = "us-east-1"
+
+LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:f"
+LAMBDA_URI = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{LAMBDA}/invocations"
+CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+AUTO_DESCRIPTION = "Automatic deployment triggered by changes to the Api configuration"
+
+# What a call is expected to do: succeed, fail with one error code, fail in any modeled way, or either.
+OK = "ok"
+ANY_ERROR = "any error"
+EITHER = "either"
+NOT_FOUND = "NotFoundException"
+BAD_REQUEST = "BadRequestException"
+CONFLICT = "ConflictException"
+
+HTTP_ROUTE_KEYS = ("GET /a", "POST /a", "GET /b/{id}", "ANY /{proxy+}", "$default")
+WS_ROUTE_KEYS = ("$connect", "$disconnect", "$default", "send", "join")
+STAGE_NAMES = ("dev", "prod", "$default", "v1")
+DOMAINS = ("a.example.com", "b.example.com")
+MAPPING_KEYS = ("", "v1", "orders")
+
+# Ids that no call created: random lower-case alphanumerics of the lengths the mock uses.
+FAKE_IDS = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=6, max_size=10)
+NAMES = st.text("abcdefgh", min_size=1, max_size=5)
+DESCRIPTIONS = st.none() | st.sampled_from(["", "one", "two"])
+
+
+@dataclass
+class ApiRef:
+    """What the model knows of one live API: members set by create/update, and its children."""
+
+    protocol: str
+    fields: dict[str, Any]
+    tags: dict[str, str] = field(default_factory=dict)
+    routes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    route_responses: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # by route id
+    integrations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    integration_responses: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # by integration
+    stages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    deployments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    authorizers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    models: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def deployable(self) -> bool:
+        """A WebSocket API without routes cannot be deployed (stages-and-deployments.md)."""
+        return self.protocol == "HTTP" or bool(self.routes)
+
+    def auto_stages(self) -> list[str]:
+        return [name for name, stage in self.stages.items() if stage["AutoDeploy"] is True]
+
+
+ABSENT = object()  # an expected member that must not be in the output
+FALSE_OR_ABSENT = object()  # a boolean left at its default: False, or not returned (CLI examples omit AutoDeploy)
+
+
+def _matches(expected: dict[str, Any], actual: dict[str, Any], what: str) -> None:
+    for name, value in expected.items():
+        if value is ABSENT:
+            assert name not in actual, f"{what}: {name} should be absent, got {actual.get(name)!r}"
+        elif value is FALSE_OR_ABSENT:
+            assert actual.get(name, False) is False, f"{what}: {name} is {actual.get(name)!r}, expected False"
+        else:
+            assert actual.get(name) == value, f"{what}: {name} is {actual.get(name)!r}, expected {value!r}"
+
+
+def _strip(output: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in output.items() if k != "ResponseMetadata"}
+
+
+class ControlPlane(RuleBasedStateMachine):
+    """The apigatewayv2 control plane against a reference model."""
+
+    apis = Bundle("apis")
+    routes = Bundle("routes")  # (api_id, route_id)
+    integrations = Bundle("integrations")  # (api_id, integration_id)
+    stages = Bundle("stages")  # (api_id, stage_name)
+    deployments = Bundle("deployments")  # (api_id, deployment_id)
+    authorizers = Bundle("authorizers")  # (api_id, authorizer_id)
+    models = Bundle("models")  # (api_id, model_id)
+    route_responses = Bundle("route_responses")  # (api_id, route_id, route_response_id)
+    integration_responses = Bundle("integration_responses")  # (api_id, integration_id, response_id)
+    mappings = Bundle("mappings")  # (domain, mapping_id)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gw: MockApiGateway = mock_apigateway()
+        self.gw.start()
+        self.live: dict[str, ApiRef] = {}
+        self.domains: dict[str, dict[str, dict[str, Any]]] = {}  # domain -> mapping id -> members
+        self.page_size: int | None = None
+        self.state: dict[str, Any] | None = None  # the last full read of the mock's state
+
+    def teardown(self) -> None:
+        self.gw.stop()
+
+    # --- Calling the mock and reading its state.
+
+    def call(self, operation: str, expect: str, **params: Any) -> dict[str, Any] | None:
+        """Make one call; check its outcome against *expect*; a failed call must change nothing."""
+        before = self.read_state() if expect != OK else None
+        try:
+            output = getattr(CLIENT, operation)(**params)
+        except ClientError as error:
+            code = error.response["Error"]["Code"]
+            assert code in ERROR_SHAPES, f"{operation}: {code} is not an error shape of the model"
+            assert expect != OK, f"{operation}({params}) failed: {code}: {error.response['Error']['Message']}"
+            if expect not in (ANY_ERROR, EITHER):
+                assert code == expect, f"{operation}({params}): expected {expect}, got {code}: {error}"
+            self.state = None
+            assert self.read_state() == before, f"the failed {operation}({params}) changed the state"
+            return None
+        assert expect in (OK, EITHER), f"{operation}({params}) succeeded, expected {expect}"
+        self.state = None
+        return _strip(output)
+
+    def list_all(self, operation: str, **params: Any) -> list[dict[str, Any]]:
+        """Every item of a collection, following NextToken with the current page size."""
+        if self.page_size is None:
+            output = getattr(CLIENT, operation)(**params)
+            assert "NextToken" not in output, f"{operation} without MaxResults gave a NextToken"
+            return list(output["Items"])
+        items: list[dict[str, Any]] = []
+        token = None
+        while True:
+            extra = {"NextToken": token} if token else {}
+            output = getattr(CLIENT, operation)(MaxResults=str(self.page_size), **params, **extra)
+            assert len(output["Items"]) <= self.page_size
+            items += output["Items"]
+            token = output.get("NextToken")
+            if token is None:
+                return items
+            assert output["Items"], f"{operation}: an empty page with a NextToken"
+
+    def read_state(self) -> dict[str, Any]:
+        """The whole state of the account's region, through the list operations."""
+        if self.state is not None:
+            return self.state
+        state: dict[str, Any] = {"apis": {}, "domains": {}}
+        for api in self.list_all("get_apis"):
+            api_id = api["ApiId"]
+            children = {
+                kind: {item[key]: item for item in self.list_all(f"get_{kind}", ApiId=api_id)}
+                for kind, key in (
+                    ("routes", "RouteId"),
+                    ("integrations", "IntegrationId"),
+                    ("stages", "StageName"),
+                    ("deployments", "DeploymentId"),
+                    ("authorizers", "AuthorizerId"),
+                    ("models", "ModelId"),
+                )
+            }
+            children["route_responses"] = {
+                route_id: {
+                    item["RouteResponseId"]: item
+                    for item in self.list_all("get_route_responses", ApiId=api_id, RouteId=route_id)
+                }
+                for route_id in children["routes"]
+            }
+            children["integration_responses"] = {
+                integration_id: {
+                    item["IntegrationResponseId"]: item
+                    for item in self.list_all("get_integration_responses", ApiId=api_id, IntegrationId=integration_id)
+                }
+                for integration_id in children["integrations"]
+            }
+            assert api_id not in state["apis"], f"get_apis listed {api_id} twice"
+            state["apis"][api_id] = {"api": api, **children}
+        for domain in self.list_all("get_domain_names"):
+            name = domain["DomainName"]
+            mappings = self.list_all("get_api_mappings", DomainName=name)
+            state["domains"][name] = {"domain": domain, "mappings": {m["ApiMappingId"]: m for m in mappings}}
+        self.state = state
+        return state
+
+    # --- Auto-deploy: which deployments a change made.
+
+    def take_auto_deployments(self, api_id: str, expected: int | None) -> None:
+        """Record the automatic deployments the last call made on *api_id*; *expected* of them (None: unknown).
+
+        Each is ``AutoDeployed`` with AWS's description, and each auto-deploy stage serves its own new one.
+        """
+        ref = self.live[api_id]
+        listed = {d["DeploymentId"]: d for d in self.list_all("get_deployments", ApiId=api_id)}
+        new = {i: d for i, d in listed.items() if i not in ref.deployments}
+        assert set(ref.deployments) <= set(listed), "a deployment disappeared"
+        if expected is not None:
+            assert len(new) == expected, f"expected {expected} automatic deployments, got {len(new)}"
+        for deployment_id, deployment in new.items():
+            assert deployment["AutoDeployed"] is True and deployment["Description"] == AUTO_DESCRIPTION
+            ref.deployments[deployment_id] = {"AutoDeployed": True, "Description": AUTO_DESCRIPTION}
+        served = set()
+        for name in ref.auto_stages():
+            stage = CLIENT.get_stage(ApiId=api_id, StageName=name)
+            if stage.get("DeploymentId") in new:
+                served.add(stage["DeploymentId"])
+                ref.stages[name]["DeploymentId"] = stage["DeploymentId"]
+        assert served == set(new), f"automatic deployments {set(new) - served} serve no auto-deploy stage"
+
+    def changed(self, api_id: str) -> None:
+        """After a change to *api_id*'s configuration, each auto-deploy stage is deployed (if the API can be)."""
+        ref = self.live[api_id]
+        self.take_auto_deployments(api_id, len(ref.auto_stages()) if ref.deployable() else 0)
+
+    # --- Invariants.
+
+    @invariant()
+    def state_is_the_model(self) -> None:
+        self.state = None
+        state = self.read_state()
+        assert set(state["apis"]) == set(self.live), "get_apis does not list exactly the live APIs"
+        for api_id, ref in self.live.items():
+            self.check_api(api_id, ref, state["apis"][api_id])
+        assert set(state["domains"]) == set(self.domains)
+        for name, mappings in self.domains.items():
+            listed = state["domains"][name]
+            assert _strip(CLIENT.get_domain_name(DomainName=name)) == listed["domain"]
+            assert set(listed["mappings"]) == set(mappings), f"mappings of {name}"
+            for mapping_id, members in mappings.items():
+                item = listed["mappings"][mapping_id]
+                _matches(members, item, f"mapping {mapping_id}")
+                assert _strip(CLIENT.get_api_mapping(DomainName=name, ApiMappingId=mapping_id)) == item
+
+    def check_api(self, api_id: str, ref: ApiRef, listed: dict[str, Any]) -> None:
+        got = _strip(CLIENT.get_api(ApiId=api_id))
+        assert got == listed["api"], "get_api differs from its get_apis item"
+        _matches({**ref.fields, "ProtocolType": ref.protocol, "Tags": ref.tags}, got, f"api {api_id}")
+        assert _strip(CLIENT.get_tags(ResourceArn=_arn(api_id)))["Tags"] == ref.tags
+        for kind, operation, key in (
+            ("routes", "get_route", "RouteId"),
+            ("integrations", "get_integration", "IntegrationId"),
+            ("stages", "get_stage", "StageName"),
+            ("deployments", "get_deployment", "DeploymentId"),
+            ("authorizers", "get_authorizer", "AuthorizerId"),
+            ("models", "get_model", "ModelId"),
+        ):
+            expected: dict[str, dict[str, Any]] = getattr(ref, kind)
+            assert set(listed[kind]) == set(expected), f"{kind} of {api_id}: {set(listed[kind])} != {set(expected)}"
+            for item_id, members in expected.items():
+                item = listed[kind][item_id]
+                _matches(members, item, f"{kind} {item_id}")
+                assert _strip(getattr(CLIENT, operation)(ApiId=api_id, **{key: item_id})) == item
+        for route_id, responses in ref.route_responses.items():
+            assert set(listed["route_responses"][route_id]) == set(responses)
+            for response_id, members in responses.items():
+                item = listed["route_responses"][route_id][response_id]
+                _matches(members, item, f"route response {response_id}")
+                got = CLIENT.get_route_response(ApiId=api_id, RouteId=route_id, RouteResponseId=response_id)
+                assert _strip(got) == item
+        for integration_id, responses in ref.integration_responses.items():
+            assert set(listed["integration_responses"][integration_id]) == set(responses)
+            for response_id, members in responses.items():
+                item = listed["integration_responses"][integration_id][response_id]
+                _matches(members, item, f"integration response {response_id}")
+                got = CLIENT.get_integration_response(
+                    ApiId=api_id, IntegrationId=integration_id, IntegrationResponseId=response_id
+                )
+                assert _strip(got) == item
+
+    # --- Page size and pagination errors.
+
+    @rule(size=st.none() | st.integers(1, 3))
+    def set_page_size(self, size: int | None) -> None:
+        self.page_size = size
+
+    @rule(max_results=st.sampled_from(["0", "-1", "x"]), token=st.sampled_from([None, "not-a-token", "bW9jazox"]))
+    def bad_pagination(self, max_results: str, token: str | None) -> None:
+        # A MaxResults that is not a positive number and a token the mock did not issue (apis.md).
+        self.call("get_apis", BAD_REQUEST, MaxResults=max_results)
+        if token is not None:
+            self.call("get_apis", BAD_REQUEST, NextToken=token)
+
+    # --- APIs.
+
+    @rule(target=apis, protocol=st.sampled_from(["HTTP", "WEBSOCKET"]), name=NAMES, description=DESCRIPTIONS)
+    def create_api(self, protocol: str, name: str, description: str | None) -> Any:
+        params: dict[str, Any] = {"Name": name, "ProtocolType": protocol}
+        if protocol == "WEBSOCKET":
+            params["RouteSelectionExpression"] = "$request.body.action"
+        if description is not None:
+            params["Description"] = description
+        output = self.call("create_api", OK, **params)
+        assert output is not None
+        fields: dict[str, Any] = {"Name": name, "Description": description if description else ABSENT}
+        self.live[output["ApiId"]] = ApiRef(protocol, fields)
+        return output["ApiId"]
+
+    @rule(protocol=st.sampled_from(["REST", "GRPC", ""]))
+    def create_api_of_unknown_protocol(self, protocol: str) -> None:
+        self.call("create_api", BAD_REQUEST, Name="x", ProtocolType=protocol)
+
+    @rule()
+    def create_websocket_api_without_route_selection(self) -> None:
+        self.call("create_api", BAD_REQUEST, Name="x", ProtocolType="WEBSOCKET")
+
+    @rule(api=apis | FAKE_IDS)
+    def get_api(self, api: str) -> None:
+        self.call("get_api", OK if api in self.live else NOT_FOUND, ApiId=api)
+
+    @rule(api=apis | FAKE_IDS, name=st.none() | NAMES, description=DESCRIPTIONS)
+    def update_api(self, api: str, name: str | None, description: str | None) -> None:
+        params = {k: v for k, v in (("Name", name), ("Description", description)) if v is not None}
+        if self.call("update_api", OK if api in self.live else NOT_FOUND, ApiId=api, **params) is None:
+            return
+        fields = self.live[api].fields
+        if name is not None:
+            fields["Name"] = name
+        if description is not None:
+            fields["Description"] = description or ABSENT  # "" removes the description (apis.md)
+        self.changed(api)
+
+    @rule(api=apis | FAKE_IDS)
+    def delete_api(self, api: str) -> None:
+        if self.call("delete_api", OK if api in self.live else NOT_FOUND, ApiId=api) is None:
+            return
+        del self.live[api]
+        # API mappings to it go with it (domains-and-vpc-links.md, apis.py).
+        for mappings in self.domains.values():
+            for mapping_id in [i for i, m in mappings.items() if m["ApiId"] == api]:
+                del mappings[mapping_id]
+
+    # --- Tags.
+
+    @rule(api=apis | FAKE_IDS, key=st.sampled_from(["team", "env"]), value=st.sampled_from(["a", "b", ""]))
+    def tag_api(self, api: str, key: str, value: str) -> None:
+        expect = OK if api in self.live else NOT_FOUND
+        if self.call("tag_resource", expect, ResourceArn=_arn(api), Tags={key: value}) is not None:
+            self.live[api].tags[key] = value
+            self.take_auto_deployments(api, None)
+
+    @rule(api=apis | FAKE_IDS, key=st.sampled_from(["team", "env", "absent"]))
+    def untag_api(self, api: str, key: str) -> None:
+        expect = OK if api in self.live else NOT_FOUND
+        if self.call("untag_resource", expect, ResourceArn=_arn(api), TagKeys=[key]) is not None:
+            self.live[api].tags.pop(key, None)
+            self.take_auto_deployments(api, None)
+
+    @rule(api=apis)
+    def reserved_tag_key(self, api: str) -> None:
+        # Keys starting with aws: are reserved (aws-facts §9.10).
+        expect = BAD_REQUEST if api in self.live else NOT_FOUND
+        self.call("tag_resource", expect, ResourceArn=_arn(api), Tags={"aws:x": "y"})
+
+    # --- Routes.
+
+    @rule(target=routes, api=apis | FAKE_IDS, index=st.integers(0, 4), integration=st.none() | integrations)
+    def create_route(self, api: str, index: int, integration: tuple[str, str] | None) -> Any:
+        ref = self.live.get(api)
+        params: dict[str, Any] = {"ApiId": api}
+        expect = OK
+        key = ""
+        if ref is None:
+            expect = NOT_FOUND
+        else:
+            key = (HTTP_ROUTE_KEYS if ref.protocol == "HTTP" else WS_ROUTE_KEYS)[index]
+            if any(r["RouteKey"] == key for r in ref.routes.values()):
+                expect = CONFLICT  # routes.md; aws-facts §1.3
+        params["RouteKey"] = key or "$default"
+        if integration is not None:
+            params["Target"] = f"integrations/{integration[1]}"
+            if expect == OK and (integration[0] != api or integration[1] not in ref.integrations):  # type: ignore[union-attr]
+                expect = NOT_FOUND  # an integration the API does not have (routes.md)
+            elif expect == CONFLICT and integration[1] not in ref.integrations:  # type: ignore[union-attr]
+                expect = ANY_ERROR
+        output = self.call("create_route", expect, **params)
+        if output is None:
+            return multiple()
+        assert ref is not None
+        members = {"RouteKey": key, "Target": params.get("Target", ABSENT), "AuthorizationType": "NONE"}
+        ref.routes[output["RouteId"]] = members
+        ref.route_responses[output["RouteId"]] = {}
+        self.changed(api)
+        return (api, output["RouteId"])
+
+    @rule(api=apis, key=st.sampled_from(["$foo", "$request"]))
+    def create_websocket_route_with_reserved_key(self, api: str, key: str) -> None:
+        ref = self.live.get(api)
+        if ref is None or ref.protocol != "WEBSOCKET":
+            return
+        # "The provided route key is not formatted properly" (aws-facts §1.3).
+        self.call("create_route", BAD_REQUEST, ApiId=api, RouteKey=key)
+
+    def _route_expect(self, api: str, route_id: str) -> str:
+        ref = self.live.get(api)
+        return OK if ref is not None and route_id in ref.routes else NOT_FOUND
+
+    @rule(route=routes, other=apis | FAKE_IDS, swap=st.booleans(), fake=st.none() | FAKE_IDS)
+    def get_route(self, route: tuple[str, str], other: str, swap: bool, fake: str | None) -> None:
+        api = other if swap else route[0]
+        route_id = fake or route[1]
+        self.call("get_route", self._route_expect(api, route_id), ApiId=api, RouteId=route_id)
+
+    @rule(route=routes, index=st.none() | st.integers(0, 4), integration=st.none() | integrations)
+    def update_route(self, route: tuple[str, str], index: int | None, integration: tuple[str, str] | None) -> None:
+        api, route_id = route
+        expect = self._route_expect(api, route_id)
+        params: dict[str, Any] = {"ApiId": api, "RouteId": route_id}
+        ref = self.live.get(api)
+        if ref is not None and index is not None:
+            params["RouteKey"] = (HTTP_ROUTE_KEYS if ref.protocol == "HTTP" else WS_ROUTE_KEYS)[index]
+        if integration is not None:
+            params["Target"] = f"integrations/{integration[1]}"
+        if expect == OK:
+            assert ref is not None
+            taken = any(r["RouteKey"] == params.get("RouteKey") for i, r in ref.routes.items() if i != route_id)
+            bad_target = integration is not None and (integration[0] != api or integration[1] not in ref.integrations)
+            if taken and bad_target:
+                expect = ANY_ERROR
+            elif taken:
+                expect = CONFLICT
+            elif bad_target:
+                expect = NOT_FOUND
+        if self.call("update_route", expect, **params) is None:
+            return
+        assert ref is not None
+        if "RouteKey" in params:
+            ref.routes[route_id]["RouteKey"] = params["RouteKey"]
+        if "Target" in params:
+            ref.routes[route_id]["Target"] = params["Target"]
+        self.changed(api)
+
+    @rule(route=routes)
+    def delete_route(self, route: tuple[str, str]) -> None:
+        api, route_id = route
+        if self.call("delete_route", self._route_expect(api, route_id), ApiId=api, RouteId=route_id) is None:
+            return
+        ref = self.live[api]
+        del ref.routes[route_id]
+        del ref.route_responses[route_id]  # the route's responses go with it (routes.md)
+        self.changed(api)
+
+    # --- Route responses.
+
+    @rule(target=route_responses, route=routes, key=st.sampled_from(["$default", "$default", "other"]))
+    def create_route_response(self, route: tuple[str, str], key: str) -> Any:
+        api, route_id = route
+        expect = self._route_expect(api, route_id)
+        if expect == OK:
+            if key != "$default":
+                expect = BAD_REQUEST  # only $default (aws-facts §3.3)
+            elif self.live[api].route_responses[route_id]:
+                expect = CONFLICT  # one route response per route (routes.md)
+        output = self.call("create_route_response", expect, ApiId=api, RouteId=route_id, RouteResponseKey=key)
+        if output is None:
+            return multiple()
+        self.live[api].route_responses[route_id][output["RouteResponseId"]] = {"RouteResponseKey": key}
+        self.changed(api)
+        return (api, route_id, output["RouteResponseId"])
+
+    def _route_response_expect(self, response: tuple[str, str, str]) -> str:
+        api, route_id, response_id = response
+        ref = self.live.get(api)
+        found = ref is not None and response_id in ref.route_responses.get(route_id, {})
+        return OK if found else NOT_FOUND
+
+    @rule(response=route_responses)
+    def get_route_response(self, response: tuple[str, str, str]) -> None:
+        api, route_id, response_id = response
+        expect = self._route_response_expect(response)
+        self.call("get_route_response", expect, ApiId=api, RouteId=route_id, RouteResponseId=response_id)
+
+    @rule(response=route_responses)
+    def delete_route_response(self, response: tuple[str, str, str]) -> None:
+        api, route_id, response_id = response
+        expect = self._route_response_expect(response)
+        if self.call("delete_route_response", expect, ApiId=api, RouteId=route_id, RouteResponseId=response_id):
+            raise AssertionError("delete_route_response returned members")
+        if expect == OK:
+            del self.live[api].route_responses[route_id][response_id]
+            self.changed(api)
+
+    # --- Integrations.
+
+    @rule(target=integrations, api=apis | FAKE_IDS, kind=st.sampled_from(["lambda", "http", "mock"]))
+    def create_integration(self, api: str, kind: str) -> Any:
+        ref = self.live.get(api)
+        params: dict[str, Any] = {"ApiId": api}
+        if kind == "lambda":
+            params.update(IntegrationType="AWS_PROXY", IntegrationUri=LAMBDA)
+            if ref is not None and ref.protocol == "HTTP":
+                params["PayloadFormatVersion"] = "2.0"
+        elif kind == "http":
+            params.update(IntegrationType="HTTP_PROXY", IntegrationUri="https://example.com", IntegrationMethod="GET")
+        else:
+            params.update(IntegrationType="MOCK")
+        expect = OK
+        if ref is None:
+            expect = NOT_FOUND
+        elif ref.protocol == "HTTP" and kind == "mock":
+            expect = BAD_REQUEST  # HTTP APIs take only proxy integrations (aws-facts §1.3)
+        output = self.call("create_integration", expect, **params)
+        if output is None:
+            return multiple()
+        assert ref is not None
+        ref.integrations[output["IntegrationId"]] = {
+            "IntegrationType": params["IntegrationType"],
+            "IntegrationUri": params.get("IntegrationUri", ABSENT),
+            "Description": ABSENT,
+        }
+        ref.integration_responses[output["IntegrationId"]] = {}
+        self.changed(api)
+        return (api, output["IntegrationId"])
+
+    @rule(api=apis, kind=st.sampled_from(["SOAP", "LAMBDA"]), timeout=st.sampled_from([None, 30001, 90000]))
+    def create_integration_with_forbidden_values(self, api: str, kind: str, timeout: int | None) -> None:
+        # Not an enum value of IntegrationType (and a TimeoutInMillis above the model's maximum): botocore does
+        # not check either, the service does (apis.md, "Validation").
+        params: dict[str, Any] = {"ApiId": api, "IntegrationType": kind}
+        if timeout is not None:
+            params["TimeoutInMillis"] = timeout
+        self.call("create_integration", BAD_REQUEST if api in self.live else ANY_ERROR, **params)
+
+    def _integration_expect(self, api: str, integration_id: str) -> str:
+        ref = self.live.get(api)
+        return OK if ref is not None and integration_id in ref.integrations else NOT_FOUND
+
+    @rule(integration=integrations, other=apis, swap=st.booleans(), fake=st.none() | FAKE_IDS)
+    def get_integration(self, integration: tuple[str, str], other: str, swap: bool, fake: str | None) -> None:
+        api = other if swap else integration[0]
+        integration_id = fake or integration[1]
+        expect = self._integration_expect(api, integration_id)
+        self.call("get_integration", expect, ApiId=api, IntegrationId=integration_id)
+
+    @rule(integration=integrations, description=st.sampled_from(["d1", "d2"]))
+    def update_integration(self, integration: tuple[str, str], description: str) -> None:
+        api, integration_id = integration
+        expect = self._integration_expect(api, integration_id)
+        params = {"ApiId": api, "IntegrationId": integration_id, "Description": description}
+        if self.call("update_integration", expect, **params) is None:
+            return
+        self.live[api].integrations[integration_id]["Description"] = description
+        self.changed(api)
+
+    @rule(integration=integrations)
+    def delete_integration(self, integration: tuple[str, str]) -> None:
+        api, integration_id = integration
+        expect = self._integration_expect(api, integration_id)
+        ref = self.live.get(api)
+        if expect == OK:
+            assert ref is not None
+            if any(r.get("Target") == f"integrations/{integration_id}" for r in ref.routes.values()):
+                expect = CONFLICT  # a route targets it (integrations.md)
+        if self.call("delete_integration", expect, ApiId=api, IntegrationId=integration_id) is None:
+            return
+        assert ref is not None
+        del ref.integrations[integration_id]
+        del ref.integration_responses[integration_id]  # its responses go with it (integrations.md)
+        self.changed(api)
+
+    # --- Integration responses.
+
+    @rule(target=integration_responses, integration=integrations, key=st.sampled_from(["$default", "/2\\d\\d/", "x"]))
+    def create_integration_response(self, integration: tuple[str, str], key: str) -> Any:
+        api, integration_id = integration
+        expect = self._integration_expect(api, integration_id)
+        if expect == OK:
+            if key == "x":
+                expect = BAD_REQUEST  # $default or /regex/ (aws-facts §3.4)
+            elif any(r["IntegrationResponseKey"] == key for r in self.live[api].integration_responses[integration_id].values()):
+                expect = CONFLICT  # integrations.md
+        output = self.call(
+            "create_integration_response", expect, ApiId=api, IntegrationId=integration_id, IntegrationResponseKey=key
+        )
+        if output is None:
+            return multiple()
+        response_id = output["IntegrationResponseId"]
+        self.live[api].integration_responses[integration_id][response_id] = {"IntegrationResponseKey": key}
+        self.changed(api)
+        return (api, integration_id, response_id)
+
+    def _integration_response_expect(self, response: tuple[str, str, str]) -> str:
+        api, integration_id, response_id = response
+        ref = self.live.get(api)
+        found = ref is not None and response_id in ref.integration_responses.get(integration_id, {})
+        return OK if found else NOT_FOUND
+
+    @rule(response=integration_responses)
+    def delete_integration_response(self, response: tuple[str, str, str]) -> None:
+        api, integration_id, response_id = response
+        expect = self._integration_response_expect(response)
+        params = {"ApiId": api, "IntegrationId": integration_id, "IntegrationResponseId": response_id}
+        self.call("delete_integration_response", expect, **params)
+        if expect == OK:
+            del self.live[api].integration_responses[integration_id][response_id]
+            self.changed(api)
+
+    # --- Stages and deployments.
+
+    @rule(
+        target=stages,
+        api=apis | FAKE_IDS,
+        name=st.sampled_from(STAGE_NAMES),
+        auto=st.none() | st.booleans(),
+        description=st.none() | st.sampled_from(["s1", "s2"]),
+    )
+    def create_stage(self, api: str, name: str, auto: bool | None, description: str | None) -> Any:
+        ref = self.live.get(api)
+        params: dict[str, Any] = {"ApiId": api, "StageName": name}
+        if auto is not None:
+            params["AutoDeploy"] = auto
+        if description is not None:
+            params["Description"] = description
+        expect = OK
+        if ref is None:
+            expect = NOT_FOUND
+        elif name in ref.stages:
+            expect = CONFLICT  # stages-and-deployments.md
+        if self.call("create_stage", expect, **params) is None:
+            return multiple()
+        assert ref is not None
+        ref.stages[name] = {
+            "StageName": name,
+            "AutoDeploy": FALSE_OR_ABSENT if auto is None else auto,
+            "Description": description or ABSENT,
+            "DeploymentId": ABSENT,
+        }
+        # An AutoDeploy stage is deployed at once if the API can be (aws-facts §9.1).
+        self.take_auto_deployments(api, 1 if auto and ref.deployable() else 0)
+        return (api, name)
+
+    @rule(api=apis, name=st.sampled_from(["has space", "bad!", "x" * 129]))
+    def create_stage_with_bad_name(self, api: str, name: str) -> None:
+        # Stage names: alphanumerics, hyphens and underscores, at most 128 characters (aws-facts §2).
+        self.call("create_stage", BAD_REQUEST if api in self.live else ANY_ERROR, ApiId=api, StageName=name)
+
+    def _stage_expect(self, api: str, name: str) -> str:
+        ref = self.live.get(api)
+        return OK if ref is not None and name in ref.stages else NOT_FOUND
+
+    @rule(stage=stages, other=apis, swap=st.booleans())
+    def get_stage(self, stage: tuple[str, str], other: str, swap: bool) -> None:
+        api = other if swap else stage[0]
+        self.call("get_stage", self._stage_expect(api, stage[1]), ApiId=api, StageName=stage[1])
+
+    @rule(
+        stage=stages,
+        auto=st.none() | st.booleans(),
+        deployment=st.none() | deployments,
+        description=st.none() | st.sampled_from(["s3", "s4"]),
+    )
+    def update_stage(
+        self, stage: tuple[str, str], auto: bool | None, deployment: tuple[str, str] | None, description: str | None
+    ) -> None:
+        api, name = stage
+        expect = self._stage_expect(api, name)
+        params: dict[str, Any] = {"ApiId": api, "StageName": name}
+        if auto is not None:
+            params["AutoDeploy"] = auto
+        if deployment is not None:
+            params["DeploymentId"] = deployment[1]
+        if description is not None:
+            params["Description"] = description
+        ref = self.live.get(api)
+        auto_before = auto_after = False
+        if expect == OK:
+            assert ref is not None
+            auto_before = ref.stages[name]["AutoDeploy"] is True
+            auto_after = auto if auto is not None else auto_before
+            if deployment is not None and deployment[1] not in ref.deployments:
+                expect = ANY_ERROR if auto_after else NOT_FOUND
+            elif deployment is not None and auto_after:
+                expect = BAD_REQUEST  # "Can't be updated if autoDeploy is enabled" (model; stages-and-deployments.md)
+        if self.call("update_stage", expect, **params) is None:
+            return
+        assert ref is not None
+        members = ref.stages[name]
+        if auto is not None:
+            members["AutoDeploy"] = auto
+        if description is not None:
+            members["Description"] = description
+        if deployment is not None:
+            members["DeploymentId"] = deployment[1]
+        # Switching AutoDeploy on deploys (aws-facts §9.1).
+        self.take_auto_deployments(api, 1 if auto_after and not auto_before and ref.deployable() else 0)
+
+    @rule(stage=stages)
+    def delete_stage(self, stage: tuple[str, str]) -> None:
+        api, name = stage
+        if self.call("delete_stage", self._stage_expect(api, name), ApiId=api, StageName=name) is None:
+            return
+        del self.live[api].stages[name]
+        # What becomes of API mappings to the deleted stage is not documented: take what the mock shows.
+        for domain, mappings in self.domains.items():
+            listed = {m["ApiMappingId"] for m in self.list_all("get_api_mappings", DomainName=domain)}
+            for mapping_id in [i for i, m in mappings.items() if m["ApiId"] == api and m["Stage"] == name]:
+                if mapping_id not in listed:
+                    del mappings[mapping_id]
+
+    @rule(
+        target=deployments,
+        api=apis | FAKE_IDS,
+        stage=st.none() | st.sampled_from(STAGE_NAMES),
+        description=st.none() | st.sampled_from(["d1", "d2"]),
+    )
+    def create_deployment(self, api: str, stage: str | None, description: str | None) -> Any:
+        ref = self.live.get(api)
+        params: dict[str, Any] = {"ApiId": api}
+        if stage is not None:
+            params["StageName"] = stage
+        if description is not None:
+            params["Description"] = description
+        expect = OK
+        if ref is None or (stage is not None and stage not in ref.stages):
+            expect = NOT_FOUND  # an unknown stage: nothing is created (stages-and-deployments.md)
+        elif not ref.deployable():
+            expect = BAD_REQUEST  # a WebSocket API without routes
+        output = self.call("create_deployment", expect, **params)
+        if output is None:
+            return multiple()
+        assert ref is not None
+        deployment_id = output["DeploymentId"]
+        ref.deployments[deployment_id] = {"AutoDeployed": False, "Description": description or ABSENT}
+        if stage is not None:
+            ref.stages[stage]["DeploymentId"] = deployment_id
+        return (api, deployment_id)
+
+    def _deployment_expect(self, api: str, deployment_id: str) -> str:
+        ref = self.live.get(api)
+        return OK if ref is not None and deployment_id in ref.deployments else NOT_FOUND
+
+    @rule(deployment=deployments, other=apis, swap=st.booleans(), fake=st.none() | FAKE_IDS)
+    def get_deployment(self, deployment: tuple[str, str], other: str, swap: bool, fake: str | None) -> None:
+        api = other if swap else deployment[0]
+        deployment_id = fake or deployment[1]
+        expect = self._deployment_expect(api, deployment_id)
+        self.call("get_deployment", expect, ApiId=api, DeploymentId=deployment_id)
+
+    @rule(deployment=deployments, description=st.sampled_from(["d3", "d4"]))
+    def update_deployment(self, deployment: tuple[str, str], description: str) -> None:
+        api, deployment_id = deployment
+        expect = self._deployment_expect(api, deployment_id)
+        params = {"ApiId": api, "DeploymentId": deployment_id, "Description": description}
+        if self.call("update_deployment", expect, **params) is not None:
+            self.live[api].deployments[deployment_id]["Description"] = description
+
+    @rule(deployment=deployments)
+    def delete_deployment(self, deployment: tuple[str, str]) -> None:
+        api, deployment_id = deployment
+        expect = self._deployment_expect(api, deployment_id)
+        ref = self.live.get(api)
+        if expect == OK:
+            assert ref is not None
+            if any(s["DeploymentId"] == deployment_id for s in ref.stages.values()):
+                expect = BAD_REQUEST  # a stage serves it (stages-and-deployments.md)
+        if self.call("delete_deployment", expect, ApiId=api, DeploymentId=deployment_id) is None:
+            return
+        assert ref is not None
+        del ref.deployments[deployment_id]
+
+    # --- Authorizers.
+
+    @rule(target=authorizers, api=apis | FAKE_IDS, name=st.sampled_from(["a1", "a2", "a3"]), jwt=st.booleans())
+    def create_authorizer(self, api: str, name: str, jwt: bool) -> Any:
+        ref = self.live.get(api)
+        params: dict[str, Any] = {"ApiId": api, "Name": name}
+        expect = OK
+        if ref is None:
+            expect = NOT_FOUND
+            params.update(AuthorizerType="REQUEST", IdentitySource=["$request.header.Auth"], AuthorizerUri=LAMBDA_URI)
+        elif ref.protocol == "WEBSOCKET":
+            params.update(AuthorizerType="REQUEST", IdentitySource=["route.request.header.Auth"], AuthorizerUri=LAMBDA_URI)
+        elif jwt:
+            params.update(
+                AuthorizerType="JWT",
+                IdentitySource=["$request.header.Authorization"],
+                JwtConfiguration={"Issuer": "https://issuer.example.com", "Audience": ["aud"]},
+            )
+        else:
+            params.update(
+                AuthorizerType="REQUEST",
+                IdentitySource=["$request.header.Auth"],
+                AuthorizerUri=LAMBDA_URI,
+                AuthorizerPayloadFormatVersion="2.0",
+            )
+        if ref is not None and any(a["Name"] == name for a in ref.authorizers.values()):
+            expect = CONFLICT  # unique names (authorizers-and-models.md)
+        output = self.call("create_authorizer", expect, **params)
+        if output is None:
+            return multiple()
+        assert ref is not None
+        ref.authorizers[output["AuthorizerId"]] = {
+            "Name": name,
+            "AuthorizerType": params["AuthorizerType"],
+            "IdentitySource": params["IdentitySource"],
+        }
+        self.changed(api)
+        return (api, output["AuthorizerId"])
+
+    @rule(api=apis, kind=st.sampled_from(["BASIC", "TOKEN"]))
+    def create_authorizer_of_unknown_type(self, api: str, kind: str) -> None:
+        params = {"ApiId": api, "Name": "x", "AuthorizerType": kind, "IdentitySource": ["$request.header.A"]}
+        self.call("create_authorizer", BAD_REQUEST if api in self.live else ANY_ERROR, **params)
+
+    def _authorizer_expect(self, api: str, authorizer_id: str) -> str:
+        ref = self.live.get(api)
+        return OK if ref is not None and authorizer_id in ref.authorizers else NOT_FOUND
+
+    @rule(authorizer=authorizers, other=apis, swap=st.booleans())
+    def get_authorizer(self, authorizer: tuple[str, str], other: str, swap: bool) -> None:
+        api = other if swap else authorizer[0]
+        expect = self._authorizer_expect(api, authorizer[1])
+        self.call("get_authorizer", expect, ApiId=api, AuthorizerId=authorizer[1])
+
+    @rule(authorizer=authorizers, name=st.sampled_from(["a1", "a2", "a3"]))
+    def update_authorizer(self, authorizer: tuple[str, str], name: str) -> None:
+        api, authorizer_id = authorizer
+        expect = self._authorizer_expect(api, authorizer_id)
+        ref = self.live.get(api)
+        if expect == OK:
+            assert ref is not None
+            if any(a["Name"] == name for i, a in ref.authorizers.items() if i != authorizer_id):
+                expect = CONFLICT
+        if self.call("update_authorizer", expect, ApiId=api, AuthorizerId=authorizer_id, Name=name) is None:
+            return
+        assert ref is not None
+        ref.authorizers[authorizer_id]["Name"] = name
+        self.changed(api)
+
+    @rule(authorizer=authorizers)
+    def delete_authorizer(self, authorizer: tuple[str, str]) -> None:
+        api, authorizer_id = authorizer
+        expect = self._authorizer_expect(api, authorizer_id)
+        if self.call("delete_authorizer", expect, ApiId=api, AuthorizerId=authorizer_id) is None:
+            return
+        del self.live[api].authorizers[authorizer_id]
+        self.changed(api)
+
+    # --- Models.
+
+    @rule(target=models, api=apis | FAKE_IDS, name=st.sampled_from(["M1", "M2", "bad-name"]))
+    def create_model(self, api: str, name: str) -> Any:
+        ref = self.live.get(api)
+        expect = OK
+        if ref is None:
+            expect = NOT_FOUND
+        elif not name.isalnum():
+            expect = BAD_REQUEST  # "Must be alphanumeric" (model)
+        elif any(m["Name"] == name for m in ref.models.values()):
+            expect = CONFLICT  # authorizers-and-models.md
+        schema = json.dumps({"type": "object"})
+        output = self.call("create_model", expect, ApiId=api, Name=name, Schema=schema)
+        if output is None:
+            return multiple()
+        assert ref is not None
+        ref.models[output["ModelId"]] = {"Name": name, "Schema": schema}
+        self.changed(api)
+        return (api, output["ModelId"])
+
+    def _model_expect(self, api: str, model_id: str) -> str:
+        ref = self.live.get(api)
+        return OK if ref is not None and model_id in ref.models else NOT_FOUND
+
+    @rule(model=models, other=apis, swap=st.booleans())
+    def get_model(self, model: tuple[str, str], other: str, swap: bool) -> None:
+        api = other if swap else model[0]
+        self.call("get_model", self._model_expect(api, model[1]), ApiId=api, ModelId=model[1])
+
+    @rule(model=models)
+    def delete_model(self, model: tuple[str, str]) -> None:
+        api, model_id = model
+        if self.call("delete_model", self._model_expect(api, model_id), ApiId=api, ModelId=model_id) is None:
+            return
+        del self.live[api].models[model_id]
+        self.changed(api)
+
+    # --- Custom domain names and API mappings.
+
+    @rule(name=st.sampled_from(DOMAINS))
+    def create_domain_name(self, name: str) -> None:
+        expect = CONFLICT if name in self.domains else OK  # domains-and-vpc-links.md
+        configuration = [{"CertificateArn": CERTIFICATE, "EndpointType": "REGIONAL"}]
+        if self.call("create_domain_name", expect, DomainName=name, DomainNameConfigurations=configuration):
+            self.domains[name] = {}
+
+    @rule(name=st.sampled_from(DOMAINS))
+    def delete_domain_name(self, name: str) -> None:
+        expect = OK if name in self.domains else NOT_FOUND
+        self.call("delete_domain_name", expect, DomainName=name)
+        if expect == OK:
+            del self.domains[name]
+
+    @rule(target=mappings, domain=st.sampled_from(DOMAINS), stage=stages, key=st.sampled_from(MAPPING_KEYS))
+    def create_api_mapping(self, domain: str, stage: tuple[str, str], key: str) -> Any:
+        api, name = stage
+        ref = self.live.get(api)
+        if domain not in self.domains or ref is None:
+            expect = NOT_FOUND
+        elif name not in ref.stages:
+            expect = BAD_REQUEST  # "Invalid stage identifier specified" (aws-facts §1.3)
+        elif any(m["ApiMappingKey"] == key for m in self.domains[domain].values()):
+            expect = ANY_ERROR  # the key is taken (the mock's ConflictException; other rules may refuse first)
+        else:
+            # A domain serves one protocol (domains-and-vpc-links.md).
+            protocols = {self.live[m["ApiId"]].protocol for m in self.domains[domain].values()}
+            expect = OK if protocols <= {ref.protocol} else BAD_REQUEST
+        params = {"DomainName": domain, "ApiId": api, "Stage": name, "ApiMappingKey": key}
+        output = self.call("create_api_mapping", expect, **params)
+        if output is None:
+            return multiple()
+        self.domains[domain][output["ApiMappingId"]] = {"ApiId": api, "Stage": name, "ApiMappingKey": key}
+        return (domain, output["ApiMappingId"])
+
+    @rule(mapping=mappings)
+    def delete_api_mapping(self, mapping: tuple[str, str]) -> None:
+        domain, mapping_id = mapping
+        expect = OK if mapping_id in self.domains.get(domain, {}) else NOT_FOUND
+        self.call("delete_api_mapping", expect, DomainName=domain, ApiMappingId=mapping_id)
+        if expect == OK:
+            del self.domains[domain][mapping_id]
+
+
+def _arn(api_id: str) -> str:
+    return f"arn:aws:apigateway:{REGION}::/apis/{api_id}"
+
+
+ControlPlane.TestCase.settings = settings(
+    max_examples=50,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestControlPlane = ControlPlane.TestCase
