@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
+    consumes,
     invariant,
     multiple,
     rule,
@@ -59,6 +60,9 @@ MAPPING_KEYS = ("", "v1", "orders")
 
 # Ids that no call created: random lower-case alphanumerics of the lengths the mock uses.
 FAKE_IDS = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=6, max_size=10)
+# Mostly the id of the resource itself, sometimes another API's or one never created.
+SWAP = st.sampled_from([False, False, False, True])
+SOMETIMES_FAKE = st.one_of(st.none(), st.none(), st.none(), FAKE_IDS)
 NAMES = st.text("abcdefgh", min_size=1, max_size=5)
 DESCRIPTIONS = st.none() | st.sampled_from(["", "one", "two"])
 
@@ -125,6 +129,8 @@ class ControlPlane(RuleBasedStateMachine):
         self.gw.start()
         self.live: dict[str, ApiRef] = {}
         self.domains: dict[str, dict[str, dict[str, Any]]] = {}  # domain -> mapping id -> members
+        self.dead_apis: list[str] = []
+        self.made_integrations: list[tuple[str, str]] = []
         self.page_size: int | None = None
         self.state: dict[str, Any] | None = None  # the last full read of the mock's state
 
@@ -300,12 +306,56 @@ class ControlPlane(RuleBasedStateMachine):
     def set_page_size(self, size: int | None) -> None:
         self.page_size = size
 
-    @rule(max_results=st.sampled_from(["0", "-1", "x"]), token=st.sampled_from([None, "not-a-token", "bW9jazox"]))
-    def bad_pagination(self, max_results: str, token: str | None) -> None:
-        # A MaxResults that is not a positive number and a token the mock did not issue (apis.md).
-        self.call("get_apis", BAD_REQUEST, MaxResults=max_results)
-        if token is not None:
-            self.call("get_apis", BAD_REQUEST, NextToken=token)
+    # --- Values the service refuses, and ids that are not there.
+
+    @rule(api=apis, case=st.integers(0, 9))
+    def forbidden_values(self, api: str, case: int) -> None:
+        """A call with a value the service refuses: ``BadRequestException`` on a live API, and no change."""
+        ref = self.live.get(api)
+        expect = BAD_REQUEST if ref is not None else ANY_ERROR
+        if case == 8:  # a MaxResults that is not a positive number (apis.md)
+            self.call("get_routes", expect, ApiId=api, MaxResults="0")
+        elif case == 9:  # a token the mock did not issue (apis.md)
+            self.call("get_apis", BAD_REQUEST, NextToken="not-a-token")
+        elif case == 0:  # not an enum value of ProtocolType (botocore does not check enums; apis.md "Validation")
+            self.call("create_api", BAD_REQUEST, Name="x", ProtocolType="REST")
+        elif case == 1:  # "This property is required for WebSocket APIs" (model; aws-facts §3.1)
+            self.call("create_api", BAD_REQUEST, Name="x", ProtocolType="WEBSOCKET")
+        elif case == 2:  # not an enum value of IntegrationType
+            self.call("create_integration", expect, ApiId=api, IntegrationType="SOAP")
+        elif case == 3:  # above the model's maximum TimeoutInMillis (30000), which botocore does not check
+            params = {"IntegrationType": "HTTP_PROXY", "IntegrationUri": "https://example.com"}
+            self.call("create_integration", expect, ApiId=api, IntegrationMethod="GET", TimeoutInMillis=30001, **params)
+        elif case == 4:  # stage names: alphanumerics, hyphens and underscores (aws-facts §2)
+            self.call("create_stage", expect, ApiId=api, StageName="bad name!")
+        elif case == 5:  # not an enum value of AuthorizerType
+            params = {"Name": "x", "AuthorizerType": "BASIC", "IdentitySource": ["$request.header.A"]}
+            self.call("create_authorizer", expect, ApiId=api, **params)
+        elif case == 6:  # tag keys starting with aws: are reserved (aws-facts §9.10)
+            self.call("tag_resource", expect if ref else NOT_FOUND, ResourceArn=_arn(api), Tags={"aws:x": "y"})
+        elif ref is not None and ref.protocol == "WEBSOCKET":
+            # A custom WebSocket route key must not start with $ (aws-facts §1.3).
+            self.call("create_route", BAD_REQUEST, ApiId=api, RouteKey="$custom")
+        else:
+            # HTTP APIs take only proxy integrations (aws-facts §1.3).
+            self.call("create_integration", expect, ApiId=api, IntegrationType="AWS", IntegrationUri=LAMBDA)
+
+    @rule(data=st.data(), fake=FAKE_IDS, operation=st.sampled_from(
+        ["get_api", "update_api", "delete_api", "get_routes", "get_stages", "create_route", "get_tags", "get_stage"]
+    ))
+    def unknown_api(self, data: st.DataObject, fake: str, operation: str) -> None:
+        """Every operation on a deleted or never-created API raises ``NotFoundException`` and creates nothing."""
+        api = data.draw(st.sampled_from(self.dead_apis)) if self.dead_apis and data.draw(st.booleans()) else fake
+        if api in self.live:
+            return
+        params: dict[str, Any] = {"ApiId": api}
+        if operation == "create_route":
+            params["RouteKey"] = "$default"
+        elif operation == "get_tags":
+            params = {"ResourceArn": _arn(api)}
+        elif operation == "get_stage":
+            params["StageName"] = "dev"
+        self.call(operation, NOT_FOUND, **params)
 
     # --- APIs.
 
@@ -322,19 +372,11 @@ class ControlPlane(RuleBasedStateMachine):
         self.live[output["ApiId"]] = ApiRef(protocol, fields)
         return output["ApiId"]
 
-    @rule(protocol=st.sampled_from(["REST", "GRPC", ""]))
-    def create_api_of_unknown_protocol(self, protocol: str) -> None:
-        self.call("create_api", BAD_REQUEST, Name="x", ProtocolType=protocol)
-
-    @rule()
-    def create_websocket_api_without_route_selection(self) -> None:
-        self.call("create_api", BAD_REQUEST, Name="x", ProtocolType="WEBSOCKET")
-
-    @rule(api=apis | FAKE_IDS)
+    @rule(api=apis)
     def get_api(self, api: str) -> None:
         self.call("get_api", OK if api in self.live else NOT_FOUND, ApiId=api)
 
-    @rule(api=apis | FAKE_IDS, name=st.none() | NAMES, description=DESCRIPTIONS)
+    @rule(api=apis, name=st.none() | NAMES, description=DESCRIPTIONS)
     def update_api(self, api: str, name: str | None, description: str | None) -> None:
         params = {k: v for k, v in (("Name", name), ("Description", description)) if v is not None}
         if self.call("update_api", OK if api in self.live else NOT_FOUND, ApiId=api, **params) is None:
@@ -346,11 +388,12 @@ class ControlPlane(RuleBasedStateMachine):
             fields["Description"] = description or ABSENT  # "" removes the description (apis.md)
         self.changed(api)
 
-    @rule(api=apis | FAKE_IDS)
+    @rule(api=consumes(apis))
     def delete_api(self, api: str) -> None:
         if self.call("delete_api", OK if api in self.live else NOT_FOUND, ApiId=api) is None:
             return
         del self.live[api]
+        self.dead_apis.append(api)
         # API mappings to it go with it (domains-and-vpc-links.md, apis.py).
         for mappings in self.domains.values():
             for mapping_id in [i for i, m in mappings.items() if m["ApiId"] == api]:
@@ -358,31 +401,26 @@ class ControlPlane(RuleBasedStateMachine):
 
     # --- Tags.
 
-    @rule(api=apis | FAKE_IDS, key=st.sampled_from(["team", "env"]), value=st.sampled_from(["a", "b", ""]))
+    @rule(api=apis, key=st.sampled_from(["team", "env"]), value=st.sampled_from(["a", "b", ""]))
     def tag_api(self, api: str, key: str, value: str) -> None:
         expect = OK if api in self.live else NOT_FOUND
         if self.call("tag_resource", expect, ResourceArn=_arn(api), Tags={key: value}) is not None:
             self.live[api].tags[key] = value
             self.take_auto_deployments(api, None)
 
-    @rule(api=apis | FAKE_IDS, key=st.sampled_from(["team", "env", "absent"]))
+    @rule(api=apis, key=st.sampled_from(["team", "env", "absent"]))
     def untag_api(self, api: str, key: str) -> None:
         expect = OK if api in self.live else NOT_FOUND
         if self.call("untag_resource", expect, ResourceArn=_arn(api), TagKeys=[key]) is not None:
             self.live[api].tags.pop(key, None)
             self.take_auto_deployments(api, None)
 
-    @rule(api=apis)
-    def reserved_tag_key(self, api: str) -> None:
-        # Keys starting with aws: are reserved (aws-facts §9.10).
-        expect = BAD_REQUEST if api in self.live else NOT_FOUND
-        self.call("tag_resource", expect, ResourceArn=_arn(api), Tags={"aws:x": "y"})
-
     # --- Routes.
 
-    @rule(target=routes, api=apis | FAKE_IDS, index=st.integers(0, 4), integration=st.none() | integrations)
-    def create_route(self, api: str, index: int, integration: tuple[str, str] | None) -> Any:
+    @rule(target=routes, api=apis, index=st.integers(0, 4), data=st.data())
+    def create_route(self, api: str, index: int, data: st.DataObject) -> Any:
         ref = self.live.get(api)
+        integration = self.some_integration(api, data)
         params: dict[str, Any] = {"ApiId": api}
         expect = OK
         key = ""
@@ -409,27 +447,30 @@ class ControlPlane(RuleBasedStateMachine):
         self.changed(api)
         return (api, output["RouteId"])
 
-    @rule(api=apis, key=st.sampled_from(["$foo", "$request"]))
-    def create_websocket_route_with_reserved_key(self, api: str, key: str) -> None:
+    def some_integration(self, api: str, data: st.DataObject) -> tuple[str, str] | None:
+        """No integration, one of *api*'s, or (less often) any integration ever made, of any API."""
+        choice = data.draw(st.sampled_from(["none", "own", "own", "any"]))
         ref = self.live.get(api)
-        if ref is None or ref.protocol != "WEBSOCKET":
-            return
-        # "The provided route key is not formatted properly" (aws-facts §1.3).
-        self.call("create_route", BAD_REQUEST, ApiId=api, RouteKey=key)
+        if choice == "own" and ref is not None and ref.integrations:
+            return (api, data.draw(st.sampled_from(sorted(ref.integrations))))
+        if choice == "any" and self.made_integrations:
+            return data.draw(st.sampled_from(self.made_integrations))
+        return None
 
     def _route_expect(self, api: str, route_id: str) -> str:
         ref = self.live.get(api)
         return OK if ref is not None and route_id in ref.routes else NOT_FOUND
 
-    @rule(route=routes, other=apis | FAKE_IDS, swap=st.booleans(), fake=st.none() | FAKE_IDS)
+    @rule(route=routes, other=apis, swap=SWAP, fake=SOMETIMES_FAKE)
     def get_route(self, route: tuple[str, str], other: str, swap: bool, fake: str | None) -> None:
         api = other if swap else route[0]
         route_id = fake or route[1]
         self.call("get_route", self._route_expect(api, route_id), ApiId=api, RouteId=route_id)
 
-    @rule(route=routes, index=st.none() | st.integers(0, 4), integration=st.none() | integrations)
-    def update_route(self, route: tuple[str, str], index: int | None, integration: tuple[str, str] | None) -> None:
+    @rule(route=routes, index=st.none() | st.integers(0, 4), data=st.data())
+    def update_route(self, route: tuple[str, str], index: int | None, data: st.DataObject) -> None:
         api, route_id = route
+        integration = self.some_integration(api, data)
         expect = self._route_expect(api, route_id)
         params: dict[str, Any] = {"ApiId": api, "RouteId": route_id}
         ref = self.live.get(api)
@@ -508,7 +549,7 @@ class ControlPlane(RuleBasedStateMachine):
 
     # --- Integrations.
 
-    @rule(target=integrations, api=apis | FAKE_IDS, kind=st.sampled_from(["lambda", "http", "mock"]))
+    @rule(target=integrations, api=apis, kind=st.sampled_from(["lambda", "http", "mock"]))
     def create_integration(self, api: str, kind: str) -> Any:
         ref = self.live.get(api)
         params: dict[str, Any] = {"ApiId": api}
@@ -535,23 +576,15 @@ class ControlPlane(RuleBasedStateMachine):
             "Description": ABSENT,
         }
         ref.integration_responses[output["IntegrationId"]] = {}
+        self.made_integrations.append((api, output["IntegrationId"]))
         self.changed(api)
         return (api, output["IntegrationId"])
-
-    @rule(api=apis, kind=st.sampled_from(["SOAP", "LAMBDA"]), timeout=st.sampled_from([None, 30001, 90000]))
-    def create_integration_with_forbidden_values(self, api: str, kind: str, timeout: int | None) -> None:
-        # Not an enum value of IntegrationType (and a TimeoutInMillis above the model's maximum): botocore does
-        # not check either, the service does (apis.md, "Validation").
-        params: dict[str, Any] = {"ApiId": api, "IntegrationType": kind}
-        if timeout is not None:
-            params["TimeoutInMillis"] = timeout
-        self.call("create_integration", BAD_REQUEST if api in self.live else ANY_ERROR, **params)
 
     def _integration_expect(self, api: str, integration_id: str) -> str:
         ref = self.live.get(api)
         return OK if ref is not None and integration_id in ref.integrations else NOT_FOUND
 
-    @rule(integration=integrations, other=apis, swap=st.booleans(), fake=st.none() | FAKE_IDS)
+    @rule(integration=integrations, other=apis, swap=SWAP, fake=SOMETIMES_FAKE)
     def get_integration(self, integration: tuple[str, str], other: str, swap: bool, fake: str | None) -> None:
         api = other if swap else integration[0]
         integration_id = fake or integration[1]
@@ -625,7 +658,7 @@ class ControlPlane(RuleBasedStateMachine):
 
     @rule(
         target=stages,
-        api=apis | FAKE_IDS,
+        api=apis,
         name=st.sampled_from(STAGE_NAMES),
         auto=st.none() | st.booleans(),
         description=st.none() | st.sampled_from(["s1", "s2"]),
@@ -655,16 +688,11 @@ class ControlPlane(RuleBasedStateMachine):
         self.take_auto_deployments(api, 1 if auto and ref.deployable() else 0)
         return (api, name)
 
-    @rule(api=apis, name=st.sampled_from(["has space", "bad!", "x" * 129]))
-    def create_stage_with_bad_name(self, api: str, name: str) -> None:
-        # Stage names: alphanumerics, hyphens and underscores, at most 128 characters (aws-facts §2).
-        self.call("create_stage", BAD_REQUEST if api in self.live else ANY_ERROR, ApiId=api, StageName=name)
-
     def _stage_expect(self, api: str, name: str) -> str:
         ref = self.live.get(api)
         return OK if ref is not None and name in ref.stages else NOT_FOUND
 
-    @rule(stage=stages, other=apis, swap=st.booleans())
+    @rule(stage=stages, other=apis, swap=SWAP)
     def get_stage(self, stage: tuple[str, str], other: str, swap: bool) -> None:
         api = other if swap else stage[0]
         self.call("get_stage", self._stage_expect(api, stage[1]), ApiId=api, StageName=stage[1])
@@ -725,12 +753,15 @@ class ControlPlane(RuleBasedStateMachine):
 
     @rule(
         target=deployments,
-        api=apis | FAKE_IDS,
-        stage=st.none() | st.sampled_from(STAGE_NAMES),
+        api=apis,
+        data=st.data(),
         description=st.none() | st.sampled_from(["d1", "d2"]),
     )
-    def create_deployment(self, api: str, stage: str | None, description: str | None) -> Any:
+    def create_deployment(self, api: str, data: st.DataObject, description: str | None) -> Any:
         ref = self.live.get(api)
+        stage = data.draw(st.none() | st.sampled_from(sorted(ref.stages) if ref and ref.stages else STAGE_NAMES))
+        if stage is not None and data.draw(SWAP):
+            stage = data.draw(st.sampled_from(STAGE_NAMES))
         params: dict[str, Any] = {"ApiId": api}
         if stage is not None:
             params["StageName"] = stage
@@ -755,7 +786,7 @@ class ControlPlane(RuleBasedStateMachine):
         ref = self.live.get(api)
         return OK if ref is not None and deployment_id in ref.deployments else NOT_FOUND
 
-    @rule(deployment=deployments, other=apis, swap=st.booleans(), fake=st.none() | FAKE_IDS)
+    @rule(deployment=deployments, other=apis, swap=SWAP, fake=SOMETIMES_FAKE)
     def get_deployment(self, deployment: tuple[str, str], other: str, swap: bool, fake: str | None) -> None:
         api = other if swap else deployment[0]
         deployment_id = fake or deployment[1]
@@ -786,7 +817,7 @@ class ControlPlane(RuleBasedStateMachine):
 
     # --- Authorizers.
 
-    @rule(target=authorizers, api=apis | FAKE_IDS, name=st.sampled_from(["a1", "a2", "a3"]), jwt=st.booleans())
+    @rule(target=authorizers, api=apis, name=st.sampled_from(["a1", "a2", "a3"]), jwt=st.booleans())
     def create_authorizer(self, api: str, name: str, jwt: bool) -> Any:
         ref = self.live.get(api)
         params: dict[str, Any] = {"ApiId": api, "Name": name}
@@ -823,16 +854,11 @@ class ControlPlane(RuleBasedStateMachine):
         self.changed(api)
         return (api, output["AuthorizerId"])
 
-    @rule(api=apis, kind=st.sampled_from(["BASIC", "TOKEN"]))
-    def create_authorizer_of_unknown_type(self, api: str, kind: str) -> None:
-        params = {"ApiId": api, "Name": "x", "AuthorizerType": kind, "IdentitySource": ["$request.header.A"]}
-        self.call("create_authorizer", BAD_REQUEST if api in self.live else ANY_ERROR, **params)
-
     def _authorizer_expect(self, api: str, authorizer_id: str) -> str:
         ref = self.live.get(api)
         return OK if ref is not None and authorizer_id in ref.authorizers else NOT_FOUND
 
-    @rule(authorizer=authorizers, other=apis, swap=st.booleans())
+    @rule(authorizer=authorizers, other=apis, swap=SWAP)
     def get_authorizer(self, authorizer: tuple[str, str], other: str, swap: bool) -> None:
         api = other if swap else authorizer[0]
         expect = self._authorizer_expect(api, authorizer[1])
@@ -864,7 +890,7 @@ class ControlPlane(RuleBasedStateMachine):
 
     # --- Models.
 
-    @rule(target=models, api=apis | FAKE_IDS, name=st.sampled_from(["M1", "M2", "bad-name"]))
+    @rule(target=models, api=apis, name=st.sampled_from(["M1", "M2", "bad-name"]))
     def create_model(self, api: str, name: str) -> Any:
         ref = self.live.get(api)
         expect = OK
@@ -887,7 +913,7 @@ class ControlPlane(RuleBasedStateMachine):
         ref = self.live.get(api)
         return OK if ref is not None and model_id in ref.models else NOT_FOUND
 
-    @rule(model=models, other=apis, swap=st.booleans())
+    @rule(model=models, other=apis, swap=SWAP)
     def get_model(self, model: tuple[str, str], other: str, swap: bool) -> None:
         api = other if swap else model[0]
         self.call("get_model", self._model_expect(api, model[1]), ApiId=api, ModelId=model[1])
@@ -902,19 +928,18 @@ class ControlPlane(RuleBasedStateMachine):
 
     # --- Custom domain names and API mappings.
 
-    @rule(name=st.sampled_from(DOMAINS))
-    def create_domain_name(self, name: str) -> None:
+    @rule(name=st.sampled_from(DOMAINS), delete=st.booleans())
+    def create_or_delete_domain_name(self, name: str, delete: bool) -> None:
+        if delete:
+            expect = OK if name in self.domains else NOT_FOUND
+            self.call("delete_domain_name", expect, DomainName=name)
+            if expect == OK:
+                del self.domains[name]
+            return
         expect = CONFLICT if name in self.domains else OK  # domains-and-vpc-links.md
         configuration = [{"CertificateArn": CERTIFICATE, "EndpointType": "REGIONAL"}]
         if self.call("create_domain_name", expect, DomainName=name, DomainNameConfigurations=configuration):
             self.domains[name] = {}
-
-    @rule(name=st.sampled_from(DOMAINS))
-    def delete_domain_name(self, name: str) -> None:
-        expect = OK if name in self.domains else NOT_FOUND
-        self.call("delete_domain_name", expect, DomainName=name)
-        if expect == OK:
-            del self.domains[name]
 
     @rule(target=mappings, domain=st.sampled_from(DOMAINS), stage=stages, key=st.sampled_from(MAPPING_KEYS))
     def create_api_mapping(self, domain: str, stage: tuple[str, str], key: str) -> Any:
