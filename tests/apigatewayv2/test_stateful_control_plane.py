@@ -35,7 +35,7 @@ from hypothesis.stateful import (
 from mockapigw import MockApiGateway, mock_apigateway
 
 # One client for every example: the mock reaches clients made before it started.
-CLIENT = boto3.client("apigatewayv2", region_name="us-east-1")
+CLIENT: Any = boto3.client("apigatewayv2", region_name="us-east-1")
 ERROR_SHAPES = {shape.name for shape in CLIENT.meta.service_model.error_shapes}
 REGION = "us-east-1"
 
@@ -82,6 +82,7 @@ class ApiRef:
     deployments: dict[str, dict[str, Any]] = field(default_factory=dict)
     authorizers: dict[str, dict[str, Any]] = field(default_factory=dict)
     models: dict[str, dict[str, Any]] = field(default_factory=dict)
+    managed: set[str] = field(default_factory=set)  # ids (and stage names) of quick-create resources
 
     def deployable(self) -> bool:
         """A WebSocket API without routes cannot be deployed (stages-and-deployments.md)."""
@@ -103,6 +104,13 @@ def _matches(expected: dict[str, Any], actual: dict[str, Any], what: str) -> Non
             assert actual.get(name, False) is False, f"{what}: {name} is {actual.get(name)!r}, expected False"
         else:
             assert actual.get(name) == value, f"{what}: {name} is {actual.get(name)!r}, expected {value!r}"
+
+
+def _outcome(violations: set[str]) -> str:
+    """The expected outcome of a call that breaks the given rules: the one error, or any when several apply."""
+    if not violations:
+        return OK
+    return violations.pop() if len(violations) == 1 else ANY_ERROR
 
 
 def _strip(output: dict[str, Any]) -> dict[str, Any]:
@@ -131,6 +139,7 @@ class ControlPlane(RuleBasedStateMachine):
         self.domains: dict[str, dict[str, dict[str, Any]]] = {}  # domain -> mapping id -> members
         self.dead_apis: list[str] = []
         self.made_integrations: list[tuple[str, str]] = []
+        self.made_authorizers: list[tuple[str, str]] = []
         self.page_size: int | None = None
         self.state: dict[str, Any] | None = None  # the last full read of the mock's state
 
@@ -145,11 +154,15 @@ class ControlPlane(RuleBasedStateMachine):
         try:
             output = getattr(CLIENT, operation)(**params)
         except ClientError as error:
-            code = error.response["Error"]["Code"]
+            failure: dict[str, Any] | None = dict(error.response["Error"])
+        else:
+            failure = None
+        if failure is not None:
+            code = failure["Code"]
             assert code in ERROR_SHAPES, f"{operation}: {code} is not an error shape of the model"
-            assert expect != OK, f"{operation}({params}) failed: {code}: {error.response['Error']['Message']}"
+            assert expect != OK, f"{operation}({params}) failed: {code}: {failure['Message']}"
             if expect not in (ANY_ERROR, EITHER):
-                assert code == expect, f"{operation}({params}): expected {expect}, got {code}: {error}"
+                assert code == expect, f"{operation}({params}): expected {expect}, got {code}: {failure['Message']}"
             self.state = None
             assert self.read_state() == before, f"the failed {operation}({params}) changed the state"
             return None
@@ -166,7 +179,7 @@ class ControlPlane(RuleBasedStateMachine):
         items: list[dict[str, Any]] = []
         token = None
         while True:
-            extra = {"NextToken": token} if token else {}
+            extra: dict[str, str] = {"NextToken": token} if token else {}
             output = getattr(CLIENT, operation)(MaxResults=str(self.page_size), **params, **extra)
             assert len(output["Items"]) <= self.page_size
             items += output["Items"]
@@ -329,8 +342,12 @@ class ControlPlane(RuleBasedStateMachine):
         elif case == 4:  # stage names: alphanumerics, hyphens and underscores (aws-facts §2)
             self.call("create_stage", expect, ApiId=api, StageName="bad name!")
         elif case == 5:  # not an enum value of AuthorizerType
-            params = {"Name": "x", "AuthorizerType": "BASIC", "IdentitySource": ["$request.header.A"]}
-            self.call("create_authorizer", expect, ApiId=api, **params)
+            authorizer: dict[str, Any] = {
+                "Name": "x",
+                "AuthorizerType": "BASIC",
+                "IdentitySource": ["$request.header.A"],
+            }
+            self.call("create_authorizer", expect, ApiId=api, **authorizer)
         elif case == 6:  # tag keys starting with aws: are reserved (aws-facts §9.10)
             self.call("tag_resource", expect if ref else NOT_FOUND, ResourceArn=_arn(api), Tags={"aws:x": "y"})
         elif ref is not None and ref.protocol == "WEBSOCKET":
@@ -340,12 +357,17 @@ class ControlPlane(RuleBasedStateMachine):
             # HTTP APIs take only proxy integrations (aws-facts §1.3).
             self.call("create_integration", expect, ApiId=api, IntegrationType="AWS", IntegrationUri=LAMBDA)
 
-    @rule(data=st.data(), fake=FAKE_IDS, operation=st.sampled_from(
-        ["get_api", "update_api", "delete_api", "get_routes", "get_stages", "create_route", "get_tags", "get_stage"]
-    ))
+    @rule(
+        data=st.data(),
+        fake=FAKE_IDS,
+        operation=st.sampled_from(
+            ["get_api", "update_api", "delete_api", "get_routes", "get_stages", "create_route", "get_tags", "get_stage"]
+        ),
+    )
     def unknown_api(self, data: st.DataObject, fake: str, operation: str) -> None:
         """Every operation on a deleted or never-created API raises ``NotFoundException`` and creates nothing."""
-        api = data.draw(st.sampled_from(self.dead_apis)) if self.dead_apis and data.draw(st.booleans()) else fake
+        deleted = bool(self.dead_apis) and data.draw(st.booleans())
+        api: str = data.draw(st.sampled_from(self.dead_apis)) if deleted else fake
         if api in self.live:
             return
         params: dict[str, Any] = {"ApiId": api}
@@ -359,18 +381,57 @@ class ControlPlane(RuleBasedStateMachine):
 
     # --- APIs.
 
-    @rule(target=apis, protocol=st.sampled_from(["HTTP", "WEBSOCKET"]), name=NAMES, description=DESCRIPTIONS)
-    def create_api(self, protocol: str, name: str, description: str | None) -> Any:
+    @rule(
+        target=apis,
+        protocol=st.sampled_from(["HTTP", "WEBSOCKET"]),
+        name=NAMES,
+        description=DESCRIPTIONS,
+        quick=st.sampled_from([None, None, None, LAMBDA, "https://example.com"]),
+    )
+    def create_api(self, protocol: str, name: str, description: str | None, quick: str | None) -> Any:
         params: dict[str, Any] = {"Name": name, "ProtocolType": protocol}
         if protocol == "WEBSOCKET":
             params["RouteSelectionExpression"] = "$request.body.action"
+        elif quick is not None:
+            params["Target"] = quick
         if description is not None:
             params["Description"] = description
         output = self.call("create_api", OK, **params)
         assert output is not None
+        api_id = output["ApiId"]
         fields: dict[str, Any] = {"Name": name, "Description": description if description else ABSENT}
-        self.live[output["ApiId"]] = ApiRef(protocol, fields)
-        return output["ApiId"]
+        self.live[api_id] = ApiRef(protocol, fields)
+        if "Target" in params:
+            self.take_quick_create(api_id, quick)  # type: ignore[arg-type]
+        return api_id
+
+    def take_quick_create(self, api_id: str, target: str) -> None:
+        """Record what quick create made: a managed integration, ``$default`` route and auto-deploy stage (apis.md)."""
+        ref = self.live[api_id]
+        (integration,) = CLIENT.get_integrations(ApiId=api_id)["Items"]
+        (route,) = CLIENT.get_routes(ApiId=api_id)["Items"]
+        (stage,) = CLIENT.get_stages(ApiId=api_id)["Items"]
+        integration_id = integration["IntegrationId"]
+        kind = "AWS_PROXY" if target.startswith("arn:") else "HTTP_PROXY"
+        ref.integrations[integration_id] = {
+            "IntegrationType": kind,
+            "IntegrationUri": target,
+            "ApiGatewayManaged": True,
+            "Description": ABSENT,
+        }
+        ref.integration_responses[integration_id] = {}
+        self.made_integrations.append((api_id, integration_id))
+        ref.routes[route["RouteId"]] = {
+            "RouteKey": "$default",
+            "Target": f"integrations/{integration_id}",
+            "AuthorizationType": "NONE",
+            "ApiGatewayManaged": True,
+        }
+        ref.route_responses[route["RouteId"]] = {}
+        ref.stages["$default"] = {"StageName": "$default", "AutoDeploy": True, "ApiGatewayManaged": True}
+        assert stage["StageName"] == "$default"
+        ref.managed |= {integration_id, route["RouteId"], "$default"}
+        self.take_auto_deployments(api_id, 1)
 
     @rule(api=apis)
     def get_api(self, api: str) -> None:
@@ -467,7 +528,7 @@ class ControlPlane(RuleBasedStateMachine):
         route_id = fake or route[1]
         self.call("get_route", self._route_expect(api, route_id), ApiId=api, RouteId=route_id)
 
-    @rule(route=routes, index=st.none() | st.integers(0, 4), data=st.data())
+    @rule(route=routes, index=st.one_of(st.none(), st.none(), st.integers(0, 4)), data=st.data())
     def update_route(self, route: tuple[str, str], index: int | None, data: st.DataObject) -> None:
         api, route_id = route
         integration = self.some_integration(api, data)
@@ -480,14 +541,18 @@ class ControlPlane(RuleBasedStateMachine):
             params["Target"] = f"integrations/{integration[1]}"
         if expect == OK:
             assert ref is not None
-            taken = any(r["RouteKey"] == params.get("RouteKey") for i, r in ref.routes.items() if i != route_id)
-            bad_target = integration is not None and (integration[0] != api or integration[1] not in ref.integrations)
-            if taken and bad_target:
-                expect = ANY_ERROR
-            elif taken:
-                expect = CONFLICT
-            elif bad_target:
-                expect = NOT_FOUND
+            violations = set()
+            if any(r["RouteKey"] == params.get("RouteKey") for i, r in ref.routes.items() if i != route_id):
+                violations.add(CONFLICT)
+            if integration is not None and (integration[0] != api or integration[1] not in ref.integrations):
+                violations.add(NOT_FOUND)
+            new_key = params.get("RouteKey", ref.routes[route_id]["RouteKey"])
+            if route_id in ref.managed and new_key != ref.routes[route_id]["RouteKey"]:
+                violations.add(BAD_REQUEST)  # a managed route's key cannot change (apis.md)
+            authorized = ref.routes[route_id]["AuthorizationType"] != "NONE"
+            if ref.protocol == "WEBSOCKET" and authorized and new_key != "$connect":
+                violations.add(BAD_REQUEST)  # WebSocket authorization is on $connect only (routes.md)
+            expect = _outcome(violations)
         if self.call("update_route", expect, **params) is None:
             return
         assert ref is not None
@@ -497,10 +562,52 @@ class ControlPlane(RuleBasedStateMachine):
             ref.routes[route_id]["Target"] = params["Target"]
         self.changed(api)
 
+    @rule(route=routes, data=st.data())
+    def authorize_route(self, route: tuple[str, str], data: st.DataObject) -> None:
+        """Set a route's AuthorizationType with (or without) an authorizer of its API or another's."""
+        api, route_id = route
+        kind = data.draw(st.sampled_from(["NONE", "AWS_IAM", "CUSTOM", "JWT"]))
+        ref = self.live.get(api)
+        wanted = {"CUSTOM": "REQUEST", "JWT": "JWT"}.get(kind)
+        fitting = sorted(i for i, a in ref.authorizers.items() if a["AuthorizerType"] == wanted) if ref else []
+        if data.draw(SWAP):  # now and then anything: none, another type's, another API's, never created
+            authorizer = data.draw(
+                st.none() | st.sampled_from([a[1] for a in self.made_authorizers] or ["x"]) | FAKE_IDS
+            )
+        else:
+            authorizer = data.draw(st.sampled_from(fitting)) if fitting else None
+        params: dict[str, Any] = {"ApiId": api, "RouteId": route_id, "AuthorizationType": kind}
+        if authorizer is not None:
+            params["AuthorizerId"] = authorizer
+        expect = self._route_expect(api, route_id)
+        if expect == OK:
+            assert ref is not None
+            violations = set()
+            if ref.protocol == "WEBSOCKET" and kind == "JWT":
+                violations.add(BAD_REQUEST)
+            if ref.protocol == "WEBSOCKET" and kind != "NONE" and ref.routes[route_id]["RouteKey"] != "$connect":
+                violations.add(BAD_REQUEST)
+            if (wanted is None) != (authorizer is None):
+                violations.add(BAD_REQUEST)  # CUSTOM and JWT need an authorizer, the others take none
+            elif wanted is not None and authorizer not in ref.authorizers:
+                violations.add(NOT_FOUND)
+            elif wanted is not None and ref.authorizers[authorizer]["AuthorizerType"] != wanted:  # type: ignore[index]
+                violations.add(BAD_REQUEST)
+            expect = _outcome(violations)
+        if self.call("update_route", expect, **params) is None:
+            return
+        assert ref is not None
+        ref.routes[route_id]["AuthorizationType"] = kind
+        ref.routes[route_id]["AuthorizerId"] = authorizer if authorizer is not None else ABSENT
+        self.changed(api)
+
     @rule(route=routes)
     def delete_route(self, route: tuple[str, str]) -> None:
         api, route_id = route
-        if self.call("delete_route", self._route_expect(api, route_id), ApiId=api, RouteId=route_id) is None:
+        expect = self._route_expect(api, route_id)
+        if expect == OK and route_id in self.live[api].managed:
+            expect = BAD_REQUEST  # managed routes cannot be deleted (apis.md)
+        if self.call("delete_route", expect, ApiId=api, RouteId=route_id) is None:
             return
         ref = self.live[api]
         del ref.routes[route_id]
@@ -608,8 +715,12 @@ class ControlPlane(RuleBasedStateMachine):
         ref = self.live.get(api)
         if expect == OK:
             assert ref is not None
+            violations = set()
             if any(r.get("Target") == f"integrations/{integration_id}" for r in ref.routes.values()):
-                expect = CONFLICT  # a route targets it (integrations.md)
+                violations.add(CONFLICT)  # a route targets it (integrations.md)
+            if integration_id in ref.managed:
+                violations.add(BAD_REQUEST)  # managed integrations cannot be deleted (apis.md)
+            expect = _outcome(violations)
         if self.call("delete_integration", expect, ApiId=api, IntegrationId=integration_id) is None:
             return
         assert ref is not None
@@ -626,7 +737,10 @@ class ControlPlane(RuleBasedStateMachine):
         if expect == OK:
             if key == "x":
                 expect = BAD_REQUEST  # $default or /regex/ (aws-facts §3.4)
-            elif any(r["IntegrationResponseKey"] == key for r in self.live[api].integration_responses[integration_id].values()):
+            elif any(
+                r["IntegrationResponseKey"] == key
+                for r in self.live[api].integration_responses[integration_id].values()
+            ):
                 expect = CONFLICT  # integrations.md
         output = self.call(
             "create_integration_response", expect, ApiId=api, IntegrationId=integration_id, IntegrationResponseKey=key
@@ -741,7 +855,10 @@ class ControlPlane(RuleBasedStateMachine):
     @rule(stage=stages)
     def delete_stage(self, stage: tuple[str, str]) -> None:
         api, name = stage
-        if self.call("delete_stage", self._stage_expect(api, name), ApiId=api, StageName=name) is None:
+        expect = self._stage_expect(api, name)
+        if expect == OK and name in self.live[api].managed:
+            expect = BAD_REQUEST  # the managed $default stage cannot be deleted (stages-and-deployments.md)
+        if self.call("delete_stage", expect, ApiId=api, StageName=name) is None:
             return
         del self.live[api].stages[name]
         # What becomes of API mappings to the deleted stage is not documented: take what the mock shows.
@@ -826,7 +943,9 @@ class ControlPlane(RuleBasedStateMachine):
             expect = NOT_FOUND
             params.update(AuthorizerType="REQUEST", IdentitySource=["$request.header.Auth"], AuthorizerUri=LAMBDA_URI)
         elif ref.protocol == "WEBSOCKET":
-            params.update(AuthorizerType="REQUEST", IdentitySource=["route.request.header.Auth"], AuthorizerUri=LAMBDA_URI)
+            params.update(
+                AuthorizerType="REQUEST", IdentitySource=["route.request.header.Auth"], AuthorizerUri=LAMBDA_URI
+            )
         elif jwt:
             params.update(
                 AuthorizerType="JWT",
@@ -851,6 +970,7 @@ class ControlPlane(RuleBasedStateMachine):
             "AuthorizerType": params["AuthorizerType"],
             "IdentitySource": params["IdentitySource"],
         }
+        self.made_authorizers.append((api, output["AuthorizerId"]))
         self.changed(api)
         return (api, output["AuthorizerId"])
 
@@ -883,6 +1003,8 @@ class ControlPlane(RuleBasedStateMachine):
     def delete_authorizer(self, authorizer: tuple[str, str]) -> None:
         api, authorizer_id = authorizer
         expect = self._authorizer_expect(api, authorizer_id)
+        if expect == OK and any(r.get("AuthorizerId") == authorizer_id for r in self.live[api].routes.values()):
+            expect = CONFLICT  # routes use it (authorizers-and-models.md)
         if self.call("delete_authorizer", expect, ApiId=api, AuthorizerId=authorizer_id) is None:
             return
         del self.live[api].authorizers[authorizer_id]
