@@ -115,6 +115,11 @@ def _outcome(violations: set[str]) -> str:
     return violations.pop() if len(violations) == 1 else ANY_ERROR
 
 
+def _names(models: Any) -> set[str]:
+    """The model names in a RequestModels/ResponseModels member of the model (maybe unset or ABSENT)."""
+    return set(models.values()) if isinstance(models, dict) else set()
+
+
 def _strip(output: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in output.items() if k != "ResponseMetadata"}
 
@@ -140,6 +145,7 @@ class ControlPlane(RuleBasedStateMachine):
         self.live: dict[str, ApiRef] = {}
         self.domains: dict[str, dict[str, dict[str, Any]]] = {}  # domain -> mapping id -> members
         self.dead_apis: list[str] = []
+        self.vpc_links: dict[str, dict[str, Any]] = {}
         self.made_integrations: list[tuple[str, str]] = []
         self.made_authorizers: list[tuple[str, str]] = []
         self.page_size: int | None = None
@@ -224,6 +230,7 @@ class ControlPlane(RuleBasedStateMachine):
             }
             assert api_id not in state["apis"], f"get_apis listed {api_id} twice"
             state["apis"][api_id] = {"api": api, **children}
+        state["vpc_links"] = {link["VpcLinkId"]: link for link in self.list_all("get_vpc_links")}
         for domain in self.list_all("get_domain_names"):
             name = domain["DomainName"]
             mappings = self.list_all("get_api_mappings", DomainName=name)
@@ -269,6 +276,11 @@ class ControlPlane(RuleBasedStateMachine):
         assert set(state["apis"]) == set(self.live), "get_apis does not list exactly the live APIs"
         for api_id, ref in self.live.items():
             self.check_api(api_id, ref, state["apis"][api_id])
+        assert set(state["vpc_links"]) == set(self.vpc_links), "get_vpc_links does not list exactly the live links"
+        for link_id, members in self.vpc_links.items():
+            item = state["vpc_links"][link_id]
+            _matches(members, item, f"VPC link {link_id}")
+            assert _strip(CLIENT.get_vpc_link(VpcLinkId=link_id)) == item
         assert set(state["domains"]) == set(self.domains)
         for name, mappings in self.domains.items():
             listed = state["domains"][name]
@@ -298,6 +310,9 @@ class ControlPlane(RuleBasedStateMachine):
                 item = listed[kind][item_id]
                 _matches(members, item, f"{kind} {item_id}")
                 assert _strip(getattr(CLIENT, operation)(ApiId=api_id, **{key: item_id})) == item
+        for name, stage in ref.stages.items():
+            tags = _strip(CLIENT.get_tags(ResourceArn=_arn(api_id, name)))["Tags"]
+            assert tags == stage.get("Tags", {}) == listed["stages"][name]["Tags"], f"tags of stage {name}"
         for route_id, responses in ref.route_responses.items():
             assert set(listed["route_responses"][route_id]) == set(responses)
             for response_id, members in responses.items():
@@ -430,7 +445,13 @@ class ControlPlane(RuleBasedStateMachine):
             "ApiGatewayManaged": True,
         }
         ref.route_responses[route["RouteId"]] = {}
-        ref.stages["$default"] = {"StageName": "$default", "AutoDeploy": True, "ApiGatewayManaged": True}
+        ref.stages["$default"] = {
+            "StageName": "$default",
+            "AutoDeploy": True,
+            "ApiGatewayManaged": True,
+            "Tags": {},
+            "RouteSettings": {},
+        }
         assert stage["StageName"] == "$default"
         ref.managed |= {integration_id, route["RouteId"], "$default"}
         self.take_auto_deployments(api_id, 1)
@@ -616,6 +637,28 @@ class ControlPlane(RuleBasedStateMachine):
         del ref.route_responses[route_id]  # the route's responses go with it (routes.md)
         self.changed(api)
 
+    @rule(route=routes, name=st.sampled_from(["M1", "M2", "M3"]), clear=st.booleans())
+    def route_request_models(self, route: tuple[str, str], name: str, clear: bool) -> None:
+        """Name a model in a route's RequestModels (WebSocket only: ignored on HTTP APIs, routes.md)."""
+        api, route_id = route
+        expect = self._route_expect(api, route_id)
+        ref = self.live.get(api)
+        models = {} if clear else {"application/json": name}
+        if expect == OK:
+            assert ref is not None
+            known = {m["Name"] for m in ref.models.values()}
+            if ref.protocol == "WEBSOCKET" and models and name not in known:
+                expect = NOT_FOUND  # "Unable to find Model by name ..." (routes.md)
+        params = {"ApiId": api, "RouteId": route_id, "RequestModels": models}
+        if self.call("update_route", expect, **params) is None:
+            return
+        assert ref is not None
+        if ref.protocol == "WEBSOCKET":
+            ref.routes[route_id]["RequestModels"] = models
+        else:
+            ref.routes[route_id]["RequestModels"] = ABSENT
+        self.changed(api)
+
     # --- Route responses.
 
     @rule(target=route_responses, route=routes, key=st.sampled_from(["$default", "$default", "other"]))
@@ -645,6 +688,20 @@ class ControlPlane(RuleBasedStateMachine):
         api, route_id, response_id = response
         expect = self._route_response_expect(response)
         self.call("get_route_response", expect, ApiId=api, RouteId=route_id, RouteResponseId=response_id)
+
+    @rule(response=route_responses, name=st.sampled_from(["M1", "M2", "M3"]), clear=st.booleans())
+    def route_response_models(self, response: tuple[str, str, str], name: str, clear: bool) -> None:
+        """Name a model in a route response's ResponseModels (kept on both protocols, routes.md)."""
+        api, route_id, response_id = response
+        expect = self._route_response_expect(response)
+        models = {} if clear else {"application/json": name}
+        if expect == OK and models and name not in {m["Name"] for m in self.live[api].models.values()}:
+            expect = NOT_FOUND  # "Unable to find Model by name ..." (routes.md)
+        params = {"ApiId": api, "RouteId": route_id, "RouteResponseId": response_id, "ResponseModels": models}
+        if self.call("update_route_response", expect, **params) is None:
+            return
+        self.live[api].route_responses[route_id][response_id]["ResponseModels"] = models
+        self.changed(api)
 
     @rule(response=route_responses)
     def delete_route_response(self, response: tuple[str, str, str]) -> None:
@@ -799,6 +856,8 @@ class ControlPlane(RuleBasedStateMachine):
             "AutoDeploy": FALSE_OR_ABSENT if auto is None else auto,
             "Description": description or ABSENT,
             "DeploymentId": ABSENT,
+            "Tags": {},
+            "RouteSettings": {},
         }
         # An AutoDeploy stage is deployed at once if the API can be (aws-facts §9.1).
         self.take_auto_deployments(api, 1 if auto and ref.deployable() else 0)
@@ -853,6 +912,55 @@ class ControlPlane(RuleBasedStateMachine):
             members["DeploymentId"] = deployment[1]
         # Switching AutoDeploy on deploys (aws-facts §9.1).
         self.take_auto_deployments(api, 1 if auto_after and not auto_before and ref.deployable() else 0)
+
+    @rule(stage=stages, key=st.sampled_from(["team", "env"]), value=st.sampled_from(["a", "b"]), untag=st.booleans())
+    def tag_stage(self, stage: tuple[str, str], key: str, value: str, untag: bool) -> None:
+        api, name = stage
+        expect = self._stage_expect(api, name)
+        if untag:
+            done = self.call("untag_resource", expect, ResourceArn=_arn(api, name), TagKeys=[key])
+        else:
+            done = self.call("tag_resource", expect, ResourceArn=_arn(api, name), Tags={key: value})
+        if done is None:
+            return
+        tags = self.live[api].stages[name].setdefault("Tags", {})
+        if untag:
+            tags.pop(key, None)
+        else:
+            tags[key] = value
+        self.take_auto_deployments(api, None)
+
+    @rule(stage=stages, data=st.data(), limit=st.integers(0, 100), delete=st.booleans())
+    def stage_route_settings(self, stage: tuple[str, str], data: st.DataObject, limit: int, delete: bool) -> None:
+        """Set, or delete, the route settings of a route key (mostly one of the API's) on a stage."""
+        api, name = stage
+        expect = self._stage_expect(api, name)
+        ref = self.live.get(api)
+        keys = [r["RouteKey"] for r in ref.routes.values()] if ref is not None else []
+        if not keys or data.draw(SWAP):
+            keys = list(WS_ROUTE_KEYS if ref is not None and ref.protocol == "WEBSOCKET" else HTTP_ROUTE_KEYS)
+        key = data.draw(st.sampled_from(keys))
+        if expect == OK:
+            assert ref is not None
+            settings = ref.stages[name].setdefault("RouteSettings", {})
+            if delete and key not in settings:
+                expect = NOT_FOUND  # no settings for that key (stages-and-deployments.md)
+            if not delete and key not in {r["RouteKey"] for r in ref.routes.values()}:
+                expect = NOT_FOUND  # "Unable to find Route by key ... within the provided RouteSettings" (aws-facts)
+        if delete:
+            done = self.call("delete_route_settings", expect, ApiId=api, StageName=name, RouteKey=key)
+        else:
+            route_settings = {key: {"ThrottlingBurstLimit": limit}}
+            done = self.call("update_stage", expect, ApiId=api, StageName=name, RouteSettings=route_settings)
+        if done is None:
+            return
+        assert ref is not None
+        settings = ref.stages[name]["RouteSettings"]
+        if delete:
+            del settings[key]
+        else:
+            settings[key] = {**settings.get(key, {}), "ThrottlingBurstLimit": limit}  # merged per key
+        self.take_auto_deployments(api, 0)  # stage settings deploy nothing (stages-and-deployments.md)
 
     @rule(stage=stages)
     def delete_stage(self, stage: tuple[str, str]) -> None:
@@ -1042,10 +1150,41 @@ class ControlPlane(RuleBasedStateMachine):
         api = other if swap else model[0]
         self.call("get_model", self._model_expect(api, model[1]), ApiId=api, ModelId=model[1])
 
+    def model_users(self, api: str, name: str) -> list[str]:
+        """The routes and route responses of *api* that name the model *name* (authorizers-and-models.md)."""
+        ref = self.live[api]
+        users = [i for i, r in ref.routes.items() if name in _names(r.get("RequestModels"))]
+        for responses in ref.route_responses.values():
+            users += [i for i, r in responses.items() if name in _names(r.get("ResponseModels"))]
+        return users
+
+    @rule(model=models, name=st.sampled_from(["M1", "M2", "M3", "bad-name"]))
+    def rename_model(self, model: tuple[str, str], name: str) -> None:
+        api, model_id = model
+        expect = self._model_expect(api, model_id)
+        if expect == OK:
+            ref = self.live[api]
+            violations = set()
+            if name != ref.models[model_id]["Name"]:
+                if not name.isalnum():
+                    violations.add(BAD_REQUEST)
+                if any(m["Name"] == name for m in ref.models.values()):
+                    violations.add(CONFLICT)
+                if self.model_users(api, ref.models[model_id]["Name"]):
+                    violations.add(CONFLICT)  # a model in use cannot be renamed
+            expect = _outcome(violations)
+        if self.call("update_model", expect, ApiId=api, ModelId=model_id, Name=name) is None:
+            return
+        self.live[api].models[model_id]["Name"] = name
+        self.changed(api)
+
     @rule(model=models)
     def delete_model(self, model: tuple[str, str]) -> None:
         api, model_id = model
-        if self.call("delete_model", self._model_expect(api, model_id), ApiId=api, ModelId=model_id) is None:
+        expect = self._model_expect(api, model_id)
+        if expect == OK and self.model_users(api, self.live[api].models[model_id]["Name"]):
+            expect = CONFLICT  # a model in use cannot be deleted (authorizers-and-models.md)
+        if self.call("delete_model", expect, ApiId=api, ModelId=model_id) is None:
             return
         del self.live[api].models[model_id]
         self.changed(api)
@@ -1086,6 +1225,82 @@ class ControlPlane(RuleBasedStateMachine):
         self.domains[domain][output["ApiMappingId"]] = {"ApiId": api, "Stage": name, "ApiMappingKey": key}
         return (domain, output["ApiMappingId"])
 
+    @rule(mapping=mappings, stage=stages, key=st.none() | st.sampled_from(MAPPING_KEYS))
+    def update_api_mapping(self, mapping: tuple[str, str], stage: tuple[str, str], key: str | None) -> None:
+        """Point a mapping at another stage (of its API or another), maybe under another key."""
+        domain, mapping_id = mapping
+        api, name = stage
+        current = self.domains.get(domain, {}).get(mapping_id)
+        ref = self.live.get(api)
+        params = {"DomainName": domain, "ApiMappingId": mapping_id, "ApiId": api, "Stage": name}
+        if key is not None:
+            params["ApiMappingKey"] = key
+        if current is None or ref is None:
+            expect = NOT_FOUND
+        else:
+            others = [m for i, m in self.domains[domain].items() if i != mapping_id]
+            violations = set()
+            if name not in ref.stages:
+                violations.add(BAD_REQUEST)
+            if any(m["ApiMappingKey"] == (current["ApiMappingKey"] if key is None else key) for m in others):
+                violations.add(CONFLICT)
+            if {self.live[m["ApiId"]].protocol for m in others} - {ref.protocol}:
+                violations.add(BAD_REQUEST)
+            expect = _outcome(violations)
+        if self.call("update_api_mapping", expect, **params) is None:
+            return
+        assert current is not None
+        current.update(ApiId=api, Stage=name)
+        if key is not None:
+            current["ApiMappingKey"] = key
+
+    @rule(name=NAMES, delete=st.sampled_from([False, False, True]), data=st.data())
+    def vpc_link(self, name: str, delete: bool, data: st.DataObject) -> None:
+        """Create a VPC link, or delete one (in use by an integration: ConflictException, domains-and-vpc-links.md)."""
+        if delete and self.vpc_links:
+            link_id = data.draw(st.sampled_from(list(self.vpc_links)))
+            used = any(
+                i.get("ConnectionId") == link_id for ref in self.live.values() for i in ref.integrations.values()
+            )
+            if self.call("delete_vpc_link", CONFLICT if used else OK, VpcLinkId=link_id) is not None:
+                del self.vpc_links[link_id]
+            return
+        expect = OK if len(self.vpc_links) < 10 else "TooManyRequestsException"  # 10 per Region (aws-facts §4)
+        output = self.call("create_vpc_link", expect, Name=name, SubnetIds=["subnet-1"])
+        if output is not None:
+            self.vpc_links[output["VpcLinkId"]] = {"Name": name, "SubnetIds": ["subnet-1"]}
+
+    @rule(target=integrations, api=apis, data=st.data())
+    def create_private_integration(self, api: str, data: st.DataObject) -> Any:
+        """An HTTP API integration through a VPC link (an unknown link: NotFoundException, integrations.md)."""
+        ref = self.live.get(api)
+        if ref is None or ref.protocol != "HTTP":
+            return multiple()
+        known = list(self.vpc_links)
+        link_id = data.draw(st.sampled_from(known)) if known and not data.draw(SWAP) else data.draw(FAKE_IDS)
+        params = {
+            "ApiId": api,
+            "IntegrationType": "HTTP_PROXY",
+            "IntegrationMethod": "GET",
+            "IntegrationUri": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/a/b/c",
+            "ConnectionType": "VPC_LINK",
+            "ConnectionId": link_id,
+        }
+        output = self.call("create_integration", OK if link_id in self.vpc_links else NOT_FOUND, **params)
+        if output is None:
+            return multiple()
+        integration_id = output["IntegrationId"]
+        ref.integrations[integration_id] = {
+            "IntegrationType": "HTTP_PROXY",
+            "ConnectionType": "VPC_LINK",
+            "ConnectionId": link_id,
+            "Description": ABSENT,
+        }
+        ref.integration_responses[integration_id] = {}
+        self.made_integrations.append((api, integration_id))
+        self.changed(api)
+        return (api, integration_id)
+
     @rule(mapping=mappings)
     def delete_api_mapping(self, mapping: tuple[str, str]) -> None:
         domain, mapping_id = mapping
@@ -1095,8 +1310,10 @@ class ControlPlane(RuleBasedStateMachine):
             del self.domains[domain][mapping_id]
 
 
-def _arn(api_id: str) -> str:
-    return f"arn:aws:apigateway:{REGION}::/apis/{api_id}"
+def _arn(api_id: str, stage: str | None = None) -> str:
+    """The ARN that tags an API, or one of its stages."""
+    arn = f"arn:aws:apigateway:{REGION}::/apis/{api_id}"
+    return f"{arn}/stages/{stage}" if stage is not None else arn
 
 
 ControlPlane.TestCase.settings = settings(
