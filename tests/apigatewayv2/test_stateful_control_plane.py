@@ -472,16 +472,18 @@ class ControlPlane(RuleBasedStateMachine):
             fields["Description"] = description or ABSENT  # "" removes the description (apis.md)
         self.changed(api)
 
-    @rule(api=consumes(apis))
-    def delete_api(self, api: str) -> None:
-        if self.call("delete_api", OK if api in self.live else NOT_FOUND, ApiId=api) is None:
-            return
+    @rule(target=apis, api=consumes(apis))
+    def delete_api(self, api: str) -> Any:
+        """Delete an API; a refused one goes back to the bundle, a deleted one is kept in ``dead_apis``."""
+        expect = OK if api in self.live else NOT_FOUND
+        if expect == OK and any(m["ApiId"] == api for mappings in self.domains.values() for m in mappings.values()):
+            # AWS refuses until the API's mappings are deleted (domains-and-vpc-links.md; cloud-nuke #370).
+            expect = BAD_REQUEST
+        if self.call("delete_api", expect, ApiId=api) is None:
+            return api
         del self.live[api]
         self.dead_apis.append(api)
-        # API mappings to it go with it (domains-and-vpc-links.md, apis.py).
-        for mappings in self.domains.values():
-            for mapping_id in [i for i, m in mappings.items() if m["ApiId"] == api]:
-                del mappings[mapping_id]
+        return multiple()
 
     # --- Tags.
 
