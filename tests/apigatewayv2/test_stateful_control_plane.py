@@ -1,8 +1,10 @@
 """Random sequences of control-plane calls, checked against a small reference model of what must hold.
 
 A hypothesis state machine drives ``apigatewayv2`` through boto3 under ``mock_apigateway()``: APIs of both
-protocols, routes, route responses, integrations, integration responses, stages (auto-deploy ones too),
-deployments, authorizers, models, custom domain names with API mappings, and tags. Most calls are valid; some
+protocols (quick-created ones too), routes (with authorizers and request models), route responses,
+integrations (private ones through VPC links too), integration responses, stages (auto-deploy ones, route
+settings, tags), deployments, authorizers, models, VPC links, custom domain names with API mappings, and
+tags. Most calls are valid; some
 name unknown ids, ids of another API, or values the service model forbids. After every step the whole state,
 read back through the list operations (paginated with a random page size), must be exactly the live set the
 model holds, each item equal to its ``get_*``. The model asserts only what the docs and aws-facts.md say AWS (or
@@ -44,10 +46,9 @@ LAMBDA_URI = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{LA
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
 AUTO_DESCRIPTION = "Automatic deployment triggered by changes to the Api configuration"
 
-# What a call is expected to do: succeed, fail with one error code, fail in any modeled way, or either.
+# What a call is expected to do: succeed, fail with one error code, or fail in any modeled way.
 OK = "ok"
 ANY_ERROR = "any error"
-EITHER = "either"
 NOT_FOUND = "NotFoundException"
 BAD_REQUEST = "BadRequestException"
 CONFLICT = "ConflictException"
@@ -169,12 +170,12 @@ class ControlPlane(RuleBasedStateMachine):
             code = failure["Code"]
             assert code in ERROR_SHAPES, f"{operation}: {code} is not an error shape of the model"
             assert expect != OK, f"{operation}({params}) failed: {code}: {failure['Message']}"
-            if expect not in (ANY_ERROR, EITHER):
+            if expect != ANY_ERROR:
                 assert code == expect, f"{operation}({params}): expected {expect}, got {code}: {failure['Message']}"
             self.state = None
             assert self.read_state() == before, f"the failed {operation}({params}) changed the state"
             return None
-        assert expect in (OK, EITHER), f"{operation}({params}) succeeded, expected {expect}"
+        assert expect == OK, f"{operation}({params}) succeeded, expected {expect}"
         self.state = None
         return _strip(output)
 
@@ -709,8 +710,7 @@ class ControlPlane(RuleBasedStateMachine):
     def delete_route_response(self, response: tuple[str, str, str]) -> None:
         api, route_id, response_id = response
         expect = self._route_response_expect(response)
-        if self.call("delete_route_response", expect, ApiId=api, RouteId=route_id, RouteResponseId=response_id):
-            raise AssertionError("delete_route_response returned members")
+        self.call("delete_route_response", expect, ApiId=api, RouteId=route_id, RouteResponseId=response_id)
         if expect == OK:
             del self.live[api].route_responses[route_id][response_id]
             self.changed(api)
@@ -877,14 +877,22 @@ class ControlPlane(RuleBasedStateMachine):
     @rule(
         stage=stages,
         auto=st.none() | st.booleans(),
-        deployment=st.none() | deployments,
+        data=st.data(),
         description=st.none() | st.sampled_from(["s3", "s4"]),
     )
     def update_stage(
-        self, stage: tuple[str, str], auto: bool | None, deployment: tuple[str, str] | None, description: str | None
+        self, stage: tuple[str, str], auto: bool | None, data: st.DataObject, description: str | None
     ) -> None:
+        """Update a stage: its description, AutoDeploy, and the deployment it serves (its API's, or not)."""
         api, name = stage
         expect = self._stage_expect(api, name)
+        ref = self.live.get(api)
+        choice = data.draw(st.sampled_from(["none", "none", "own", "other"]))
+        deployment: tuple[str, str] | None = None
+        if choice == "own" and ref is not None and ref.deployments:
+            deployment = (api, data.draw(st.sampled_from(list(ref.deployments))))
+        elif choice == "other":
+            deployment = (api, data.draw(FAKE_IDS))
         params: dict[str, Any] = {"ApiId": api, "StageName": name}
         if auto is not None:
             params["AutoDeploy"] = auto
@@ -892,7 +900,6 @@ class ControlPlane(RuleBasedStateMachine):
             params["DeploymentId"] = deployment[1]
         if description is not None:
             params["Description"] = description
-        ref = self.live.get(api)
         auto_before = auto_after = False
         if expect == OK:
             assert ref is not None
@@ -1318,9 +1325,11 @@ def _arn(api_id: str, stage: str | None = None) -> str:
     return f"{arn}/stages/{stage}" if stage is not None else arn
 
 
+# Small enough for the suite; to hunt for bugs, run the machine with run_state_machine_as_test and, say,
+# settings(max_examples=1000, stateful_step_count=50).
 ControlPlane.TestCase.settings = settings(
-    max_examples=50,
-    stateful_step_count=30,
+    max_examples=30,
+    stateful_step_count=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
