@@ -11,7 +11,7 @@ from .records import HTTP, STAGE_NOT_FOUND, WEBSOCKET, new_id, page_of
 from .resources import Api, ApiMapping, DomainName
 from .store import Operation, Store
 
-__all__ = ["OPERATIONS", "ApiMapping", "is_multi_level", "mappings_to", "remove_mappings_to"]
+__all__ = ["OPERATIONS", "ApiMapping", "is_multi_level", "mappings_to"]
 
 MULTI_LEVEL_MAPPINGS_PER_DOMAIN = 200  # aws-behaviour.md §4: multi-level API mappings per domain
 # Letters, digits and $-_.+!*'() in each path segment; segments joined by single slashes.
@@ -115,12 +115,6 @@ def mappings_to(store: Store, api_id: str, stage: str | None = None) -> list[tup
         for mapping in domain.api_mappings
         if mapping.api_id == api_id and (stage is None or mapping["Stage"] == stage)
     ]
-
-
-def remove_mappings_to(store: Store, api: Api) -> None:
-    """Drop the API mappings that point at a deleted API."""
-    for domain, mapping in mappings_to(store, api.api_id):
-        domain.api_mappings.remove(mapping["ApiMappingId"])
 
 
 OPERATIONS: dict[str, Operation] = {

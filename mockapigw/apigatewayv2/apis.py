@@ -7,7 +7,7 @@ from typing import Any
 
 from ..core import clock
 from . import deployments, integrations, lookup, routes, stages
-from .api_mappings import remove_mappings_to
+from .api_mappings import mappings_to
 from .exceptions import BadRequestException, ConflictException
 from .records import HTTP, WEBSOCKET, drop_other_protocol, new_id, page_of, pick
 from .resources import Api
@@ -205,8 +205,13 @@ def delete_cors_configuration(store: Store, params: dict[str, Any]) -> None:
 
 def delete_api(store: Store, params: dict[str, Any]) -> None:
     api = lookup.api(store, params["ApiId"])
-    store.apis.remove(params["ApiId"])
-    remove_mappings_to(store, api)  # API mappings to it go with it
+    if mappings_to(store, api.api_id):
+        # AWS refuses, with this text, until the mappings are deleted (gruntwork-io/cloud-nuke #370 and #871).
+        raise BadRequestException(
+            f"Deleting API {api.api_id} failed. Please remove all API mappings for the API from your custom domain "
+            "names."
+        )
+    store.apis.remove(api.api_id)
 
 
 OPERATIONS: dict[str, Operation] = {

@@ -250,9 +250,9 @@ def delete_authorizer(store: Store, params: dict[str, Any]) -> None:
     authorizer = lookup.authorizer(api, params["AuthorizerId"])
     used_by = _routes_using(api, authorizer.authorizer_id)
     if used_by:
+        # AWS's text names the authorizer and one route that uses it (anomalyco/sst #5586).
         raise ConflictException(
-            f"Cannot delete authorizer {authorizer.authorizer_id}: it is used by routes {', '.join(used_by)}. "
-            "Change the routes' authorization first."
+            f"Cannot delete authorizer '{authorizer.get('Name')}', is referenced in route: {used_by[0]}"
         )
     api.authorizers.remove(authorizer.authorizer_id)
     deployments.after_change(store, api)

@@ -275,9 +275,9 @@ def delete_integration(store: Store, params: dict[str, Any]) -> None:
     target = f"integrations/{integration.integration_id}"
     users = [str(route.get("RouteId")) for route in api.routes if route.get("Target") == target]
     if users:
+        # AWS's text, seen with one route id; several are listed as Java prints a list ("[a, b]").
         raise ConflictException(
-            f"Cannot delete integration {integration.integration_id}: it is the target of route(s) "
-            f"{', '.join(users)}. Change or delete those routes first."
+            f"Cannot delete Integration because it is referenced by the following Routes with Ids: [{', '.join(users)}]"
         )
     api.integrations.remove(integration.integration_id)
     deployments.after_change(store, api)

@@ -336,18 +336,27 @@ def test_delete_api_mapping(v2: Any, http_api: dict[str, Any]) -> None:
     assert again["ApiMappingKey"] == "k"
 
 
-def test_deleting_an_api_removes_its_mappings(v2: Any, http_api: dict[str, Any]) -> None:
+def test_deleting_a_mapped_api_is_refused_until_its_mappings_are_gone(v2: Any, http_api: dict[str, Any]) -> None:
+    # AWS answers "Deleting API {id} failed. Please remove all API mappings for the API from your custom domain
+    # names." (gruntwork-io/cloud-nuke #370 and #871); the mock used to delete the mappings with the API.
     _domain(v2)
     _domain(v2, name="other.example.com")
     other = v2.create_api(Name="other", ProtocolType="HTTP")
     api_id, other_id = _staged(v2, http_api, "prod"), _staged(v2, other, "prod")
-    v2.create_api_mapping(DomainName="api.example.com", ApiId=api_id, Stage="prod", ApiMappingKey="a")
+    first = v2.create_api_mapping(DomainName="api.example.com", ApiId=api_id, Stage="prod", ApiMappingKey="a")
     kept = v2.create_api_mapping(DomainName="api.example.com", ApiId=other_id, Stage="prod", ApiMappingKey="b")
-    v2.create_api_mapping(DomainName="other.example.com", ApiId=api_id, Stage="prod")
+    second = v2.create_api_mapping(DomainName="other.example.com", ApiId=api_id, Stage="prod")
+    for mapping, domain in ((first, "api.example.com"), (second, "other.example.com")):
+        with pytest.raises(v2.exceptions.BadRequestException) as caught:
+            v2.delete_api(ApiId=api_id)
+        assert caught.value.response["Error"]["Message"] == (
+            f"Deleting API {api_id} failed. Please remove all API mappings for the API from your custom domain names."
+        )
+        assert v2.get_api(ApiId=api_id)["ApiId"] == api_id  # nothing changed
+        v2.delete_api_mapping(DomainName=domain, ApiMappingId=mapping["ApiMappingId"])
     v2.delete_api(ApiId=api_id)
     items = v2.get_api_mappings(DomainName="api.example.com")["Items"]
     assert [m["ApiMappingId"] for m in items] == [kept["ApiMappingId"]]
-    assert v2.get_api_mappings(DomainName="other.example.com")["Items"] == []
 
 
 def test_mappings_to_lists_the_mappings_of_an_api(apigw: MockApiGateway, v2: Any, http_api: dict[str, Any]) -> None:

@@ -627,10 +627,8 @@ def test_deleting_an_authorizer_in_use_is_a_conflict(apigw: MockApiGateway, v2: 
     with pytest.raises(v2.exceptions.ConflictException) as info:
         v2.delete_authorizer(ApiId=http_api["ApiId"], AuthorizerId=created["AuthorizerId"])
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
-    assert _message(info) == (
-        f"Cannot delete authorizer {created['AuthorizerId']}: it is used by routes GET /pets. "
-        "Change the routes' authorization first."
-    )
+    # AWS's text (anomalyco/sst #5586): "Cannot delete authorizer '{name}', is referenced in route: POST /pdf/generate".
+    assert _message(info) == f"Cannot delete authorizer '{created['Name']}', is referenced in route: GET /pets"
     with pytest.raises(v2.exceptions.ConflictException, match="Cannot change the type of authorizer"):
         v2.update_authorizer(
             ApiId=http_api["ApiId"],
@@ -652,7 +650,7 @@ def test_deleting_an_authorizer_a_route_uses_through_the_api(v2: Any, http_api: 
     route = v2.create_route(
         ApiId=http_api["ApiId"], RouteKey="GET /me", AuthorizationType="JWT", AuthorizerId=created["AuthorizerId"]
     )
-    with pytest.raises(v2.exceptions.ConflictException, match="it is used by routes GET /me"):
+    with pytest.raises(v2.exceptions.ConflictException, match="is referenced in route: GET /me"):
         v2.delete_authorizer(ApiId=http_api["ApiId"], AuthorizerId=created["AuthorizerId"])
     v2.delete_route(ApiId=http_api["ApiId"], RouteId=route["RouteId"])
     v2.delete_authorizer(ApiId=http_api["ApiId"], AuthorizerId=created["AuthorizerId"])
