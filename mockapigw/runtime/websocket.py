@@ -421,7 +421,7 @@ class WebSocketClient:
         return json.loads(self.receive())
 
     def close(self, code: int = 1000, reason: str = "") -> None:
-        """Close from the client side; ``$disconnect`` runs with this code and reason."""
+        """Close from the client side; ``$disconnect`` runs with this code and reason (1001 if it had expired)."""
         # A connection past its idle timeout or lifetime was closed with 1001 already: that close comes first.
         self._runtime.refresh(self._connection)
         self._runtime.close(self._connection, code, reason)

@@ -368,8 +368,16 @@ class Gateway:
         task.add_done_callback(self._tasks.discard)
 
     async def _end(self, connection: Connection, transport: SocketTransport, code: int, reason: str) -> None:
+        websockets = self.gw.websockets
+
+        def close() -> None:
+            # Past its idle timeout or lifetime, it was closed with 1001 on AWS before this end came (the sweep
+            # runs once a second): that close comes first. $disconnect runs once either way.
+            websockets.refresh(connection)
+            websockets.close(connection, code, reason)
+
         try:
-            await self._run(partial(self.gw.websockets.close, connection, code, reason))  # $disconnect, once
+            await self._run(close)
         finally:
             transport.close(code, reason)
             await transport.finish()

@@ -7,6 +7,7 @@ import gc
 import json
 import socket
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -290,6 +291,19 @@ def test_idle_connection_is_closed_on_the_real_clock(server: Server, chat: Any) 
         assert closed_code(client) == 1001
         wait_for(lambda: chat.of_type("DISCONNECT"))
     assert chat.of_type("DISCONNECT")[0]["requestContext"]["disconnectStatusCode"] == 1001
+
+
+def test_a_client_closing_an_expired_connection_before_the_sweep_finds_it_closed_with_1001(
+    server: Server, chat: Any
+) -> None:
+    server.gateway.sweep_interval = 3600.0
+    time.sleep(1.2)  # the sweep's pending round passes; the next is an hour away
+    later = datetime.now(timezone.utc) + timedelta(minutes=10, seconds=1)
+    with open_socket(server, chat.api_id) as client, time_machine.travel(later, tick=True):
+        client.close(4000, "bye")
+        wait_for(lambda: chat.of_type("DISCONNECT"))
+    context = chat.of_type("DISCONNECT")[0]["requestContext"]
+    assert (context["disconnectStatusCode"], context["disconnectReason"]) == (1001, "Going away")
 
 
 def test_ping_is_answered_and_counts_as_activity(apigw: MockApiGateway, server: Server, chat: Any) -> None:
