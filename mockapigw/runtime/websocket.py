@@ -331,6 +331,15 @@ class WebSocketRuntime:
                 transport.close(code, reason)
             self._run_disconnect(connection)
 
+    def client_closed(self, connection: Connection, code: int, reason: str) -> None:
+        """The client's side ended the connection (a close, a broken rule, the socket gone): :meth:`close` with *code*,
+        unless its idle timeout or lifetime had passed first.
+
+        On AWS such a connection was closed with 1001 before the client's close came; that close comes first here.
+        """
+        self.refresh(connection)
+        self.close(connection, code, reason)
+
     def _run_disconnect(self, connection: Connection) -> None:
         """Run ``$disconnect`` after an open connection closed (best effort, as on AWS)."""
         snapshot = self.snapshot_of(connection)
@@ -422,6 +431,4 @@ class WebSocketClient:
 
     def close(self, code: int = 1000, reason: str = "") -> None:
         """Close from the client side; ``$disconnect`` runs with this code and reason (1001 if it had expired)."""
-        # A connection past its idle timeout or lifetime was closed with 1001 already: that close comes first.
-        self._runtime.refresh(self._connection)
-        self._runtime.close(self._connection, code, reason)
+        self._runtime.client_closed(self._connection, code, reason)

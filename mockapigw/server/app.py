@@ -368,16 +368,9 @@ class Gateway:
         task.add_done_callback(self._tasks.discard)
 
     async def _end(self, connection: Connection, transport: SocketTransport, code: int, reason: str) -> None:
-        websockets = self.gw.websockets
-
-        def close() -> None:
-            # Past its idle timeout or lifetime, it was closed with 1001 on AWS before this end came (the sweep
-            # runs once a second): that close comes first. $disconnect runs once either way.
-            websockets.refresh(connection)
-            websockets.close(connection, code, reason)
-
         try:
-            await self._run(close)
+            # $disconnect, once; with 1001 if it expired before the sweep (once a second) found it
+            await self._run(partial(self.gw.websockets.client_closed, connection, code, reason))
         finally:
             transport.close(code, reason)
             await transport.finish()
