@@ -69,3 +69,13 @@ def build_ws_api(apigw: MockApiGateway, v2: Any) -> WsApi:
     v2.create_stage(ApiId=api["ApiId"], StageName="prod", StageVariables={"table": "connections"})
     state.deploy()
     return state
+
+
+def unread(client: Any) -> list[bytes]:
+    """Receive every message a simulated client has not read yet, oldest first."""
+    messages = []
+    while True:
+        try:
+            messages.append(client.receive())
+        except LookupError:
+            return messages

@@ -41,6 +41,7 @@ from connections_model import (
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from wsapi import unread
 
 from mockapigw import ConnectionClosed, ConnectionRejected, MockApiGatewayWarning, mock_apigateway
 
@@ -112,13 +113,7 @@ class ConnectionsMachine(RuleBasedStateMachine):
         try:
             if self.gw is not None:
                 for connection_id, client in self.clients.items():
-                    drained = []
-                    while True:
-                        try:
-                            drained.append(client.receive())
-                        except LookupError:
-                            break
-                    assert same(drained, list(self.model.conns[connection_id].unread)), connection_id
+                    assert same(unread(client), list(self.model.conns[connection_id].unread)), connection_id
         finally:
             if self.gw is not None:
                 self.gw.stop()
