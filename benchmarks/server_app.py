@@ -34,10 +34,12 @@ class Chat:
         endpoint = f"https://{context['domainName']}/{context['stage']}"
         with self.lock:
             if endpoint not in self._clients:
-                self._clients[endpoint] = boto3.client(
-                    "apigatewaymanagementapi", region_name="us-east-1", endpoint_url=endpoint
-                )
+                self._clients[endpoint] = self.new_client(endpoint, event)
             return self._clients[endpoint]
+
+    def new_client(self, endpoint: str, event: dict[str, Any]) -> Any:
+        """The @connections client for *endpoint*, made the first time a handler needs it."""
+        return boto3.client("apigatewaymanagementapi", region_name="us-east-1", endpoint_url=endpoint)
 
     def connect(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         with self.lock:
@@ -71,9 +73,9 @@ def ping(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return {"statusCode": 200, "body": "pong"}
 
 
-def setup(gw: MockApiGateway) -> None:
+def setup(gw: MockApiGateway, chat: Chat | None = None) -> None:
     """Register the handlers and create both APIs with ``prod`` stages (called by ``mockapigw serve --app``)."""
-    chat = Chat()
+    chat = chat or Chat()
     v2 = boto3.client("apigatewayv2", region_name="us-east-1")
     api = v2.create_api(Name=WS_NAME, ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
     for key, handler in {

@@ -8,7 +8,8 @@ on 127.0.0.1; the same clients (``server_clients.py``) measure each one in this 
 * messages per second with 100 concurrent clients;
 * N connections held at once (default 10,000), with the server's memory per connection;
 * a broadcast to those N real sockets (the handler posts to each), from the send until the last one has it, and
-  beside it botocore's own part of its N + 1 calls, the least any in-process mock can take (``server_floor.py``);
+  beside it two floors (``server_floor.py``): botocore's own part of its N + 1 calls, and the same broadcast in
+  mockapigw's server with each post answered by the delivery alone, the least any in-process mock can take;
 * one HTTP API request (``GET /ping``), p50;
 * one control-plane call (boto3 ``get_apis`` with ``endpoint_url``), p50, against moto's ``ThreadedMotoServer``.
 
@@ -36,6 +37,8 @@ from . import server_clients as clients
 from .server_floor import broadcast_floor
 from .server_offline import DEFAULT_WORK_DIR, serverless_offline
 from .server_subjects import Unavailable, mockapigw_control_plane, mockapigw_server, moto_control_plane
+
+DELIVERY_ONLY_APP = "benchmarks.server_floor:delivery_only"
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,12 @@ def measure_data_plane(target: clients.Target, sizes: Sizes) -> dict[str, float]
         "broadcast_s": clients.percentile(held.broadcast_s, 0.5) if not held.failure else held.failure,
         "http_p50_ms": clients.percentile(requests, 0.5) * 1e3,
     }
+
+
+def measure_broadcast(target: clients.Target, sizes: Sizes) -> float | str:
+    """The broadcast figure alone (seconds, median), or why it failed."""
+    held = clients.run(clients.hold_and_broadcast(target, sizes.held, sizes.broadcasts))
+    return held.failure or clients.percentile(held.broadcast_s, 0.5)
 
 
 def _run(name: str, start: Callable[[], AbstractContextManager[Any]], measure: Callable[[Any], Any]) -> Any:
@@ -177,7 +186,13 @@ def table(results: dict[str, Any]) -> Iterator[str]:
     calls = results["sizes"]["held"] + 1
     yield (
         f"botocore's own part of the broadcast's {calls:,} calls (canned answers, no mock): "
-        f"{results['broadcast_floor_s']:.2f} s, the least any mock answering in-process can take"
+        f"{results['broadcast_floor_s']:.2f} s"
+    )
+    yield ""
+    yield (
+        "the same broadcast in mockapigw's server, each post answered by the delivery alone (no decoding, no "
+        f"answer, no parse): {_cell(results['broadcast_delivery_only_s'])} s, the least any mock answering "
+        "in-process can take here"
     )
 
 
@@ -197,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, Any] = {"machine": machine(), "sizes": asdict(sizes)}
     results["mockapigw"] = _run("mockapigw", mockapigw_server, lambda t: measure_data_plane(t, sizes))
+    results["broadcast_delivery_only_s"] = _run(
+        "mockapigw, posts answered by the delivery alone",
+        lambda: mockapigw_server(DELIVERY_ONLY_APP),
+        lambda t: measure_broadcast(t, sizes),
+    )
     if args.no_offline:
         results["serverless-offline"] = "skipped (--no-offline)"
     else:

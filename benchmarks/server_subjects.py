@@ -108,9 +108,9 @@ def _serving(command: list[str], ready: str) -> Iterator[str]:
 
 
 @contextmanager
-def mockapigw_server() -> Iterator[Target]:
-    """mockapigw's CLI serving the benchmark application; the URLs it printed."""
-    process = spawn([sys.executable, "-m", "mockapigw", "serve", "--port", "0", "--app", "benchmarks.server_app:setup"])
+def mockapigw_server(app: str = "benchmarks.server_app:setup") -> Iterator[Target]:
+    """mockapigw's CLI serving the benchmark application (*app* sets it up); the URLs it printed."""
+    process = spawn([sys.executable, "-m", "mockapigw", "serve", "--port", "0", "--app", app])
     lines: list[str] = []
     try:
         ws = read_until(process, re.compile(rf"{WS_NAME} \(.*\): (ws://\S+)"), lines).group(1)
