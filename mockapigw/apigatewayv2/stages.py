@@ -8,6 +8,7 @@ from typing import Any
 
 from ..core import clock
 from . import lookup
+from .api_mappings import mappings_to
 from .deployments import AUTO_DEPLOY_DESCRIPTION, auto_deploy_stage, served_snapshot
 from .exceptions import BadRequestException, ConflictException, NotFoundException
 from .records import HTTP, WEBSOCKET, check_quota, drop_other_protocol, page_of, pick, refuse_managed
@@ -226,6 +227,14 @@ def delete_stage(store: Store, params: dict[str, Any]) -> None:
     api = lookup.api(store, params["ApiId"])
     stage = lookup.stage(api, params["StageName"])
     refuse_managed(stage, "stage")
+    domains = list(dict.fromkeys(domain.name for domain, _ in mappings_to(store, api.api_id, stage.name)))
+    if domains:
+        # AWS's text, seen for one domain (an HTTP API's $default stage, Terraform's DeleteStage error); several
+        # are listed with ", ", the mock's choice.
+        raise BadRequestException(
+            f"Deleting stage {stage.name} failed. Please remove all base path mappings related to the stage in your "
+            f"domains: {', '.join(domains)}"
+        )
     api.stages.remove(stage.name)
 
 

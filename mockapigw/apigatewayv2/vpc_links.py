@@ -6,7 +6,7 @@ from typing import Any
 
 from ..core import clock
 from . import lookup
-from .exceptions import BadRequestException, ConflictException, TooManyRequestsException
+from .exceptions import BadRequestException, TooManyRequestsException
 from .records import new_id, page_of
 from .resources import VpcLink
 from .store import Operation, Store
@@ -71,15 +71,34 @@ def update_vpc_link(store: Store, params: dict[str, Any]) -> dict[str, Any]:
 
 def delete_vpc_link(store: Store, params: dict[str, Any]) -> None:
     link = lookup.vpc_link(store, params["VpcLinkId"])
-    for api in store.apis:
-        for integration in api.integrations:
-            if integration.get("ConnectionType") == "VPC_LINK" and integration.get("ConnectionId") == link.vpc_link_id:
-                raise ConflictException(
-                    f"Cannot delete VPC link {link.vpc_link_id}: it is used by integration "
-                    f"{integration.get('IntegrationId')} of API {api.api_id}. Delete or update the "
-                    "integration first."
-                )
+    references = _route_references(store, link.vpc_link_id)
+    if references:
+        # AWS's text, seen for one route (terraform-provider-aws #12195, an aws_apigatewayv2_vpc_link); several
+        # are listed as Java prints a list ("[a, b]"), as in the REST API version of the text.
+        raise BadRequestException(
+            f"Cannot delete vpc link. Vpc link '{link.vpc_link_id}', is referenced in [{', '.join(references)}] "
+            "in format of [Method:Resource]."
+        )
     store.vpc_links.remove(link.vpc_link_id)
+
+
+def _route_references(store: Store, vpc_link_id: str) -> list[str]:
+    """``{method}:{route id}`` of every route whose integration goes through the VPC link *vpc_link_id*.
+
+    The method is the route key's (``ANY`` for ``$default``, which takes every method).
+    """
+    references = []
+    for api in store.apis:
+        through_link = {
+            f"integrations/{integration.integration_id}"
+            for integration in api.integrations
+            if integration.get("ConnectionType") == "VPC_LINK" and integration.get("ConnectionId") == vpc_link_id
+        }
+        for route in api.routes:
+            if route.get("Target") in through_link:
+                method, _, path = str(route.get("RouteKey")).partition(" ")
+                references.append(f"{method if path else 'ANY'}:{route.get('RouteId')}")
+    return references
 
 
 OPERATIONS: dict[str, Operation] = {

@@ -77,6 +77,7 @@ def build(v2: Any) -> World:
         },
     )
     deployment = v2.create_deployment(ApiId=http, StageName="prod")["DeploymentId"]
+    v2.create_stage(ApiId=http, StageName="spare")  # unmapped: deletable (a mapped stage is not)
     ws_integration = v2.create_integration(ApiId=ws, IntegrationType="MOCK")["IntegrationId"]
     ws_integration_response = v2.create_integration_response(
         ApiId=ws, IntegrationId=ws_integration, IntegrationResponseKey="$default"
@@ -286,7 +287,7 @@ CASES: dict[str, tuple[Kwargs, Kwargs, str]] = {
         "NotFoundException",
     ),
     "DeleteStage": (
-        lambda w: {"ApiId": w.http, "StageName": "prod"},
+        lambda w: {"ApiId": w.http, "StageName": "spare"},
         lambda w: {"ApiId": w.http, "StageName": "nope"},
         "NotFoundException",
     ),

@@ -359,6 +359,41 @@ def test_deleting_a_mapped_api_is_refused_until_its_mappings_are_gone(v2: Any, h
     assert [m["ApiMappingId"] for m in items] == [kept["ApiMappingId"]]
 
 
+def test_deleting_a_mapped_stage_is_refused_until_its_mappings_are_gone(v2: Any, http_api: dict[str, Any]) -> None:
+    # AWS's text for an HTTP API's mapped stage (a Terraform DeleteStage error; a CDK stack of a WebSocket API
+    # met the same refusal); the mock used to delete the stage and leave the mappings pointing at nothing.
+    _domain(v2)
+    _domain(v2, name="other.example.com")
+    api_id = _staged(v2, http_api, "prod")
+    v2.create_stage(ApiId=api_id, StageName="dev")
+    on_api = v2.create_api_mapping(DomainName="api.example.com", ApiId=api_id, Stage="prod", ApiMappingKey="a")
+    also_api = v2.create_api_mapping(DomainName="api.example.com", ApiId=api_id, Stage="prod", ApiMappingKey="b")
+    on_other = v2.create_api_mapping(DomainName="other.example.com", ApiId=api_id, Stage="prod")
+    v2.create_api_mapping(DomainName="other.example.com", ApiId=api_id, Stage="dev", ApiMappingKey="dev")
+    expected = [("api.example.com, other.example.com", on_api), ("api.example.com, other.example.com", also_api)]
+    for domains, mapping in [*expected, ("other.example.com", on_other)]:
+        with pytest.raises(v2.exceptions.BadRequestException) as caught:
+            v2.delete_stage(ApiId=api_id, StageName="prod")
+        assert caught.value.response["Error"]["Message"] == (
+            "Deleting stage prod failed. Please remove all base path mappings related to the stage in your "
+            f"domains: {domains}"
+        )
+        assert v2.get_stage(ApiId=api_id, StageName="prod")["StageName"] == "prod"  # nothing changed
+        domain = "other.example.com" if mapping is on_other else "api.example.com"
+        v2.delete_api_mapping(DomainName=domain, ApiMappingId=mapping["ApiMappingId"])
+    v2.delete_stage(ApiId=api_id, StageName="prod")
+    # The other stage's mapping was never in the way.
+    assert [m["Stage"] for m in v2.get_api_mappings(DomainName="other.example.com")["Items"]] == ["dev"]
+
+
+def test_a_websocket_apis_mapped_stage_cannot_be_deleted(v2: Any, ws_api: dict[str, Any]) -> None:
+    _domain(v2)
+    v2.create_stage(ApiId=ws_api["ApiId"], StageName="live")
+    v2.create_api_mapping(DomainName="api.example.com", ApiId=ws_api["ApiId"], Stage="live")
+    with pytest.raises(v2.exceptions.BadRequestException, match="in your domains: api.example.com$"):
+        v2.delete_stage(ApiId=ws_api["ApiId"], StageName="live")
+
+
 def test_mappings_to_lists_the_mappings_of_an_api(apigw: MockApiGateway, v2: Any, http_api: dict[str, Any]) -> None:
     _domain(v2)
     api_id = _staged(v2, http_api, "prod", "dev")

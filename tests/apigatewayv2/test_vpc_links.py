@@ -185,23 +185,44 @@ def test_delete_vpc_link(v2: Any) -> None:
         v2.delete_vpc_link(VpcLinkId=link["VpcLinkId"])
 
 
-def test_a_vpc_link_in_use_cannot_be_deleted(v2: Any, http_api: dict[str, Any]) -> None:
+def test_a_vpc_link_that_routes_go_through_cannot_be_deleted(v2: Any, http_api: dict[str, Any]) -> None:
     link, unused = _link(v2), _link(v2, name="unused")
     integration = _private_integration(v2, http_api, link["VpcLinkId"])
-    with pytest.raises(v2.exceptions.ConflictException) as info:
+    target = f"integrations/{integration['IntegrationId']}"
+    proxy = v2.create_route(ApiId=http_api["ApiId"], RouteKey="ANY /{proxy+}", Target=target)
+    post = v2.create_route(ApiId=http_api["ApiId"], RouteKey="POST /orders", Target=target)
+    default = v2.create_route(ApiId=http_api["ApiId"], RouteKey="$default", Target=target)
+    with pytest.raises(v2.exceptions.BadRequestException) as info:
         v2.delete_vpc_link(VpcLinkId=link["VpcLinkId"])
-    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    # AWS's text (terraform-provider-aws #12195); $default, which takes every method, is listed as ANY.
     assert info.value.response["Error"]["Message"] == (
-        f"Cannot delete VPC link {link['VpcLinkId']}: it is used by integration {integration['IntegrationId']} "
-        f"of API {http_api['ApiId']}. Delete or update the integration first."
+        f"Cannot delete vpc link. Vpc link '{link['VpcLinkId']}', is referenced in [ANY:{proxy['RouteId']}, "
+        f"POST:{post['RouteId']}, ANY:{default['RouteId']}] in format of [Method:Resource]."
     )
     assert v2.get_vpc_link(VpcLinkId=link["VpcLinkId"])["VpcLinkStatus"] == "AVAILABLE"
     # A link no integration uses can go.
     v2.delete_vpc_link(VpcLinkId=unused["VpcLinkId"])
-    # Once the integration is gone, so can the link.
+    # Once no route goes through it (AWS's order: routes, then the integration, then the link), so can the link.
+    for route in (proxy, post, default):
+        v2.delete_route(ApiId=http_api["ApiId"], RouteId=route["RouteId"])
     v2.delete_integration(ApiId=http_api["ApiId"], IntegrationId=integration["IntegrationId"])
     v2.delete_vpc_link(VpcLinkId=link["VpcLinkId"])
     assert v2.get_vpc_links()["Items"] == []
+
+
+def test_a_vpc_link_whose_integration_no_route_targets_can_be_deleted(v2: Any, http_api: dict[str, Any]) -> None:
+    # AWS's refusal names routes; with none to name, the mock refuses nothing (AWS is not known to).
+    link = _link(v2)
+    integration = _private_integration(v2, http_api, link["VpcLinkId"])
+    route = v2.create_route(
+        ApiId=http_api["ApiId"], RouteKey="GET /a", Target=f"integrations/{integration['IntegrationId']}"
+    )
+    v2.update_route(ApiId=http_api["ApiId"], RouteId=route["RouteId"], Target="")
+    assert v2.delete_vpc_link(VpcLinkId=link["VpcLinkId"])["ResponseMetadata"]["HTTPStatusCode"] == 202
+    # The integration keeps the id of the link, as it was given.
+    fetched = v2.get_integration(ApiId=http_api["ApiId"], IntegrationId=integration["IntegrationId"])
+    assert fetched["ConnectionId"] == link["VpcLinkId"]
 
 
 def test_deleting_the_api_releases_the_vpc_link(v2: Any, http_api: dict[str, Any]) -> None:
