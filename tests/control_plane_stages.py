@@ -179,15 +179,12 @@ class StageRules(ControlPlaneMachine):
         expect = self._stage_expect(api, name)
         if expect == OK and name in self.live[api].managed:
             expect = BAD_REQUEST  # the managed $default stage cannot be deleted (stages-and-deployments.md)
+        mapped = any(m["ApiId"] == api and m["Stage"] == name for ms in self.domains.values() for m in ms.values())
+        if expect == OK and mapped:
+            expect = BAD_REQUEST  # a mapped stage cannot be deleted (domains-and-vpc-links.md)
         if self.call("delete_stage", expect, ApiId=api, StageName=name) is None:
             return
         del self.live[api].stages[name]
-        # What becomes of API mappings to the deleted stage is not documented: take what the mock shows.
-        for domain, mappings in self.domains.items():
-            listed = {m["ApiMappingId"] for m in self.list_all("get_api_mappings", DomainName=domain)}
-            for mapping_id in [i for i, m in mappings.items() if m["ApiId"] == api and m["Stage"] == name]:
-                if mapping_id not in listed:
-                    del mappings[mapping_id]
 
     @rule(
         target=DEPLOYMENTS,

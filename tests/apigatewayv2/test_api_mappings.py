@@ -390,7 +390,7 @@ def test_a_websocket_apis_mapped_stage_cannot_be_deleted(v2: Any, ws_api: dict[s
     _domain(v2)
     v2.create_stage(ApiId=ws_api["ApiId"], StageName="live")
     v2.create_api_mapping(DomainName="api.example.com", ApiId=ws_api["ApiId"], Stage="live")
-    with pytest.raises(v2.exceptions.BadRequestException, match="in your domains: api.example.com$"):
+    with pytest.raises(v2.exceptions.BadRequestException, match=r"in your domains: api\.example\.com$"):
         v2.delete_stage(ApiId=ws_api["ApiId"], StageName="live")
 
 
