@@ -21,11 +21,22 @@ def _lookup(path: str, context: dict[str, Any]) -> str:
             value = value[part]
         else:
             return ""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
+    return "" if value is None else _text(value)
+
+
+def _text(value: Any) -> str:
+    """A selected value as text: an array as the developer guide shows one (``"[item1, item2]"``).
+
+    AWS's guide says no more about non-scalar values: an object is compact JSON (the mock's choice), and an
+    array's ``null`` is ``null``.
+    """
+    if isinstance(value, str):
+        return value
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_text(item) for item in value) + "]"
+    if isinstance(value, dict):
         return json.dumps(value, separators=(",", ":"))
     return str(value)
 

@@ -276,8 +276,9 @@ class WebSocket(asyncio.Protocol):
             self._fail(CLOSE_INVALID_DATA)
             return
         reason = NO_STATUS_REASON if close.code == CLOSE_NO_STATUS else close.reason
-        # Answered with a normal Close, as aiohttp does; the client's code is the one $disconnect sees.
-        self._end(_End(close.code, reason, 1000))
+        # Answered with a normal Close, as aiohttp does; the client's code is the one $disconnect sees, as the plain
+        # int a JSON event has (websockets parses it into its CloseCode enum where it knows the code).
+        self._end(_End(int(close.code), reason, 1000))
 
     def _fail(self, code: int) -> None:
         """A frame broke a rule: close with *code* once the messages before it are handed on."""

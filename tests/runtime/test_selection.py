@@ -48,7 +48,11 @@ def test_nested_and_templated_selection_expressions(apigw: Any, v2: Any) -> None
         ("$request.body.action", '{"action": "join"}', "join"),
         ("${request.body.a.b}-${request.body.missing}", '{"a": {"b": "x"}}', "x-"),
         ("$request.body.flag", '{"flag": true}', "true"),
-        ("$request.body.items", '{"items": [1, 2]}', "[1,2]"),
+        # An array as the developer guide shows it ("[item1, item2]"); an object as compact JSON (the mock's choice).
+        ("$request.body.items", '{"items": ["item1", "item2"]}', "[item1, item2]"),
+        ("$request.body.items", '{"items": [1, [true, null], {"k": "v"}]}', '[1, [true, null], {"k":"v"}]'),
+        ("$request.body.items", '{"items": []}', "[]"),
+        ("$request.body.object", '{"object": {"a": [1, 2]}}', '{"a":[1,2]}'),
         ("$request.body.nothing", '{"nothing": null}', ""),
         ("\\$default", '{"a": 1}', "$default"),
         ("static", "not json", "static"),

@@ -185,6 +185,7 @@ def test_a_close_without_a_code_is_1005_with_api_gateways_reason(server: Server,
         1005,
         "Client-side close frame status not set",
     )
+    assert type(context["disconnectStatusCode"]) is int  # as in an event parsed from JSON, not websockets' enum
 
 
 def test_a_closed_socket_leaves_only_its_connection_record(

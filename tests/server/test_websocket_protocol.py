@@ -210,6 +210,7 @@ def test_exactly_128_kb_in_fragments_is_one_message() -> None:
 def test_a_close_without_a_code_is_1005_with_api_gateways_reason() -> None:
     sink, transport = _run(frame(b"", opcode=0x8))
     assert sink.endings == [(1005, NO_STATUS_REASON)]
+    assert [type(code) for code, _ in sink.endings] == [int]  # not websockets' CloseCode: events carry plain ints
     assert _frames_written(transport.written) == [(0x8, (1000).to_bytes(2, "big"))]
 
 
