@@ -8,7 +8,7 @@ import os
 import re
 import threading
 import unittest
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -51,8 +51,12 @@ class MockApiGateway:
 
     def __init__(self, *, account_id: str | None = None, raise_handler_errors: bool = True) -> None:
         account = account_id or os.environ.get(ACCOUNT_ENV) or DEFAULT_ACCOUNT_ID
+        if not isinstance(account, str):
+            raise TypeError(f"account_id must be a string of 12 digits, got {type(account).__name__} {account!r}")
         if not _ACCOUNT.match(account):
             raise ValueError(f"account_id must be 12 digits, got {account!r}")
+        if not isinstance(raise_handler_errors, bool):
+            raise TypeError(f"raise_handler_errors must be True or False, got {raise_handler_errors!r}")
         self.account_id = account
         # True: a handler's exception propagates to the test from the call that ran it; False: AWS's answer.
         self.raise_handler_errors = raise_handler_errors
@@ -259,6 +263,10 @@ class MockApiGateway:
         """
         if isinstance(target, type):
             return self._decorate_class(target)
+        if inspect.isgeneratorfunction(target):
+            return self._decorate_generator(target)
+        if inspect.isasyncgenfunction(target):
+            return self._decorate_async_generator(target)
         if inspect.iscoroutinefunction(target):
 
             @functools.wraps(target)
@@ -276,6 +284,38 @@ class MockApiGateway:
                 return target(*args, **kwargs)
 
         return wrapper
+
+    def _decorate_generator(self, target: Callable[..., Generator[Any, Any, Any]]) -> Any:
+        # A generator (a pytest yield fixture) runs inside the mock from its first step until it ends or is
+        # closed, so the mock is still active between its yields.
+        @functools.wraps(target)
+        def generator_wrapper(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
+            with self:
+                return (yield from target(*args, **kwargs))
+
+        return generator_wrapper
+
+    def _decorate_async_generator(self, target: Callable[..., AsyncGenerator[Any, Any]]) -> Any:
+        @functools.wraps(target)
+        async def async_generator_wrapper(*args: Any, **kwargs: Any) -> AsyncGenerator[Any, Any]:
+            async with self:
+                inner = target(*args, **kwargs)
+                try:
+                    value = await inner.__anext__()
+                    while True:  # what `yield from` does for a generator, which async generators lack
+                        try:
+                            sent = yield value
+                        except GeneratorExit:
+                            await inner.aclose()
+                            raise
+                        except BaseException as error:  # noqa: BLE001 - thrown in by the caller: the inner one's
+                            value = await inner.athrow(error)
+                        else:
+                            value = await inner.asend(sent)
+                except StopAsyncIteration:
+                    return
+
+        return async_generator_wrapper
 
     def _decorate_class(self, cls: C) -> C:
         # The tests reach their mock as ``self.apigw``, the fixture's name (also in setUp and in inherited tests).

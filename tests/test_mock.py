@@ -55,6 +55,63 @@ def test_async_function() -> None:
     assert not _hooked()
 
 
+def test_a_generator_runs_inside_the_mock_between_its_yields() -> None:
+    # A pytest yield fixture decorated with @mock_apigateway: the mock stays active until the generator ends.
+    @mock_apigateway
+    def fixture() -> Any:
+        client = boto3.client("apigatewayv2", region_name="us-east-1")
+        api_id = client.create_api(Name="a", ProtocolType="HTTP")["ApiId"]
+        received = yield api_id
+        assert received == "sent"
+        yield _count_apis()
+        return "done"
+
+    steps = fixture()
+    assert not _hooked()  # nothing runs before the first step
+    api_id = next(steps)
+    assert _hooked()
+    assert boto3.client("apigatewayv2", region_name="us-east-1").get_api(ApiId=api_id)["Name"] == "a"
+    assert steps.send("sent") == 1
+    with pytest.raises(StopIteration) as finished:
+        next(steps)
+    assert finished.value.value == "done"
+    assert not _hooked()
+
+
+def test_a_generator_closed_early_stops_the_mock() -> None:
+    @mock_apigateway
+    def fixture() -> Any:
+        yield _hooked()
+        yield "never"
+
+    steps = fixture()
+    assert next(steps) is True
+    steps.close()
+    assert not _hooked()
+
+
+def test_an_async_generator_runs_inside_the_mock_between_its_yields() -> None:
+    @mock_apigateway
+    async def fixture() -> Any:
+        received = yield _hooked()
+        await asyncio.sleep(0)
+        try:
+            yield (received, _hooked())
+        except ValueError as error:
+            yield f"caught {error}"
+
+    async def drive() -> list[Any]:
+        steps = fixture()
+        seen = [await steps.__anext__(), await steps.asend("sent"), await steps.athrow(ValueError("boom"))]
+        seen.append(_hooked())
+        with pytest.raises(StopAsyncIteration):
+            await steps.__anext__()
+        return seen
+
+    assert asyncio.run(drive()) == [True, ("sent", True), "caught boom", True]
+    assert not _hooked()
+
+
 def test_async_with() -> None:
     async def body() -> int:
         async with mock_apigateway() as gw:
@@ -139,6 +196,20 @@ def test_start_stop_and_reentry() -> None:
     gw.start()
     assert _count_apis() == 0  # a new start begins empty
     gw.stop()
+
+
+@pytest.mark.parametrize(
+    ("settings", "error", "message"),
+    [
+        ({"account_id": 123456789012}, TypeError, "account_id must be a string of 12 digits, got int 123456789012"),
+        ({"account_id": "12345"}, ValueError, "account_id must be 12 digits, got '12345'"),
+        ({"raise_handler_errors": "false"}, TypeError, "raise_handler_errors must be True or False, got 'false'"),
+    ],
+)
+def test_bad_settings_are_refused_with_what_is_wrong(settings: dict[str, Any], error: type, message: str) -> None:
+    with pytest.raises(error) as caught:
+        mock_apigateway(**settings)
+    assert str(caught.value) == message
 
 
 def test_decorating_something_not_callable_is_a_type_error() -> None:

@@ -75,3 +75,58 @@ def test_marker_configures_the_fixture(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest_inprocess("--strict-markers")
     result.assert_outcomes(passed=2)
+
+
+def test_markers_at_several_levels_combine_the_closest_winning(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        pytestmark = pytest.mark.apigw(account_id="333344445555")
+
+        @pytest.mark.apigw(raise_handler_errors=False)
+        def test_module_account_and_test_setting(apigw):
+            assert (apigw.account_id, apigw.raise_handler_errors) == ("333344445555", False)
+
+        @pytest.mark.apigw(account_id="111122223333")
+        def test_the_closest_account_wins(apigw):
+            assert (apigw.account_id, apigw.raise_handler_errors) == ("111122223333", True)
+
+        class TestClass:
+            pytestmark = pytest.mark.apigw(raise_handler_errors=False)
+
+            @pytest.mark.apigw(account_id="210987654321")
+            def test_three_levels(self, apigw):
+                assert (apigw.account_id, apigw.raise_handler_errors) == ("210987654321", False)
+        """
+    )
+    pytester.runpytest_inprocess("--strict-markers").assert_outcomes(passed=3)
+
+
+def test_a_marker_with_positional_or_unknown_settings_is_an_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.apigw(False)
+        def test_positional(apigw):
+            pass
+
+        @pytest.mark.apigw(raise_errors=False)
+        def test_unknown(apigw):
+            pass
+
+        @pytest.mark.apigw(account_id=123456789012)
+        def test_not_a_string(apigw):
+            pass
+        """
+    )
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(errors=3)
+    result.stdout.fnmatch_lines(
+        [
+            "*TypeError: @pytest.mark.apigw takes keyword arguments only (account_id=..., raise_handler_errors=...)*",
+            "*TypeError: @pytest.mark.apigw got unknown settings *'raise_errors'*; it takes account_id, raise_handler*",
+            "*TypeError: account_id must be a string of 12 digits, got int 123456789012*",
+        ]
+    )
