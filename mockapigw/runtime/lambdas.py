@@ -31,6 +31,7 @@ Protocol = Literal["WEBSOCKET", "HTTP"]
 
 MAX_RESPONSE_BYTES = 6 * 1024 * 1024  # Lambda's synchronous invocation response quota (6 MB)
 MEMORY_LIMIT_MB = 128  # Lambda's default memory size
+_LISTED = 10  # registrations a missing handler's message lists
 
 # arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function arn}/invocations
 _INVOCATION_URI = re.compile(r"^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path/[^/]+/functions/(.+)/invocations$")
@@ -256,9 +257,18 @@ class LambdaRegistry:
         if handler is None:
             raise LambdaNotRegistered(
                 f"No Lambda handler is registered for {arn!r}. "
-                f"Call gw.register_lambda({arn!r}, handler) (or with the function name) first."
+                f"Call gw.register_lambda({arn!r}, handler) (or with the function name) first.{self._registered()}"
             )
         return handler
+
+    def _registered(self) -> str:
+        """What is registered, for a message about one that is not (a near miss is then plain to see)."""
+        names = sorted([*self._by_arn, *self._by_name])
+        if not names:
+            return " No handler is registered yet."
+        shown = ", ".join(repr(name) for name in names[:_LISTED])
+        more = f" and {len(names) - _LISTED} more" if len(names) > _LISTED else ""
+        return f" Registered: {shown}{more}."
 
     def function(self, uri: str, site: CallSite) -> _Function:
         """What every invocation of the function *uri* names from *site* shares (worked out on the first one).
@@ -388,6 +398,26 @@ def _marshal(result: Any) -> Any:
     return json.loads(text)
 
 
+_STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
+
+
+def _with_stage_variables(uri: str, event: Any) -> str:
+    """*uri* with the stage variables it names (a function name or alias, as AWS allows) put in.
+
+    They are the stage's, which every event API Gateway sends a function carries; one the stage does not define
+    is :class:`LambdaNotRegistered` saying so (AWS cannot invoke such a function either).
+    """
+    variables = (event.get("stageVariables") if isinstance(event, dict) else None) or {}
+    missing = [name for name in _STAGE_VARIABLE.findall(uri) if name not in variables]
+    if missing:
+        defined = ", ".join(sorted(variables)) or "none"
+        raise LambdaNotRegistered(
+            f"The Lambda URI {uri!r} uses the stage variable {missing[0]!r}, which the stage does not define "
+            f"(its stage variables: {defined}). Set it with create_stage or update_stage(StageVariables=...)."
+        )
+    return _STAGE_VARIABLE.sub(lambda match: str(variables[match.group(1)]), uri)
+
+
 def invoke(registry: LambdaRegistry, uri: str, event: Any, timeout_ms: int, site: CallSite) -> Invocation:
     """Call the handler for *uri*; a handler that runs past *timeout_ms* counts as timed out.
 
@@ -395,6 +425,11 @@ def invoke(registry: LambdaRegistry, uri: str, event: Any, timeout_ms: int, site
     as API Gateway discards a late Lambda response. With ``registry.raise_errors``, an exception of the
     handler, a missing handler and a result the runtime cannot return are raised here after being recorded.
     """
+    if "${stageVariables." in uri:
+        try:
+            uri = _with_stage_variables(uri, event)
+        except LambdaNotRegistered as missing:
+            return _finish(registry, Invocation(site, function_arn(uri), event, None, error=missing))
     function = registry.function(uri, site)
     try:
         handler = registry.handler_of(function)
