@@ -191,8 +191,8 @@ def table(results: dict[str, Any]) -> Iterator[str]:
     yield ""
     yield (
         "the same broadcast in mockapigw's server, each post answered by the delivery alone (no decoding, no "
-        f"answer, no parse): {_cell(results['broadcast_delivery_only_s'])} s, the least any mock answering "
-        "in-process can take here"
+        f"answer, no parse): {_cell(results['broadcast_delivery_only_s'])} s, the least any mock that checks and "
+        "delivers each post in-process can take here"
     )
 
 

@@ -181,7 +181,7 @@ def _check_websocket_parameters(state: Mapping[str, Any]) -> None:
             )
 
 
-def _check_connection(store: Store, protocol: str, state: Mapping[str, Any]) -> None:
+def _check_connection(store: Store, protocol: str, state: Mapping[str, Any], new_link: bool) -> None:
     connection_id = state.get("ConnectionId")
     if state["ConnectionType"] != "VPC_LINK":
         if connection_id is not None:
@@ -203,18 +203,22 @@ def _check_connection(store: Store, protocol: str, state: Mapping[str, Any]) -> 
             raise BadRequestException(
                 f"VPC link {connection_id} is an HTTP API VPC link: WebSocket APIs use REST API VPC links."
             )
-    elif link is None:
+    elif link is None and new_link:
         raise not_found("VpcLink", connection_id)
 
 
-def _check_state(store: Store, protocol: str, state: dict[str, Any]) -> None:
-    """Validate the integration an operation would leave behind (create, or update merged with the old)."""
+def _check_state(store: Store, protocol: str, state: dict[str, Any], *, new_link: bool = True) -> None:
+    """Validate the integration an operation would leave behind (create, or update merged with the old).
+
+    *new_link*: the request sets the VPC link, which must then exist. An update that leaves it alone is not
+    refused for a link deleted since (deleting one that no route goes through is allowed, vpc_links.py).
+    """
     _check_type(protocol, state["IntegrationType"])
     if state.get("IntegrationSubtype") is not None:
         _check_subtype(state)
     else:
         _check_uri(protocol, state)
-    _check_connection(store, protocol, state)
+    _check_connection(store, protocol, state, new_link)
     _check_method(state)
     _check_payload_format(protocol, state)
     _check_timeout(protocol, state)
@@ -262,7 +266,7 @@ def update_integration(store: Store, params: dict[str, Any]) -> dict[str, Any]:
         # Switching a private integration back to the internet drops its VPC link.
         state.pop("ConnectionId", None)
     _apply_defaults(api.protocol, state)
-    _check_state(store, api.protocol, state)
+    _check_state(store, api.protocol, state, new_link="ConnectionId" in params or "ConnectionType" in params)
     integration.fields = state
     deployments.after_change(store, api)
     return integration.describe()

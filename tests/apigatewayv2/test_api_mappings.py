@@ -361,16 +361,17 @@ def test_deleting_a_mapped_api_is_refused_until_its_mappings_are_gone(v2: Any, h
 
 def test_deleting_a_mapped_stage_is_refused_until_its_mappings_are_gone(v2: Any, http_api: dict[str, Any]) -> None:
     # AWS's text for an HTTP API's mapped stage (a Terraform DeleteStage error; a CDK stack of a WebSocket API
-    # met the same refusal); the mock used to delete the stage and leave the mappings pointing at nothing.
-    _domain(v2)
+    # met the same refusal); the mock used to delete the stage and leave the mappings pointing at nothing. The
+    # domain names are listed in the order they were made (not sorted).
     _domain(v2, name="other.example.com")
+    _domain(v2)
     api_id = _staged(v2, http_api, "prod")
     v2.create_stage(ApiId=api_id, StageName="dev")
     on_api = v2.create_api_mapping(DomainName="api.example.com", ApiId=api_id, Stage="prod", ApiMappingKey="a")
     also_api = v2.create_api_mapping(DomainName="api.example.com", ApiId=api_id, Stage="prod", ApiMappingKey="b")
     on_other = v2.create_api_mapping(DomainName="other.example.com", ApiId=api_id, Stage="prod")
     v2.create_api_mapping(DomainName="other.example.com", ApiId=api_id, Stage="dev", ApiMappingKey="dev")
-    expected = [("api.example.com, other.example.com", on_api), ("api.example.com, other.example.com", also_api)]
+    expected = [("other.example.com, api.example.com", on_api), ("other.example.com, api.example.com", also_api)]
     for domains, mapping in [*expected, ("other.example.com", on_other)]:
         with pytest.raises(v2.exceptions.BadRequestException) as caught:
             v2.delete_stage(ApiId=api_id, StageName="prod")

@@ -220,9 +220,18 @@ def test_a_vpc_link_whose_integration_no_route_targets_can_be_deleted(v2: Any, h
     )
     v2.update_route(ApiId=http_api["ApiId"], RouteId=route["RouteId"], Target="")
     assert v2.delete_vpc_link(VpcLinkId=link["VpcLinkId"])["ResponseMetadata"]["HTTPStatusCode"] == 202
-    # The integration keeps the id of the link, as it was given.
+    # The integration keeps the id of the link, as it was given, and can still be updated; only setting the link
+    # again needs it to exist.
     fetched = v2.get_integration(ApiId=http_api["ApiId"], IntegrationId=integration["IntegrationId"])
     assert fetched["ConnectionId"] == link["VpcLinkId"]
+    updated = v2.update_integration(
+        ApiId=http_api["ApiId"], IntegrationId=integration["IntegrationId"], Description="kept", TimeoutInMillis=5000
+    )
+    assert (updated["Description"], updated["ConnectionId"]) == ("kept", link["VpcLinkId"])
+    with pytest.raises(v2.exceptions.NotFoundException, match="Invalid VpcLink identifier specified"):
+        v2.update_integration(
+            ApiId=http_api["ApiId"], IntegrationId=integration["IntegrationId"], ConnectionId=link["VpcLinkId"]
+        )
 
 
 def test_deleting_the_api_releases_the_vpc_link(v2: Any, http_api: dict[str, Any]) -> None:

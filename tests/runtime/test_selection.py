@@ -53,6 +53,7 @@ def test_nested_and_templated_selection_expressions(apigw: Any, v2: Any) -> None
         ("$request.body.items", '{"items": [1, [true, null], {"k": "v"}]}', '[1, [true, null], {"k":"v"}]'),
         ("$request.body.items", '{"items": []}', "[]"),
         ("$request.body.object", '{"object": {"a": [1, 2]}}', '{"a":[1,2]}'),
+        ("$request.body.items", '{"items": ["é", {"k": "é"}]}', '[é, {"k":"é"}]'),
         ("$request.body.nothing", '{"nothing": null}', ""),
         ("\\$default", '{"a": 1}', "$default"),
         ("static", "not json", "static"),
