@@ -160,6 +160,10 @@ class MockApiGateway:
         """
         if not self.active:
             raise RuntimeError("serve() needs a started mock: call it inside `with mock_apigateway() as gw:`")
+        if not isinstance(host, str) or not host:
+            raise TypeError(f"host must be a host name or address such as '127.0.0.1', got {host!r}")
+        if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
+            raise ValueError(f"port must be a number from 0 (any free port) to 65535, got {port!r}")
         try:
             from .server import Server
         except ImportError as missing:  # aiohttp is the extra's

@@ -117,3 +117,19 @@ def _somaxconn() -> int:
     """Linux's cap on a listen backlog."""
     with open("/proc/sys/net/core/somaxconn") as setting:
         return int(setting.read())
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "error", "message"),
+    [
+        (None, 0, TypeError, "host must be a host name or address such as '127.0.0.1', got None"),
+        ("", 0, TypeError, "host must be a host name or address such as '127.0.0.1', got ''"),
+        ("127.0.0.1", "8080", ValueError, "port must be a number from 0 (any free port) to 65535, got '8080'"),
+        ("127.0.0.1", 70000, ValueError, "port must be a number from 0 (any free port) to 65535, got 70000"),
+    ],
+)
+def test_a_bad_host_or_port_is_refused_before_anything_starts(host: Any, port: Any, error: type, message: str) -> None:
+    # Not the warning about a host reachable from other machines first, then a traceback from the socket layer.
+    with mock_apigateway() as gw, pytest.raises(error) as caught:
+        gw.serve(host, port)
+    assert str(caught.value) == message
