@@ -16,7 +16,7 @@ from .alerts import warn
 from .http_events import HttpAnswer, HttpRequest, RequestInfo, event_v1, event_v2
 from .in_process import NothingAnswered, get_json
 from .lambdas import LambdaRegistry, invoke
-from .policies import policy_allows
+from .policies import policy_allows, response_problem
 
 JWKS_TIMEOUT_S = 1.5  # aws-behaviour.md §4: JWKS endpoint and OIDC discovery timeouts
 LAMBDA_AUTHORIZER_TIMEOUT_MS = 10000
@@ -297,13 +297,14 @@ class LambdaAuthorizers:
             )
             warn(f"Lambda authorizer {authorizer.get('Name')} failed: {reason}")
             raise _internal_error()
-        context = dict(result.get("context") or {})
-        if authorizer.get("EnableSimpleResponses"):
-            if not isinstance(result.get("isAuthorized"), bool):
-                raise _internal_error()
-            return _Cached(result["isAuthorized"], None, None, context)
-        if "policyDocument" not in result:
+        simple = bool(authorizer.get("EnableSimpleResponses"))
+        problem = response_problem(result, simple=simple)
+        if problem is not None:  # AWS answers 500 to a response it cannot read; the test's author learns why
+            warn(f"Lambda authorizer {authorizer.get('Name')} returned a response API Gateway cannot use: {problem}")
             raise _internal_error()
+        context = dict(result.get("context") or {})
+        if simple:
+            return _Cached(result["isAuthorized"], None, None, context)
         return _Cached(None, result["policyDocument"], str(result.get("principalId", "")), context)
 
 
