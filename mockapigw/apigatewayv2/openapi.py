@@ -289,6 +289,7 @@ def reimport_api(store: Store, params: dict[str, Any]) -> dict[str, Any]:
     if api.protocol != HTTP:
         raise BadRequestException("ReimportApi is supported only for HTTP APIs.")
     plan = _read(params)
+    apis.check_cors(plan.api.get("CorsConfiguration"))
     saved = (api.routes, api.integrations, api.authorizers, dict(api.fields))
     api.routes, api.integrations, api.authorizers = Collection(), Collection(), Collection()
     api.importing = True

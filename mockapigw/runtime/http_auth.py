@@ -15,8 +15,9 @@ import requests
 from .alerts import warn
 from .http_events import HttpAnswer, HttpRequest, RequestInfo, event_v1, event_v2
 from .in_process import NothingAnswered, get_json
+from .jwt_keys import check_issuer, read_keys
 from .lambdas import LambdaRegistry, invoke
-from .policies import policy_allows
+from .policies import policy_allows, response_problem
 
 JWKS_TIMEOUT_S = 1.5  # aws-behaviour.md §4: JWKS endpoint and OIDC discovery timeouts
 LAMBDA_AUTHORIZER_TIMEOUT_MS = 10000
@@ -75,16 +76,14 @@ class JwtKeys:
         self._lock = threading.Lock()
 
     def register(self, issuer: str, keys: Any) -> None:
-        """Trust *keys* (a JWKS dict, a JWK dict, or a list of JWK dicts) for tokens from *issuer*."""
-        if isinstance(keys, dict) and "keys" in keys:
-            entries = list(keys["keys"])
-        elif isinstance(keys, dict):
-            entries = [keys]
-        else:
-            entries = list(keys)
-        parsed = [jwt.PyJWK(entry) for entry in entries]
+        """Trust *keys* for tokens from *issuer*; the accepted forms are :func:`.jwt_keys.read_keys`'s.
+
+        Both are checked before anything is registered, so a refused call changes nothing.
+        """
+        issuer = check_issuer(issuer)
+        parsed = read_keys(keys)
         with self._lock:
-            self._registered.setdefault(issuer.rstrip("/"), []).extend(parsed)
+            self._registered.setdefault(issuer, []).extend(parsed)
 
     def keys_for(self, issuer: str) -> list[jwt.PyJWK]:
         """The keys of *issuer*; fetched through OIDC discovery the first time when none were registered."""
@@ -297,13 +296,14 @@ class LambdaAuthorizers:
             )
             warn(f"Lambda authorizer {authorizer.get('Name')} failed: {reason}")
             raise _internal_error()
-        context = dict(result.get("context") or {})
-        if authorizer.get("EnableSimpleResponses"):
-            if not isinstance(result.get("isAuthorized"), bool):
-                raise _internal_error()
-            return _Cached(result["isAuthorized"], None, None, context)
-        if "policyDocument" not in result:
+        simple = bool(authorizer.get("EnableSimpleResponses"))
+        problem = response_problem(result, simple=simple)
+        if problem is not None:  # AWS answers 500 to a response it cannot read; the test's author learns why
+            warn(f"Lambda authorizer {authorizer.get('Name')} returned a response API Gateway cannot use: {problem}")
             raise _internal_error()
+        context = dict(result.get("context") or {})
+        if simple:
+            return _Cached(result["isAuthorized"], None, None, context)
         return _Cached(None, result["policyDocument"], str(result.get("principalId", "")), context)
 
 

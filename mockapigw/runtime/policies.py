@@ -57,3 +57,43 @@ def stringify_context(context: Any) -> dict[str, str]:
         elif isinstance(value, (str, int, float)):
             out[str(key)] = str(value)
     return out
+
+
+def _shown(value: Any) -> str:
+    return f"{value!r} ({type(value).__name__})"
+
+
+def response_problem(result: dict[str, Any], *, simple: bool, websocket: bool = False) -> str | None:
+    """What makes a Lambda authorizer's *result* unusable in its mode (a sentence for the user), or ``None``.
+
+    *simple* is the authorizer's ``EnableSimpleResponses``; a WebSocket authorizer always returns a policy.
+    """
+    context = result.get("context")
+    if context is not None and not isinstance(context, dict):
+        return f'its "context" must be an object (a dict of names to values), not {_shown(context)}.'
+    if simple:
+        if "isAuthorized" not in result:
+            returned = "an IAM policy" if "policyDocument" in result else f"a dict with the keys {sorted(result)!r}"
+            return (
+                f"the authorizer has EnableSimpleResponses on, so it must return "
+                f'{{"isAuthorized": true or false, "context": {{...}}}}; it returned {returned}. Return a simple '
+                "response, or turn EnableSimpleResponses off to return an IAM policy."
+            )
+        if not isinstance(result["isAuthorized"], bool):
+            return f'"isAuthorized" must be a JSON boolean (True or False), not {_shown(result["isAuthorized"])}.'
+        return None
+    if "policyDocument" in result:
+        return None
+    expected = '{"principalId": ..., "policyDocument": {...}, "context": {...}}'
+    if websocket:
+        why = "a WebSocket API's authorizer must return an IAM policy"
+    else:
+        why = "the authorizer has EnableSimpleResponses off, so it must return an IAM policy"
+    if "isAuthorized" in result:
+        fix = (
+            "turn EnableSimpleResponses on for the authorizer (HTTP APIs, payload format 2.0), or return a policy"
+            if not websocket
+            else "return a policy allowing execute-api:Invoke on the event's methodArn"
+        )
+        return f'{why}, {expected}; it returned a simple response ({{"isAuthorized": ...}}). To fix it, {fix}.'
+    return f"{why}, {expected}; it returned a dict without policyDocument (its keys: {sorted(result)!r})."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -118,6 +119,52 @@ def test_cors_configuration_round_trips(v2: Any) -> None:
 def test_cors_max_age_out_of_range_is_rejected_by_the_service(v2: Any) -> None:
     with pytest.raises(v2.exceptions.BadRequestException, match="less than or equal to 86400"):
         v2.create_api(Name="x", ProtocolType="HTTP", CorsConfiguration={"MaxAge": 86401})
+
+
+_STAR_WITH_CREDENTIALS = "allow-credentials is not supported if 'allow-origin' is *"
+
+
+def _cors_document(cors: dict[str, Any]) -> str:
+    return json.dumps(
+        {"openapi": "3.0.1", "info": {"title": "t", "version": "1"}, "paths": {}, "x-amazon-apigateway-cors": cors}
+    )
+
+
+def test_credentials_for_every_origin_are_refused_by_create_import_and_reimport(v2: Any) -> None:
+    # AWS's answer, quoted in aws/aws-cdk#9076 (400, BadRequestException); a failed call makes nothing.
+    for call in (
+        lambda: v2.create_api(
+            Name="x", ProtocolType="HTTP", CorsConfiguration={"AllowOrigins": ["*"], "AllowCredentials": True}
+        ),
+        lambda: v2.import_api(Body=_cors_document({"allowOrigins": ["*"], "allowCredentials": True})),
+    ):
+        with pytest.raises(v2.exceptions.BadRequestException) as info:
+            call()
+        assert info.value.response["Error"]["Message"] == _STAR_WITH_CREDENTIALS
+        assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert v2.get_apis()["Items"] == []
+    api = v2.import_api(Body=_cors_document({"allowOrigins": ["https://a.example"], "allowCredentials": True}))
+    with pytest.raises(v2.exceptions.BadRequestException, match=re.escape(_STAR_WITH_CREDENTIALS)):
+        v2.reimport_api(ApiId=api["ApiId"], Body=_cors_document({"allowOrigins": ["*"], "allowCredentials": True}))
+    assert v2.get_api(ApiId=api["ApiId"])["CorsConfiguration"]["AllowOrigins"] == ["https://a.example"]
+
+
+def test_update_api_merges_cors_members_and_refuses_star_with_the_live_credentials(v2: Any) -> None:
+    cors = {"AllowOrigins": ["https://a.example"], "AllowMethods": ["GET"], "AllowCredentials": True}
+    api = v2.create_api(Name="x", ProtocolType="HTTP", CorsConfiguration=cors)
+    with pytest.raises(v2.exceptions.BadRequestException, match=re.escape(_STAR_WITH_CREDENTIALS)):
+        v2.update_api(ApiId=api["ApiId"], Name="renamed", CorsConfiguration={"AllowOrigins": ["*"]})
+    assert v2.get_api(ApiId=api["ApiId"])["Name"] == "x"  # the refused update changed nothing
+    assert v2.get_api(ApiId=api["ApiId"])["CorsConfiguration"] == cors
+    updated = v2.update_api(ApiId=api["ApiId"], CorsConfiguration={"AllowOrigins": ["*"], "AllowCredentials": False})
+    assert updated["CorsConfiguration"] == {"AllowOrigins": ["*"], "AllowMethods": ["GET"], "AllowCredentials": False}
+
+
+@pytest.mark.parametrize("origins", [["https://a.example"], ["https://a.example", "*"], []])
+def test_credentials_with_named_origins_are_accepted(v2: Any, origins: list[str]) -> None:
+    # Only an all-"*" list is known to be refused; AWS's answer for "*" among named origins is not known.
+    cors = {"AllowOrigins": origins, "AllowCredentials": True}
+    assert v2.create_api(Name="x", ProtocolType="HTTP", CorsConfiguration=cors)["CorsConfiguration"] == cors
 
 
 def test_get_missing_api(v2: Any) -> None:

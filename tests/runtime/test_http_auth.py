@@ -327,18 +327,46 @@ def test_explicit_deny_wins(api: Secured) -> None:
     assert requests.get(api.endpoint + "/orders", headers={"X-Token": "t"}).status_code == 403
 
 
-@pytest.mark.parametrize("reply", [None, {"isAuthorized": "yes"}, "nonsense"])
-def test_malformed_authorizer_answers_are_500(api: Secured, reply: Any) -> None:
-    from mockapigw import MockApiGatewayWarning
+_POLICY = {"principalId": "u", "policyDocument": {"Statement": {"Action": "*", "Effect": "Allow", "Resource": "*"}}}
 
-    api.lambda_route("GET /orders")
-    api.auth_reply = reply
-    if isinstance(reply, dict):  # a malformed simple response: a 500 without a warning about the set-up
-        response = requests.get(api.endpoint + "/orders", headers={"X-Token": "t"})
-    else:
-        with pytest.warns(MockApiGatewayWarning, match="not an authorizer response"):
+
+@pytest.mark.parametrize(
+    ("simple", "reply", "why"),
+    [
+        (True, None, "not an authorizer response"),
+        (True, "nonsense", "not an authorizer response"),
+        (True, {"isAuthorized": "true"}, "\"isAuthorized\" must be a JSON boolean .* not 'true' \\(str\\)"),
+        (True, _POLICY, "EnableSimpleResponses on, so it must return {\"isAuthorized\".*it returned an IAM policy"),
+        (True, {"allow": True}, "EnableSimpleResponses on.*the keys \\['allow'\\]"),
+        (False, {"isAuthorized": True}, "EnableSimpleResponses off, so it must return an IAM policy.*simple response"),
+        (False, {"principalId": "u"}, "without policyDocument"),
+        (True, {"isAuthorized": True, "context": "user-1"}, "\"context\" must be an object.*'user-1' \\(str\\)"),
+        (True, {"isAuthorized": False, "context": ["a"]}, "\"context\" must be an object"),
+        (False, {**_POLICY, "context": 7}, "\"context\" must be an object"),
+    ],
+)
+@pytest.mark.parametrize("raise_errors", [True, False])
+def test_malformed_authorizer_answers_are_500_with_a_warning_saying_what_was_expected(
+    simple: bool, reply: Any, why: str, raise_errors: bool
+) -> None:
+    # AWS answers 500 to a response it cannot use; the mock also says, at the test's line, what shape the
+    # authorizer's mode expects. Not an exception of the handler, so raise_handler_errors does not change it.
+    import boto3
+
+    from mockapigw import MockApiGatewayWarning, mock_apigateway
+
+    with mock_apigateway(raise_handler_errors=raise_errors) as gw:
+        api = Secured(gw, boto3.client("apigatewayv2", region_name="us-east-1"))
+        api.lambda_route("GET /orders", EnableSimpleResponses=simple)
+        api.auth_reply = reply
+        line = inspect.currentframe().f_lineno + 2  # type: ignore[union-attr]
+        with pytest.warns(MockApiGatewayWarning, match=why) as caught:
             response = requests.get(api.endpoint + "/orders", headers={"X-Token": "t"})
-    assert (response.status_code, response.json()) == (500, {"message": "Internal Server Error"})
+        assert (response.status_code, response.json()) == (500, {"message": "Internal Server Error"})
+        assert [(w.filename, w.lineno) for w in caught if issubclass(w.category, MockApiGatewayWarning)] == [
+            (__file__, line)
+        ]
+        assert api.events == []
 
 
 def test_payload_1_0_authorizer(api: Secured) -> None:
