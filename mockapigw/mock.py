@@ -228,9 +228,11 @@ class MockApiGateway:
         return InvokeResponse(answer.status, merged, answer.body)
 
     def register_jwt_keys(self, issuer: str, keys: Any) -> None:
-        """Trust *keys* (a JWKS dict, one JWK dict or a list of JWKs) for JWT authorizers of *issuer*.
+        """Trust *keys* for JWT authorizers of *issuer*: a JWKS, one JWK or a list of JWKs (dicts or JSON text),
+        PyJWT's ``PyJWK``/``PyJWKSet``, or ``{kid: key}`` for RSA key objects, PEM text or JWKs without a kid.
 
-        Without registered keys, the issuer's JWKS is fetched once through OIDC discovery with ``requests``.
+        Every key needs a kid, as AWS picks the key by the token's ``kid``. Without registered keys, the issuer's
+        JWKS is fetched once through OIDC discovery with ``requests``.
         """
         self.http.jwt_keys.register(issuer, keys)
 
