@@ -80,6 +80,8 @@ def url_parts(url: str) -> tuple[str, str, str]:
 
 def url_credentials(url: str) -> str | None:
     """The ``Authorization`` header ``requests`` makes of the user info in *url* (``https://user:pass@host``)."""
+    if "@" not in url:  # most URLs: nothing to parse
+        return None
     authority = url.partition("#")[0].partition("://")[2]
     for end in "/?":
         authority = authority.partition(end)[0]
