@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Mapping
 from urllib.parse import unquote
 
 import requests
@@ -37,6 +38,18 @@ def check_header(name: str, value: str) -> None:
         )
     if "\r" in value or "\n" in value or "\0" in value:
         raise requests.exceptions.InvalidHeader(f"Invalid header value for {name!r}: it contains CR, LF or NUL")
+
+
+def header_pairs(headers: object) -> list[tuple[str, str]]:
+    """``gw.invoke``'s *headers* (``None`` or a mapping of ``str`` to ``str``) as checked pairs, in order."""
+    if headers is None:
+        return []
+    if not isinstance(headers, Mapping):
+        raise TypeError(f"headers must be a dict of str names to str values, got {type(headers).__name__}")
+    pairs = list(headers.items())
+    for name, value in pairs:
+        check_header(name, value)
+    return pairs
 
 
 def checked_request(method: object, url: object, body: object) -> tuple[str, str, bytes]:

@@ -13,6 +13,8 @@ from helpers import App
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mockapigw.runtime.http_input import header_pairs
+
 
 @pytest.mark.parametrize(
     ("arguments", "error", "words"),
@@ -56,6 +58,17 @@ def test_every_documented_body_still_works(app: App, body: Any, sent: bytes) -> 
     assert event["requestContext"]["http"]["method"] == "POST" and event["headers"]["x-a"] == "1"
     received = base64.b64decode(event["body"]) if event["isBase64Encoded"] else (event.get("body") or "").encode()
     assert received == sent
+
+
+def test_header_pairs_take_a_mapping_of_str_only() -> None:
+    """The check of gw.invoke's headers argument: a mapping of str to str, nothing else."""
+    assert header_pairs(None) == [] and header_pairs({"A": "1", "b": ""}) == [("A", "1"), ("b", "")]
+    with pytest.raises(TypeError, match="headers must be a dict of str names to str values, got list"):
+        header_pairs([("a", "b")])
+    with pytest.raises(TypeError, match="got 'a': 1"):
+        header_pairs({"a": 1})
+    with pytest.raises(requests.exceptions.InvalidHeader):
+        header_pairs({"a b": "1"})
 
 
 def test_a_url_without_a_scheme_is_refused_naming_the_whole_host(app: App) -> None:
