@@ -161,6 +161,19 @@ _HOW_TO_DEPLOY = (
 _HOW_TO_STAGE = "Create one: create_stage(ApiId='{api}', StageName='{stage}', AutoDeploy=True)."
 
 
+def how_to_deploy(api_id: str, stage: str) -> str:
+    """The hint that says how to deploy the stage *stage* of *api_id*."""
+    return _HOW_TO_DEPLOY.format(api=api_id, stage=stage)
+
+
+def _not_active(call: str, instead: str) -> Refusal:
+    """AWS's 403 for *call* made to a mock that is not started, and what to *do instead*."""
+    return Refusal.forbidden(
+        f"the mock is not active ({call} was called before start() or after stop()); {instead} inside "
+        "the `with mock_apigateway()` block, the decorated test, or a test using the apigw fixture."
+    )
+
+
 def _routing_refusal(domain: DomainName, address: Address, answer: Callable[[str], Refusal]) -> Refusal | None:
     """What the domain's ``RoutingMode`` says before its API mappings are read (aws-behaviour.md §9.12).
 
@@ -219,6 +232,21 @@ class Endpoints:
     @_locked
     def http(self, address: Address) -> Resolved | None:
         """The HTTP API stage *address* reaches, a refusal, or ``None`` when the host is not the mock's."""
+        resolved = self._http(address)
+        if resolved is not None and not self._active():  # as for gw.connect: a stopped mock serves nothing
+            return _not_active("gw.invoke", "call it")
+        return resolved
+
+    @_locked
+    def current_route_keys(self, api_id: str, region: str) -> list[str]:
+        """The route keys API *api_id* has now, deployed or not: for hints about changes not deployed yet."""
+        for backend in self._backends():
+            api = backend.apis.get(api_id) if backend.region == region else None
+            if api is not None:
+                return [route.route_key for route in api.routes]
+        return []
+
+    def _http(self, address: Address) -> Resolved | None:
         if address.api_id is not None:  # a local form: the API is named, its region is wherever it is
             region = address.region or self._region_of(address.api_id) or "us-east-1"
             # Events keep AWS's domainName, so handler code written for AWS runs unchanged.
@@ -326,10 +354,7 @@ class Endpoints:
         test's teardown can close its clients (and run ``$disconnect``) in any order.
         """
         if connecting and not self._active():
-            return Refusal.forbidden(
-                "the mock is not active (gw.connect was called before start() or after stop()); connect inside "
-                "the `with mock_apigateway()` block, the decorated test, or a test using the apigw fixture."
-            )
+            return _not_active("gw.connect", "connect")
         if region is None:
             region = self._region_of(api_id) or "us-east-1"
         api = self._api_or_refusal(api_id, region, WEBSOCKET)

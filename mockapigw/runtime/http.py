@@ -5,21 +5,21 @@ from __future__ import annotations
 import email.utils
 import json
 import os
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 
 from ..core import ids
-from ..core.codec import split_url
 from ..management.connections import now_ms
 from .alerts import listing, warn
-from .endpoints import Address, Endpoints, Refusal, Resolution
+from .endpoints import Address, Endpoints, Refusal, Resolution, how_to_deploy
 from .http_auth import Denied, JwtKeys, LambdaAuthorizers, check_iam, check_jwt
 from .http_events import HttpAnswer, HttpRequest, MalformedResponse, RequestInfo, event_v1, event_v2, read_v1, read_v2
+from .http_input import check_header as check_header  # mock.py's gw.invoke imports it from here
+from .http_input import checked_request, url_credentials, url_parts
 from .http_proxy import MappingError, forward
-from .http_routing import match_route
+from .http_routing import match_route, match_route_key
 from .lambdas import LambdaRegistry, invoke
 from .requests_hook import Claim
 
@@ -27,8 +27,6 @@ DEFAULT_TIMEOUT_MS = 30000
 DEFAULT_SOURCE_IP = "192.0.2.1"  # a documentation address (RFC 5737) for requests made in-process
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # aws-behaviour.md §4: HTTP API payload size
 MAX_REQUEST_HEAD_BYTES = 10240  # aws-behaviour.md §4: request line plus header values
-# RFC 9110 token characters: what a header name may be made of.
-_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 
 @dataclass
@@ -51,16 +49,6 @@ class InvokeResponse:
 
 def _warn(message: str) -> None:
     warn(message)
-
-
-def check_header(name: str, value: str) -> None:
-    """Refuse what HTTP forbids in a header, as ``requests`` does: :class:`requests.exceptions.InvalidHeader`."""
-    if not _HEADER_NAME.match(name):
-        raise requests.exceptions.InvalidHeader(
-            f"Invalid header name {name!r}: a header name is one or more token characters (no spaces, no colon)"
-        )
-    if "\r" in value or "\n" in value or "\0" in value:
-        raise requests.exceptions.InvalidHeader(f"Invalid header value for {name!r}: it contains CR, LF or NUL")
 
 
 def _head_size(method: str, path: str, query: str, headers: list[tuple[str, str]]) -> int:
@@ -89,7 +77,7 @@ class HttpRuntime:
 
         Reads only the host: the request is resolved once, by :meth:`handle`.
         """
-        host = split_url(url)[0]
+        host = url_parts(url)[0]
         if self._endpoints.knows(host):
             return Claim.SERVE
         return Claim.REFUSE if self._endpoints.claims(host) else Claim.NONE
@@ -106,9 +94,14 @@ class HttpRuntime:
     ) -> HttpAnswer | None:
         """Answer a request to an invoke URL (resolved once); ``None`` when the host is not the mock's.
 
-        Server mode passes the :class:`Address` its local URL forms make, and the real peer's address.
+        Server mode passes the :class:`Address` its local URL forms make, and the real peer's address. Arguments
+        that no client could send (``gw.invoke`` passes them as given) raise what ``requests`` would raise.
         """
-        host, path, query = split_url(url)
+        method, url, body = checked_request(method, url, body)
+        host, path, query = url_parts(url)
+        credentials = url_credentials(url)
+        if credentials is not None and not any(k.lower() == "authorization" for k, _ in headers):
+            headers = [*headers, ("Authorization", credentials)]  # as requests sends https://user:pass@host
         if address is None:
             address = Address.of(host, path, tuple(headers))
         resolved = self._endpoints.http(address)
@@ -121,21 +114,22 @@ class HttpRuntime:
         request_id = ids.connection_style()
         if _head_size(method, path, query, headers) > MAX_REQUEST_HEAD_BYTES:
             _warn(f"the request line and headers of {method} {url} pass API Gateway's {MAX_REQUEST_HEAD_BYTES} bytes")
-            return self._finish(HttpAnswer.message(431, "Request Header Fields Too Large"), None, None, request_id)
+            answer = HttpAnswer.message(431, "Request Header Fields Too Large")
+            return self._finish(answer, None, None, request_id, method)
         if len(body) > MAX_PAYLOAD_BYTES:
             _warn(f"the body of {method} {url} ({len(body)} bytes) passes API Gateway's 10 MB payload limit")
             answer = HttpAnswer(
                 413, [("content-type", "text; charset=utf-8")], b"HTTP content length exceeded 10485760 bytes."
             )
-            return self._finish(answer, None, None, request_id)
+            return self._finish(answer, None, None, request_id, method)
         peer = source_ip or DEFAULT_SOURCE_IP
         request = HttpRequest(method, path, query, _with_gateway_headers(headers, host, body, peer), body, peer)
         if isinstance(resolved, Refusal):
             _warn(f"{method} {url} answered {resolved.status}: {resolved.reason}")
             answer = HttpAnswer(resolved.status, [], resolved.body.encode())
-            return self._finish(answer, None, request, request_id)
+            return self._finish(answer, None, request, request_id, method)
         answer = self._serve(resolved, request, request_id)
-        return self._finish(answer, resolved, request, request_id)
+        return self._finish(answer, resolved, request, request_id, method)
 
     def _serve(self, target: Resolution, request: HttpRequest, request_id: str) -> HttpAnswer:
         cors = target.snapshot.api.get("CorsConfiguration")
@@ -152,7 +146,7 @@ class HttpRuntime:
             _warn(
                 f"no route of HTTP API {target.api_id} (stage {target.stage!r}) matches {sent} and it has no "
                 f"$default route, so API Gateway answers 404. Its route keys: "
-                f"{listing(target.snapshot.route_keys, near=sent)}"
+                f"{listing(target.snapshot.route_keys, near=sent)}{self._not_deployed(target, request.method)}"
             )
             return HttpAnswer.message(404, "Not Found")
         info = RequestInfo(
@@ -191,6 +185,18 @@ class HttpRuntime:
                 }
         info.authorizer = authorized
         return self._integrate(integration, request, info, target.path)
+
+    def _not_deployed(self, target: Resolution, method: str) -> str:
+        """What to add to the no-route hint when a route the API has now, but the stage's deployment has not,
+        would take the request (the stage serves its last deployment, as on AWS)."""
+        keys = self._endpoints.current_route_keys(target.api_id, target.region)
+        route_key = match_route_key(keys, method, target.path)
+        if route_key is None:
+            return ""
+        return (
+            f". The API has a route {route_key} that matches it, but stage {target.stage!r} serves a deployment "
+            f"made before that route was created or changed. {how_to_deploy(target.api_id, target.stage)}"
+        )
 
     def _authorize(
         self, target: Resolution, route: dict[str, Any], request: HttpRequest, info: RequestInfo
@@ -246,7 +252,12 @@ class HttpRuntime:
             return HttpAnswer.message(500, "Internal Server Error")
 
     def _finish(
-        self, answer: HttpAnswer, target: Resolution | None, request: HttpRequest | None, request_id: str
+        self,
+        answer: HttpAnswer,
+        target: Resolution | None,
+        request: HttpRequest | None,
+        request_id: str,
+        method: str,
     ) -> HttpAnswer:
         cors = target.snapshot.api.get("CorsConfiguration") if target is not None else None
         origin = request.header("origin") if request is not None else None
@@ -254,13 +265,28 @@ class HttpRuntime:
             # API Gateway replaces CORS headers from the integration with its own (aws-behaviour.md §3.7).
             answer.headers = [(k, v) for k, v in answer.headers if not k.startswith("access-control-")]
             answer.headers.extend(_cors_headers(cors, origin, preflight=False))
+        if _bodyless(answer.status):
+            # A 1xx, 204 or 304 response ends after its headers, whatever the handler returned (RFC 9110 §6.4.1),
+            # and says no length (§8.6: a 304 may only give the length of a 200, which the mock cannot know).
+            answer.body = b""
+        # The length is API Gateway's, of the body it sends: a handler's own content-length is not passed on.
+        answer.headers = [(k, v) for k, v in answer.headers if k.lower() != "content-length"]
         names = {k for k, _ in answer.headers}
         if "content-type" not in names and answer.body:
             answer.headers.append(("content-type", "application/json"))
-        answer.headers.append(("content-length", str(len(answer.body))))
+        if not _bodyless(answer.status):
+            answer.headers.append(("content-length", str(len(answer.body))))
         answer.headers.append(("date", email.utils.formatdate(usegmt=True)))
         answer.headers.append(("apigw-requestid", request_id))
+        if method == "HEAD":
+            # RFC 9110 §9.3.2: the headers of a GET (its content-length too), and no body.
+            answer.body = b""
         return answer
+
+
+def _bodyless(status: int) -> bool:
+    """Whether a response with *status* has no body in HTTP (RFC 9110 §6.4.1): 1xx, 204 and 304."""
+    return status < 200 or status in (204, 304)
 
 
 def _with_gateway_headers(

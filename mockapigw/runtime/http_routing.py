@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from ..apigatewayv2.snapshot import Snapshot
@@ -52,17 +53,35 @@ def _pattern(route_key: str) -> _Pattern | None:
     return _Pattern(method, segments, greedy)
 
 
-def match_route(snapshot: Snapshot, method: str, path: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    """The route a request takes, with URL-decoded path parameters; ``$default`` last; ``(None, {})`` if none."""
+_Rank = tuple[int, tuple[int, ...], int]
+T = TypeVar("T")
+
+
+def _best(candidates: Iterable[tuple[str, T]], method: str, path: str) -> tuple[T, dict[str, str]] | None:
+    """The candidate whose route key takes the request, with URL-decoded path parameters; ``$default`` is not one."""
     parts = [unquote(part) for part in path.split("/") if part]
-    best: tuple[tuple[int, tuple[int, ...], int], dict[str, Any], dict[str, str]] | None = None
-    for route in snapshot.routes.values():
-        pattern = _pattern(str(route["RouteKey"]))
+    best: tuple[_Rank, T, dict[str, str]] | None = None
+    for route_key, candidate in candidates:
+        pattern = _pattern(route_key)
         if pattern is None or pattern.method not in (method, "ANY"):
             continue
         params = pattern.match(parts)
         if params is not None and (best is None or pattern.rank < best[0]):
-            best = (pattern.rank, route, params)
-    if best is not None:
-        return best[1], best[2]
+            best = (pattern.rank, candidate, params)
+    return (best[1], best[2]) if best is not None else None
+
+
+def match_route(snapshot: Snapshot, method: str, path: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """The route a request takes, with URL-decoded path parameters; ``$default`` last; ``(None, {})`` if none."""
+    found = _best(((str(route["RouteKey"]), route) for route in snapshot.routes.values()), method, path)
+    if found is not None:
+        return found
     return snapshot.route_by_key("$default"), {}
+
+
+def match_route_key(route_keys: Collection[str], method: str, path: str) -> str | None:
+    """Which of *route_keys* a request takes, by the same rules as :func:`match_route`; ``None`` if none."""
+    found = _best(((key, key) for key in route_keys), method, path)
+    if found is not None:
+        return found[0]
+    return "$default" if "$default" in route_keys else None

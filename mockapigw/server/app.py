@@ -250,8 +250,11 @@ class Gateway:
             return web.Response(status=404, text='{"message":"Not Found"}', content_type="application/json")
         response = web.Response(status=answer.status, body=answer.body)
         for name, value in answer.headers:
-            if name.lower() not in ("content-length", "date"):  # aiohttp writes its own, for the body it sends
-                response.headers.add(name, value)
+            lowered = name.lower()
+            # aiohttp writes its own, for the body it sends; an answer to HEAD sends none, and keeps the GET's length.
+            if lowered == "date" or (lowered == "content-length" and method != "HEAD"):
+                continue
+            response.headers.add(name, value)
         return response
 
     # --- WebSocket

@@ -209,6 +209,23 @@ def test_connect_after_the_mock_stopped(v2: Any) -> None:
     assert "the mock is not active" in str(info.value)
 
 
+def test_invoke_after_the_mock_stopped(v2: Any) -> None:
+    """As gw.connect: AWS's 403 and the same hint, and nothing runs (the handler's own calls would reach AWS)."""
+    with mock_apigateway() as gw:
+        gw.register_lambda(LAMBDA, lambda event, context: "ran")
+        url = boto3.client("apigatewayv2", region_name="us-east-1").create_api(
+            Name="h", ProtocolType="HTTP", Target=LAMBDA
+        )["ApiEndpoint"]
+        assert gw.invoke("GET", url + "/").text == "ran"
+    with hint_here("the mock is not active (gw.invoke was called before start() or after stop())"):
+        response = gw.invoke("GET", url + "/")
+    assert (response.status_code, response.text) == (403, FORBIDDEN)
+    assert len(gw.invocations) == 1
+    with hint_here("the mock is not active"):
+        never_started = mock_apigateway().invoke("GET", url + "/")
+    assert (never_started.status_code, never_started.text) == (403, FORBIDDEN)
+
+
 def test_connect_to_an_unknown_api_lists_the_apis(apigw: MockApiGateway, v2: Any) -> None:
     api_id = _ws_api(v2)
     with pytest.raises(ConnectionRejected) as info:

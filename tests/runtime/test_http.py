@@ -105,6 +105,63 @@ def test_the_stage_serves_its_deployed_snapshot(apigw: MockApiGateway, v2: Any) 
     assert requests.get(api["ApiEndpoint"] + "/prod/b").status_code == 200
 
 
+def test_a_route_created_after_the_deployment_gets_a_hint_to_deploy(apigw: MockApiGateway, v2: Any) -> None:
+    api = v2.create_api(Name="x", ProtocolType="HTTP")
+    target = "integrations/" + v2.create_integration(
+        ApiId=api["ApiId"], IntegrationType="AWS_PROXY", IntegrationUri=LAMBDA, PayloadFormatVersion="2.0"
+    )["IntegrationId"]
+    apigw.register_lambda(LAMBDA, lambda event, context: "hi")
+    v2.create_route(ApiId=api["ApiId"], RouteKey="GET /pets", Target=target)
+    v2.create_stage(ApiId=api["ApiId"], StageName="prod")
+    v2.create_deployment(ApiId=api["ApiId"], StageName="prod")
+    v2.create_route(ApiId=api["ApiId"], RouteKey="POST /pets/{id}", Target=target)
+    with pytest.warns(MockApiGatewayWarning) as caught:
+        assert requests.post(api["ApiEndpoint"] + "/prod/pets/7").status_code == 404
+    hint = str(caught[0].message)
+    assert "Its route keys: GET /pets. The API has a route POST /pets/{id} that matches it" in hint
+    assert f"create_deployment(ApiId='{api['ApiId']}', StageName='prod')" in hint
+    with pytest.warns(MockApiGatewayWarning) as caught:  # no route matches, deployed or not: no such sentence
+        assert requests.delete(api["ApiEndpoint"] + "/prod/pets/7").status_code == 404
+    assert "create_deployment" not in str(caught[0].message)
+
+
+def test_head_answers_have_the_headers_of_a_get_and_no_body(app: App) -> None:
+    app.route("ANY /pets")
+    app.reply = lambda event: {"statusCode": 200, "body": "hello", "headers": {"content-type": "text/plain"}}
+    got, head = requests.get(app.url("/pets")), requests.head(app.url("/pets"))
+    assert (head.status_code, head.content, got.content) == (200, b"", b"hello")
+    for name in ("content-length", "content-type"):
+        assert head.headers[name] == got.headers[name]
+    assert head.headers["content-length"] == "5"
+    invoked = app.gw.invoke("HEAD", app.url("/pets"))
+    assert (invoked.status_code, invoked.body, invoked.headers["content-length"]) == (200, b"", "5")
+    assert app.events[-1]["requestContext"]["http"]["method"] == "HEAD"
+    # The mock's own answers too: AWS's 403 for an API the mock does not have.
+    with pytest.warns(MockApiGatewayWarning, match="there is no API abcdefghij"):
+        refused = requests.head(app.url("/pets").replace(app.api_id, "abcdefghij"))
+    assert (refused.status_code, refused.content, refused.headers["content-length"]) == (403, b"", "23")
+
+
+@pytest.mark.parametrize("status", [204, 304])
+def test_no_content_and_not_modified_have_no_body(app: App, status: int) -> None:
+    """Whatever the handler returns, a 204 or 304 ends after its headers (RFC 9110 §6.4.1), and says no length."""
+    app.route("GET /pets")
+    app.reply = lambda event: {"statusCode": status, "body": "x", "headers": {"etag": '"v1"'}}
+    response = requests.get(app.url("/pets"))
+    assert (response.status_code, response.content, response.headers["etag"]) == (status, b"", '"v1"')
+    assert "content-length" not in response.headers and "content-type" not in response.headers
+    invoked = app.gw.invoke("GET", app.url("/pets"))
+    assert (invoked.status_code, invoked.body) == (status, b"")
+    assert "content-length" not in invoked.headers
+
+
+def test_the_content_length_is_the_gateways_own(app: App) -> None:
+    app.route("GET /pets")
+    app.reply = lambda event: {"statusCode": 200, "body": "hello", "headers": {"Content-Length": "99"}}
+    response = requests.get(app.url("/pets"))
+    assert (response.text, response.headers["content-length"]) == ("hello", "5")
+
+
 def test_custom_domain_through_api_mappings(app: App) -> None:
     app.route("GET /pets")
     app.v2.create_domain_name(

@@ -6,6 +6,8 @@ import pytest
 import requests
 from helpers import App
 
+from mockapigw.runtime.http_routing import match_route_key
+
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:app"
 
 
@@ -44,3 +46,12 @@ def test_path_parameters_are_url_decoded(app: App) -> None:
     requests.get(app.url("/tree/x/y%20z"))
     assert app.events[0]["pathParameters"] == {"name": "a b+c"}
     assert app.events[1]["pathParameters"] == {"proxy": "x/y z"}
+
+
+def test_route_keys_are_matched_by_the_same_rules() -> None:
+    """The no-route hint matches the API's current route keys as requests match the deployed routes."""
+    keys = ["GET /pets/dog/1", "GET /pets/dog/{id}", "GET /pets/{proxy+}", "ANY /{proxy+}"]
+    assert match_route_key(keys, "GET", "/pets/dog/2") == "GET /pets/dog/{id}"
+    assert match_route_key(keys, "POST", "/pets/dog/1") == "ANY /{proxy+}"
+    assert match_route_key(keys[:3], "POST", "/pets") is None
+    assert match_route_key([*keys[:3], "$default"], "POST", "/pets") == "$default"

@@ -87,6 +87,21 @@ def test_unknown_api_and_unknown_route_get_aws_answers(server: Server, v2: Any, 
     assert events == []
 
 
+@pytest.mark.parametrize("status", [200, 204, 304])
+def test_head_204_and_304_end_after_their_headers(apigw: MockApiGateway, server: Server, v2: Any, status: int) -> None:
+    apigw.register_lambda(FUNCTION, lambda event, context: {"statusCode": status, "body": "made"})
+    api_id = v2.create_api(Name="head", ProtocolType="HTTP", Target=FUNCTION)["ApiId"]
+    url = f"{server.url}/_aws/execute-api/{api_id}/x"
+    head = requests.head(url, timeout=WAIT)
+    assert (head.status_code, head.content, head.headers.get("content-length")) == (
+        status,
+        b"",
+        "4" if status == 200 else None,  # the length the GET's body has; a 204 or 304 says none
+    )
+    got = requests.get(url, timeout=WAIT)
+    assert (got.status_code, got.content) == (status, b"made" if status == 200 else b"")
+
+
 def test_cors_preflight_from_a_browser_origin(server: Server, v2: Any, events: list[dict[str, Any]]) -> None:
     cors = {"AllowOrigins": ["http://localhost:3000"], "AllowMethods": ["POST"], "AllowHeaders": ["content-type"]}
     api_id = http_api(v2, CorsConfiguration=cors)
