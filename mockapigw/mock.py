@@ -21,7 +21,8 @@ from .management.backend import ManagementBackend
 from .management.connections import ConnectionRegistry
 from .management.service import ManagementService
 from .runtime.endpoints import Endpoints
-from .runtime.http import HttpRuntime, InvokeResponse, check_header
+from .runtime.http import HttpRuntime, InvokeResponse
+from .runtime.http_input import header_pairs
 from .runtime.lambdas import Handler, Invocation, LambdaRegistry
 from .runtime.requests_hook import RequestsRouter
 from .runtime.websocket import DEFAULT_SOURCE_IP, DEFAULT_USER_AGENT, WebSocketClient, WebSocketRuntime
@@ -215,11 +216,9 @@ class MockApiGateway:
         body: str | bytes | None = None,
     ) -> InvokeResponse:
         """Send a request to an HTTP API's invoke URL without ``requests``; AWS's 404 if no API serves it."""
-        raw = body.encode("utf-8") if isinstance(body, str) else (body or b"")
-        pairs = [(k, v) for k, v in (headers or {}).items()]
-        for name, value in pairs:
-            check_header(name, value)  # what requests and http.client refuse too
-        answer = self.http.handle(method, url, pairs, raw)
+        # A body or headers of the wrong type are refused by the runtime, as requests and http.client refuse them.
+        raw = body.encode("utf-8") if isinstance(body, str) else (b"" if body is None else body)
+        answer = self.http.handle(method, url, header_pairs(headers), raw)
         if answer is None:
             raise ValueError(f"{url} is not an invoke URL of an HTTP API (or mapped custom domain) of this mock")
         merged: dict[str, str] = {}

@@ -31,6 +31,9 @@ from mockapigw.runtime.http_input import header_pairs
         (("GET", {"headers": {"a": 1}}), TypeError, "headers must map str names to str values; got 'a': 1"),
         (("GET", {"headers": {"a": None}}), TypeError, "headers must map str names to str values; got 'a': None"),
         (("GET", {"headers": {b"a": b"b"}}), TypeError, r"\(bytes: bytes\)"),
+        (("GET", {"headers": [("a", "b")]}), TypeError, "headers must be a dict of str names to str values, got list"),
+        (("GET", {"body": {}}), TypeError, "body must be str, bytes or None, got dict"),  # not sent as empty
+        (("GET", {"body": 0}), TypeError, "body must be str, bytes or None, got int"),
     ],
 )
 def test_wrong_arguments_are_refused_before_anything_runs(
