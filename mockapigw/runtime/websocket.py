@@ -270,18 +270,21 @@ class WebSocketRuntime:
             warn(f"message on connection {connection.connection_id} answered Forbidden: {snapshot.reason}")
             connection.deliver(_error_frame("Forbidden", connection, request_id))
             return
-        route = self._select_route(snapshot, text)
-        if route is None:
-            keys = [key for key in snapshot.route_keys if key not in ("$connect", "$disconnect")]
-            expression = str(snapshot.api.get("RouteSelectionExpression", ""))
-            selected = compile_expression(expression)(request_context(text))
-            warn(
-                f"no route of WebSocket API {connection.api_id} matched the message (route selection expression "
-                f"{expression!r} gave {selected!r}) and it has no $default route, so API Gateway answers "
-                f"Forbidden. Its route keys: {listing(keys, near=selected)}"
-            )
-            connection.deliver(_error_frame("Forbidden", connection, request_id))
-            return
+        selected, route = self._select_route(snapshot, text)
+        if route is None or route["RouteKey"] != selected:
+            undeployed = self._undeployed(connection, selected)
+            if route is None:
+                keys = [key for key in snapshot.route_keys if key not in ("$connect", "$disconnect")]
+                expression = str(snapshot.api.get("RouteSelectionExpression", ""))
+                warn(
+                    f"no route of WebSocket API {connection.api_id} matched the message (route selection expression "
+                    f"{expression!r} gave {selected!r}) and it has no $default route, so API Gateway answers "
+                    f"Forbidden. {undeployed or f'Its route keys: {listing(keys, near=selected)}'}"
+                )
+                connection.deliver(_error_frame("Forbidden", connection, request_id))
+                return
+            if undeployed is not None:
+                warn(f"the message went to the $default route of WebSocket API {connection.api_id}: {undeployed}")
         integration = self._integration(snapshot, route)
         event = message_event(connection, route["RouteKey"], text, request_id, ids.connection_style(), now_ms())
         if integration is None:
@@ -308,11 +311,18 @@ class WebSocketRuntime:
             connection.deliver(reply)
 
     @staticmethod
-    def _select_route(snapshot: Snapshot, text: str) -> dict[str, Any] | None:
+    def _select_route(snapshot: Snapshot, text: str) -> tuple[str, dict[str, Any] | None]:
+        """The route selection expression's value for *text*, and the route it selects (else ``$default``'s)."""
         expression = str(snapshot.api.get("RouteSelectionExpression", ""))
         key = compile_expression(expression)(request_context(text))
         route = snapshot.route_by_key(key) if key not in ("$connect", "$disconnect") else None
-        return route or snapshot.route_by_key("$default")
+        return key, route or snapshot.route_by_key("$default")
+
+    def _undeployed(self, connection: Connection, key: str) -> str | None:
+        """Why *key* selects no deployed route although the live API has it (for a hint), else ``None``."""
+        if key in ("$connect", "$disconnect", "$default"):
+            return None
+        return self._endpoints.undeployed_route(connection.api_id, connection.region, connection.stage, key)
 
     def ping(self, connection: Connection) -> None:
         """A ping frame from the client: keeps the connection from going idle."""

@@ -136,11 +136,25 @@ def test_http_api_cannot_be_connected_to(apigw: Any, http_api: dict[str, Any]) -
 def test_stage_serves_its_deployed_snapshot_until_redeployed(ws: WsApi) -> None:
     client = ws.gw.connect(ws.api_id, "prod")
     ws.v2.create_route(ApiId=ws.api_id, RouteKey="late", Target=f"integrations/{ws.integration_id}")
-    client.send({"action": "late"})
+    undeployed = "Route 'late' exists in API .* but is not in the deployment stage 'prod' serves"
+    with pytest.warns(MockApiGatewayWarning, match=undeployed + r".* create_deployment\(ApiId="):
+        client.send({"action": "late"})
     assert json.loads(client.receive())["message"] == "Forbidden"
     ws.deploy()
     client.send({"action": "late"})
     assert [e["requestContext"]["routeKey"] for e in ws.of_type("MESSAGE")] == ["late"]
+
+
+def test_a_message_for_an_undeployed_route_that_goes_to_default_says_why(ws: WsApi) -> None:
+    ws.route("$default")
+    client = ws.gw.connect(ws.api_id, "prod")
+    client.send({"action": "late"})  # no route "late" anywhere: $default, as designed, and no hint
+    ws.v2.create_route(ApiId=ws.api_id, RouteKey="late", Target=f"integrations/{ws.integration_id}")
+    with pytest.warns(MockApiGatewayWarning, match="went to the \\$default route .* Route 'late' exists in API"):
+        client.send({"action": "late"})
+    ws.deploy()
+    client.send({"action": "late"})
+    assert [e["requestContext"]["routeKey"] for e in ws.of_type("MESSAGE")] == ["$default", "$default", "late"]
 
 
 def test_auto_deploy_stage_serves_changes_at_once(apigw: Any, v2: Any) -> None:
