@@ -9,6 +9,7 @@ idle and lifetime expiry; the @connections backend asks it to close and to check
 from __future__ import annotations
 
 import base64
+import datetime as _dt
 import json
 from typing import Any
 
@@ -18,6 +19,8 @@ from ..management.connections import (
     CLOSED,
     EMPTY,
     GOING_AWAY,
+    IDLE_TIMEOUT_S,
+    MAX_LIFETIME_S,
     OPEN,
     Connection,
     ConnectionRegistry,
@@ -57,14 +60,31 @@ class ConnectionRejected(Exception):
 
 
 class ConnectionClosed(Exception):
-    """The client tried to use a connection that is closed."""
+    """The client tried to use a connection that is closed; the message says why when the mock knows more."""
 
-    def __init__(self, connection: Connection) -> None:
-        super().__init__(
-            f"connection {connection.connection_id} is closed ({connection.close_code} {connection.close_reason})"
-        )
+    def __init__(self, connection: Connection, why: str = "") -> None:
+        message = f"connection {connection.connection_id} is closed ({connection.close_code} {connection.close_reason})"
+        super().__init__(f"{message}: {why}" if why else message)
         self.code = connection.close_code
         self.reason = connection.close_reason
+
+
+def _clock(epoch_ms: int) -> str:
+    return _dt.datetime.fromtimestamp(epoch_ms / 1000, _dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _expiry(connection: Connection, at_ms: int) -> str:
+    """Why *connection* expires at *at_ms*, with the mock's clock readings, so that a jump of the clock shows."""
+    passed = []
+    if at_ms - connection.last_active_ms >= IDLE_TIMEOUT_S * 1000:
+        passed.append(f"its idle timeout ({IDLE_TIMEOUT_S // 60} minutes)")
+    if at_ms - connection.connected_at_ms >= MAX_LIFETIME_S * 1000:
+        passed.append(f"its maximum lifetime ({MAX_LIFETIME_S // 3600} hours)")
+    return (
+        f"it passed {' and '.join(passed)} by the mock's clock, which read {_clock(at_ms)}; it connected at "
+        f"{_clock(connection.connected_at_ms)} and was last active at {_clock(connection.last_active_ms)}. Time is "
+        "read at every call: leaving freeze_time or time_machine.travel, or moving the clock, moves it too."
+    )
 
 
 def _error_frame(message: str, connection: Connection, request_id: str) -> bytes:
@@ -247,14 +267,22 @@ class WebSocketRuntime:
 
     def refresh(self, connection: Connection) -> None:
         """Close the connection if its idle timeout or lifetime has passed (time is read now)."""
-        if connection.due_to_expire(now_ms()):
-            self.close(connection, GOING_AWAY, "Going away")
+        self._expire(connection)
+
+    def _expire(self, connection: Connection) -> str:
+        """:meth:`refresh`, saying why it closed the connection now (``""`` when it did not)."""
+        at_ms = now_ms()
+        if not connection.due_to_expire(at_ms):
+            return ""
+        why = _expiry(connection, at_ms)
+        self.close(connection, GOING_AWAY, "Going away")
+        return why
 
     def send(self, connection: Connection, data: str | bytes | bytearray | dict[str, Any] | list[Any]) -> None:
         """A frame from the client: route it, run the integration, send back what a two-way route returns."""
-        self.refresh(connection)
+        why = self._expire(connection)
         if connection.state != OPEN:
-            raise ConnectionClosed(connection)
+            raise ConnectionClosed(connection, why)
         if isinstance(data, (bytes, bytearray, memoryview)):
             # API Gateway does not accept binary frames from clients (aws-behaviour.md §4).
             self.close(connection, UNSUPPORTED_DATA, "Binary frames are not supported")
@@ -326,9 +354,9 @@ class WebSocketRuntime:
 
     def ping(self, connection: Connection) -> None:
         """A ping frame from the client: keeps the connection from going idle."""
-        self.refresh(connection)
+        why = self._expire(connection)
         if connection.state != OPEN:
-            raise ConnectionClosed(connection)
+            raise ConnectionClosed(connection, why)
         connection.last_active_ms = now_ms()
 
     # --- closing

@@ -224,6 +224,29 @@ def test_idle_timeout_closes_after_ten_minutes_under_freezegun(ws: WsApi) -> Non
     )
 
 
+def test_using_a_connection_made_under_freeze_time_after_leaving_it_says_the_clock_moved(ws: WsApi) -> None:
+    ws.route("$default")
+    with freeze_time("2024-01-01"):
+        client = ws.gw.connect(ws.api_id, "prod")
+    with pytest.raises(ConnectionClosed, match=r"\(1001 Going away\): it passed its idle timeout") as info:
+        client.send("hello")
+    message = str(info.value)
+    assert "(10 minutes) and its maximum lifetime (2 hours)" in message
+    assert "connected at 2024-01-01T00:00:00+00:00" in message
+    assert (info.value.code, info.value.reason) == (1001, "Going away")
+
+
+def test_ping_past_the_idle_timeout_only_says_when_it_was_last_active(ws: WsApi) -> None:
+    with freeze_time("2026-01-01 12:00:00") as frozen:
+        client = ws.gw.connect(ws.api_id, "prod")
+        frozen.tick(dt.timedelta(minutes=10))
+        with pytest.raises(ConnectionClosed) as info:
+            client.ping()
+    message = str(info.value)
+    assert "passed its idle timeout (10 minutes) by the mock's clock, which read 2026-01-01T12:10:00+00:00" in message
+    assert "lifetime" not in message and "last active at 2026-01-01T12:00:00+00:00" in message
+
+
 def test_ping_keeps_a_connection_alive(ws: WsApi) -> None:
     with freeze_time("2026-01-01 12:00:00") as frozen:
         client = ws.gw.connect(ws.api_id, "prod")
