@@ -27,9 +27,9 @@ from ..management.connections import (
     Transport,
     now_ms,
 )
-from . import ws_integrations
+from . import ws_inputs, ws_integrations
 from .alerts import listing, warn
-from .endpoints import Endpoints, Refusal
+from .endpoints import Endpoints, Refusal, not_active
 from .events import connect_authorizer_event, connect_event, disconnect_event, message_event
 from .http_auth import Denied, check_iam
 from .http_events import HttpRequest
@@ -146,6 +146,7 @@ class WebSocketRuntime:
         With a *transport* (server mode's real socket), messages for the client go to it, from ``$connect`` on.
         *domain_name* is the custom domain name the client connected through, if any (events carry it).
         """
+        ws_inputs.connect_arguments(api_id, stage, headers, query, source_ip, user_agent, region)
         resolved = self._endpoints.websocket(api_id, stage, region)
         if isinstance(resolved, Refusal):
             raise ConnectionRejected(resolved.status, resolved.body, resolved.reason)
@@ -369,6 +370,17 @@ class WebSocketRuntime:
                 transport.close(code, reason)
             self._run_disconnect(connection)
 
+    @property
+    def active(self) -> bool:
+        """Whether the mock is started: its simulated clients may send only then."""
+        return self._endpoints.active
+
+    def close_all(self) -> None:
+        """Close every open connection with 1001 ``Going away`` and run its ``$disconnect``, as a stopping mock
+        does (while its hooks are still in place, so that the handlers' boto3 calls reach the mock)."""
+        for connection in self.connections.open_ones():
+            self.close(connection, GOING_AWAY, "Going away")
+
     def client_closed(self, connection: Connection, code: int, reason: str) -> None:
         """The client's side ended the connection (a close, a broken rule, the socket gone): :meth:`close` with *code*,
         unless its idle timeout or lifetime had passed first.
@@ -445,14 +457,22 @@ class WebSocketClient:
 
     @max_unread_bytes.setter
     def max_unread_bytes(self, limit: int | None) -> None:
-        self._connection.max_unread_bytes = limit
+        self._connection.max_unread_bytes = ws_inputs.max_unread_bytes(limit)
+
+    def _check_active(self, call: str) -> None:
+        # After stop() a handler's boto3 calls would go to AWS: refuse, as gw.connect does.
+        if not self._runtime.active:
+            raise RuntimeError(not_active(f"WebSocketClient.{call}", f"call {call}"))
 
     def send(self, data: str | bytes | dict[str, Any] | list[Any]) -> None:
         """Send a message: ``str`` as a text frame, ``bytes`` as a binary frame, dict/list as JSON text."""
-        self._runtime.send(self._connection, data)
+        frame = ws_inputs.message(data)
+        self._check_active("send")
+        self._runtime.send(self._connection, frame)
 
     def ping(self) -> None:
         """Send a ping frame, which counts as activity for the idle timeout."""
+        self._check_active("ping")
         self._runtime.ping(self._connection)
 
     def receive(self) -> bytes:
@@ -468,5 +488,8 @@ class WebSocketClient:
         return json.loads(self.receive())
 
     def close(self, code: int = 1000, reason: str = "") -> None:
-        """Close from the client side; ``$disconnect`` runs with this code and reason (1001 if it had expired)."""
-        self._runtime.client_closed(self._connection, code, reason)
+        """Close from the client side; ``$disconnect`` runs with this code and reason (1001 if it had expired).
+
+        After the mock stopped, its connections are closed already (:meth:`WebSocketRuntime.close_all`).
+        """
+        self._runtime.client_closed(self._connection, *ws_inputs.close_frame(code, reason))
