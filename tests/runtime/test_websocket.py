@@ -349,7 +349,7 @@ def test_default_stage_is_served_with_its_connections_endpoint(ws: WsApi) -> Non
     management.post_to_connection(ConnectionId=client.connection_id, Data=b"hi")
     assert client.receive() == b"hi"
     prod = ws.management()  # the other stage's endpoint does not reach this connection
-    with pytest.raises(prod.exceptions.GoneException):
+    with pytest.raises(prod.exceptions.GoneException), pytest.warns(MockApiGatewayWarning, match="stage '\\$default'"):
         prod.post_to_connection(ConnectionId=client.connection_id, Data=b"hi")
 
 
