@@ -377,9 +377,18 @@ class WebSocketRuntime:
 
     def close_all(self) -> None:
         """Close every open connection with 1001 ``Going away`` and run its ``$disconnect``, as a stopping mock
-        does (while its hooks are still in place, so that the handlers' boto3 calls reach the mock)."""
+        does (while its hooks are still in place, so that the handlers' boto3 calls reach the mock).
+
+        Every connection is closed even when a handler raises; the first exception is raised after the last.
+        """
+        first: BaseException | None = None
         for connection in self.connections.open_ones():
-            self.close(connection, GOING_AWAY, "Going away")
+            try:
+                self.close(connection, GOING_AWAY, "Going away")
+            except Exception as error:  # noqa: BLE001 - a handler's, raised below once every connection is closed
+                first = first or error
+        if first is not None:
+            raise first
 
     def client_closed(self, connection: Connection, code: int, reason: str) -> None:
         """The client's side ended the connection (a close, a broken rule, the socket gone): :meth:`close` with *code*,

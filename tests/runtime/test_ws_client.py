@@ -181,3 +181,16 @@ def test_close_all_closes_every_open_connection_with_1001_and_runs_disconnect(ws
     assert codes == [4000, 1001, 1001]
     clients[1].close()
     assert len(ws.of_type("DISCONNECT")) == 3
+
+
+def test_close_all_closes_every_connection_before_raising_a_disconnect_handlers_error(ws: WsApi) -> None:
+    clients = [ws.gw.connect(ws.api_id, "prod") for _ in range(2)]
+
+    def fail(event: dict[str, Any], context: Any) -> None:
+        raise RuntimeError(f"disconnect failed for {event['requestContext']['connectionId']}")
+
+    ws.replies["$disconnect"] = fail
+    with pytest.raises(RuntimeError, match=f"disconnect failed for {clients[0].connection_id}"):
+        ws.gw.websockets.close_all()
+    assert [client.close_code for client in clients] == [1001, 1001]
+    assert len(ws.of_type("DISCONNECT")) == 2
