@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from ..core.errors import ServiceError
+from ..core.hints import hint
 from .connections import OPEN, Connection, ConnectionLifecycle, ConnectionRegistry
 
 MAX_DATA_BYTES = 131072  # the model's PostToConnection.Data max (128 KiB)
@@ -56,7 +57,16 @@ class ManagementBackend:
         if connection is None:
             raise GoneException(None)
         self._lifecycle.refresh(connection)
-        if connection.state != OPEN or connection.api_id != target[0] or connection.stage != target[1]:
+        if connection.state != OPEN:
+            raise GoneException(None)
+        if connection.api_id != target[0] or connection.stage != target[1]:
+            # AWS answers as for an unknown id; the user's slip (two APIs or stages in one test) is worth a word.
+            hint(
+                f"@connections answered 410 GoneException: connection {connection_id} is open on stage "
+                f"{connection.stage!r} of WebSocket API {connection.api_id}, but the client's endpoint addresses "
+                f"stage {target[1]!r} of API {target[0]}. Make the apigatewaymanagementapi client with the endpoint "
+                "of the connection's own API and stage (its events' requestContext.domainName and stage)."
+            )
             raise GoneException(None)
         return connection
 

@@ -23,13 +23,15 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from urllib.parse import unquote
 
+from ..apigatewayv2.deployments import undeployable_reason
 from ..apigatewayv2.records import HTTP, WEBSOCKET, change_count
 from ..apigatewayv2.snapshot import Snapshot
 
 if TYPE_CHECKING:
-    from ..apigatewayv2.resources import Api, DomainName
+    from ..apigatewayv2.resources import Api, DomainName, Route
     from ..apigatewayv2.service import ApiGatewayV2Service
     from ..apigatewayv2.store import Store
+    from ..core.collection import Collection
 
 EXECUTE_API_HOST = re.compile(r"^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
 # The default endpoint of the management API (a client made without endpoint_url): no API id in the host.
@@ -159,6 +161,18 @@ _HOW_TO_DEPLOY = (
     "Deploy it: create_deployment(ApiId='{api}', StageName='{stage}'), or create the stage with AutoDeploy=True."
 )
 _HOW_TO_STAGE = "Create one: create_stage(ApiId='{api}', StageName='{stage}', AutoDeploy=True)."
+_HOW_TO_ROUTE = (
+    "The API has no routes, and an API without routes cannot be deployed. Add one: create_route(ApiId='{api}', "
+    "RouteKey='$default', Target=...){then}."
+)
+
+
+def not_active(call: str, action: str) -> str:
+    """Why *call* is refused: the mock is not started. *action* is what to do inside it (``connect``)."""
+    return (
+        f"the mock is not active ({call} was called before start() or after stop()); {action} inside the "
+        "`with mock_apigateway()` block, the decorated test, or a test using the apigw fixture."
+    )
 
 
 def how_to_deploy(api_id: str, stage: str) -> str:
@@ -168,10 +182,7 @@ def how_to_deploy(api_id: str, stage: str) -> str:
 
 def _not_active(call: str, instead: str) -> Refusal:
     """AWS's 403 for *call* made to a mock that is not started, and what to *do instead*."""
-    return Refusal.forbidden(
-        f"the mock is not active ({call} was called before start() or after stop()); {instead} inside "
-        "the `with mock_apigateway()` block, the decorated test, or a test using the apigw fixture."
-    )
+    return Refusal.forbidden(not_active(call, instead))
 
 
 def _routing_refusal(domain: DomainName, address: Address, answer: Callable[[str], Refusal]) -> Refusal | None:
@@ -209,6 +220,8 @@ class Endpoints:
         self._active = active
         # connections_target's answers for execute-api endpoints, each with what it was read from (see there).
         self._targets: dict[tuple[str, str, str], tuple[Store, Api, tuple[int, int, int], tuple[str, str]]] = {}
+        # undeployed_route's "no such route" answers, each with the routes it read and their stamp.
+        self._no_undeployed: dict[tuple[str, str, str, str], tuple[Collection[Route], tuple[int, int]]] = {}
 
     # --- which hosts are the mock's
 
@@ -375,11 +388,54 @@ class Endpoints:
             )
         resolution = self._deployed(api, region, stage, "/", Address(host, f"/{stage}"), api_id)
         if resolution is None:
-            return Refusal.forbidden(
-                f"stage {stage!r} of WebSocket API {api_id} has no deployment. "
-                + _HOW_TO_DEPLOY.format(api=api_id, stage=stage)
-            )
+            if undeployable_reason(api) is not None:  # following _HOW_TO_DEPLOY would fail: a route comes first
+                record = api.stages.get(stage)
+                auto = record is not None and record.auto_deploy
+                then = (
+                    "; the stage's AutoDeploy then deploys the API"
+                    if auto
+                    else f", then create_deployment(ApiId='{api_id}', StageName='{stage}')"
+                )
+                how = _HOW_TO_ROUTE.format(api=api_id, then=then)
+            else:
+                how = _HOW_TO_DEPLOY.format(api=api_id, stage=stage)
+            return Refusal.forbidden(f"stage {stage!r} of WebSocket API {api_id} has no deployment. {how}")
         return resolution
+
+    @property
+    def active(self) -> bool:
+        """Whether the mock is started (its clients' frames reach API Gateway only then)."""
+        return self._active()
+
+    def undeployed_route(self, api_id: str, region: str, stage: str, route_key: str) -> str | None:
+        """Why *route_key* reaches nothing on *stage* although the API has it now (it is not deployed there), in words
+        for a hint; ``None`` when the API has no such route. The runtime reads deployed snapshots only: this reads
+        the live API, for hints only.
+
+        Every message that goes to ``$default`` asks this; a ``None`` is kept with a stamp of the API's routes (any
+        record change, and the collection's generation) and given again while the stamp is unchanged.
+        """
+        key = (api_id, region, stage, route_key)
+        known = self._no_undeployed.get(key)
+        if known is not None and known[1] == (change_count(), known[0].generation):
+            return None
+        return self._undeployed_route(key)
+
+    @_locked
+    def _undeployed_route(self, key: tuple[str, str, str, str]) -> str | None:
+        api_id, region, stage, route_key = key
+        api = self._api_or_refusal(api_id, region, WEBSOCKET)
+        if isinstance(api, Refusal):
+            return None
+        if route_key not in {route.get("RouteKey") for route in api.routes.values()}:
+            if len(self._no_undeployed) >= _KEPT_TARGETS:
+                self._no_undeployed.clear()
+            self._no_undeployed[key] = (api.routes, (change_count(), api.routes.generation))
+            return None
+        return (
+            f"Route {route_key!r} exists in API {api_id} but is not in the deployment stage {stage!r} serves (it was "
+            f"created or changed after the last deployment). {_HOW_TO_DEPLOY.format(api=api_id, stage=stage)}"
+        )
 
     # --- the @connections endpoint (apigatewaymanagementapi)
 

@@ -9,6 +9,7 @@ idle and lifetime expiry; the @connections backend asks it to close and to check
 from __future__ import annotations
 
 import base64
+import datetime as _dt
 import json
 from typing import Any
 
@@ -18,15 +19,17 @@ from ..management.connections import (
     CLOSED,
     EMPTY,
     GOING_AWAY,
+    IDLE_TIMEOUT_S,
+    MAX_LIFETIME_S,
     OPEN,
     Connection,
     ConnectionRegistry,
     Transport,
     now_ms,
 )
-from . import ws_integrations
+from . import ws_inputs, ws_integrations
 from .alerts import listing, warn
-from .endpoints import Endpoints, Refusal
+from .endpoints import Endpoints, Refusal, not_active
 from .events import connect_authorizer_event, connect_event, disconnect_event, message_event
 from .http_auth import Denied, check_iam
 from .http_events import HttpRequest
@@ -57,14 +60,31 @@ class ConnectionRejected(Exception):
 
 
 class ConnectionClosed(Exception):
-    """The client tried to use a connection that is closed."""
+    """The client tried to use a connection that is closed; the message says why when the mock knows more."""
 
-    def __init__(self, connection: Connection) -> None:
-        super().__init__(
-            f"connection {connection.connection_id} is closed ({connection.close_code} {connection.close_reason})"
-        )
+    def __init__(self, connection: Connection, why: str = "") -> None:
+        message = f"connection {connection.connection_id} is closed ({connection.close_code} {connection.close_reason})"
+        super().__init__(f"{message}: {why}" if why else message)
         self.code = connection.close_code
         self.reason = connection.close_reason
+
+
+def _clock(epoch_ms: int) -> str:
+    return _dt.datetime.fromtimestamp(epoch_ms / 1000, _dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _expiry(connection: Connection, at_ms: int) -> str:
+    """Why *connection* expires at *at_ms*, with the mock's clock readings, so that a jump of the clock shows."""
+    passed = []
+    if at_ms - connection.last_active_ms >= IDLE_TIMEOUT_S * 1000:
+        passed.append(f"its idle timeout ({IDLE_TIMEOUT_S // 60} minutes)")
+    if at_ms - connection.connected_at_ms >= MAX_LIFETIME_S * 1000:
+        passed.append(f"its maximum lifetime ({MAX_LIFETIME_S // 3600} hours)")
+    return (
+        f"it passed {' and '.join(passed)} by the mock's clock, which read {_clock(at_ms)}; it connected at "
+        f"{_clock(connection.connected_at_ms)} and was last active at {_clock(connection.last_active_ms)}. Time is "
+        "read at every call: leaving freeze_time or time_machine.travel, or moving the clock, moves it too."
+    )
 
 
 def _error_frame(message: str, connection: Connection, request_id: str) -> bytes:
@@ -126,6 +146,7 @@ class WebSocketRuntime:
         With a *transport* (server mode's real socket), messages for the client go to it, from ``$connect`` on.
         *domain_name* is the custom domain name the client connected through, if any (events carry it).
         """
+        ws_inputs.connect_arguments(api_id, stage, headers, query, source_ip, user_agent, region)
         resolved = self._endpoints.websocket(api_id, stage, region)
         if isinstance(resolved, Refusal):
             raise ConnectionRejected(resolved.status, resolved.body, resolved.reason)
@@ -247,14 +268,22 @@ class WebSocketRuntime:
 
     def refresh(self, connection: Connection) -> None:
         """Close the connection if its idle timeout or lifetime has passed (time is read now)."""
-        if connection.due_to_expire(now_ms()):
-            self.close(connection, GOING_AWAY, "Going away")
+        self._expire(connection)
+
+    def _expire(self, connection: Connection) -> str:
+        """:meth:`refresh`, saying why it closed the connection now (``""`` when it did not)."""
+        at_ms = now_ms()
+        if not connection.due_to_expire(at_ms):
+            return ""
+        why = _expiry(connection, at_ms)
+        self.close(connection, GOING_AWAY, "Going away")
+        return why
 
     def send(self, connection: Connection, data: str | bytes | bytearray | dict[str, Any] | list[Any]) -> None:
         """A frame from the client: route it, run the integration, send back what a two-way route returns."""
-        self.refresh(connection)
+        why = self._expire(connection)
         if connection.state != OPEN:
-            raise ConnectionClosed(connection)
+            raise ConnectionClosed(connection, why)
         if isinstance(data, (bytes, bytearray, memoryview)):
             # API Gateway does not accept binary frames from clients (aws-behaviour.md §4).
             self.close(connection, UNSUPPORTED_DATA, "Binary frames are not supported")
@@ -270,18 +299,21 @@ class WebSocketRuntime:
             warn(f"message on connection {connection.connection_id} answered Forbidden: {snapshot.reason}")
             connection.deliver(_error_frame("Forbidden", connection, request_id))
             return
-        route = self._select_route(snapshot, text)
-        if route is None:
-            keys = [key for key in snapshot.route_keys if key not in ("$connect", "$disconnect")]
-            expression = str(snapshot.api.get("RouteSelectionExpression", ""))
-            selected = compile_expression(expression)(request_context(text))
-            warn(
-                f"no route of WebSocket API {connection.api_id} matched the message (route selection expression "
-                f"{expression!r} gave {selected!r}) and it has no $default route, so API Gateway answers "
-                f"Forbidden. Its route keys: {listing(keys, near=selected)}"
-            )
-            connection.deliver(_error_frame("Forbidden", connection, request_id))
-            return
+        selected, route = self._select_route(snapshot, text)
+        if route is None or route["RouteKey"] != selected:
+            undeployed = self._undeployed(connection, selected)
+            if route is None:
+                keys = [key for key in snapshot.route_keys if key not in ("$connect", "$disconnect")]
+                expression = str(snapshot.api.get("RouteSelectionExpression", ""))
+                warn(
+                    f"no route of WebSocket API {connection.api_id} matched the message (route selection expression "
+                    f"{expression!r} gave {selected!r}) and it has no $default route, so API Gateway answers "
+                    f"Forbidden. {undeployed or f'Its route keys: {listing(keys, near=selected)}'}"
+                )
+                connection.deliver(_error_frame("Forbidden", connection, request_id))
+                return
+            if undeployed is not None:
+                warn(f"the message went to the $default route of WebSocket API {connection.api_id}: {undeployed}")
         integration = self._integration(snapshot, route)
         event = message_event(connection, route["RouteKey"], text, request_id, ids.connection_style(), now_ms())
         if integration is None:
@@ -308,17 +340,24 @@ class WebSocketRuntime:
             connection.deliver(reply)
 
     @staticmethod
-    def _select_route(snapshot: Snapshot, text: str) -> dict[str, Any] | None:
+    def _select_route(snapshot: Snapshot, text: str) -> tuple[str, dict[str, Any] | None]:
+        """The route selection expression's value for *text*, and the route it selects (else ``$default``'s)."""
         expression = str(snapshot.api.get("RouteSelectionExpression", ""))
         key = compile_expression(expression)(request_context(text))
         route = snapshot.route_by_key(key) if key not in ("$connect", "$disconnect") else None
-        return route or snapshot.route_by_key("$default")
+        return key, route or snapshot.route_by_key("$default")
+
+    def _undeployed(self, connection: Connection, key: str) -> str | None:
+        """Why *key* selects no deployed route although the live API has it (for a hint), else ``None``."""
+        if key in ("$connect", "$disconnect", "$default"):
+            return None
+        return self._endpoints.undeployed_route(connection.api_id, connection.region, connection.stage, key)
 
     def ping(self, connection: Connection) -> None:
         """A ping frame from the client: keeps the connection from going idle."""
-        self.refresh(connection)
+        why = self._expire(connection)
         if connection.state != OPEN:
-            raise ConnectionClosed(connection)
+            raise ConnectionClosed(connection, why)
         connection.last_active_ms = now_ms()
 
     # --- closing
@@ -330,6 +369,27 @@ class WebSocketRuntime:
             if transport is not None:  # a real socket closes with the same code, before $disconnect runs
                 transport.close(code, reason)
             self._run_disconnect(connection)
+
+    @property
+    def active(self) -> bool:
+        """Whether the mock is started: its simulated clients may send only then."""
+        return self._endpoints.active
+
+    def close_all(self) -> None:
+        """Close every open connection with 1001 ``Going away`` and run its ``$disconnect``, as a stopping mock
+        does (while its hooks are still in place, so that the handlers' boto3 calls reach the mock).
+
+        A ``$disconnect`` handler's exception becomes a warning here, whatever ``raise_handler_errors`` says: every
+        connection is closed, and a test's teardown is not failed by a handler that ran because the mock stopped.
+        """
+        for connection in self.connections.open_ones():
+            try:
+                self.close(connection, GOING_AWAY, "Going away")
+            except Exception as error:  # noqa: BLE001 - reported, and the other connections are still closed
+                warn(
+                    f"$disconnect of connection {connection.connection_id} ({connection.api_id}/{connection.stage}), "
+                    f"run as the mock stopped, raised {error!r}"
+                )
 
     def client_closed(self, connection: Connection, code: int, reason: str) -> None:
         """The client's side ended the connection (a close, a broken rule, the socket gone): :meth:`close` with *code*,
@@ -407,14 +467,22 @@ class WebSocketClient:
 
     @max_unread_bytes.setter
     def max_unread_bytes(self, limit: int | None) -> None:
-        self._connection.max_unread_bytes = limit
+        self._connection.max_unread_bytes = ws_inputs.max_unread_bytes(limit)
+
+    def _check_active(self, call: str) -> None:
+        # After stop() a handler's boto3 calls would go to AWS: refuse, as gw.connect does.
+        if not self._runtime.active:
+            raise RuntimeError(not_active(f"WebSocketClient.{call}", f"call {call}"))
 
     def send(self, data: str | bytes | dict[str, Any] | list[Any]) -> None:
         """Send a message: ``str`` as a text frame, ``bytes`` as a binary frame, dict/list as JSON text."""
-        self._runtime.send(self._connection, data)
+        frame = ws_inputs.message(data)
+        self._check_active("send")
+        self._runtime.send(self._connection, frame)
 
     def ping(self) -> None:
         """Send a ping frame, which counts as activity for the idle timeout."""
+        self._check_active("ping")
         self._runtime.ping(self._connection)
 
     def receive(self) -> bytes:
@@ -430,5 +498,8 @@ class WebSocketClient:
         return json.loads(self.receive())
 
     def close(self, code: int = 1000, reason: str = "") -> None:
-        """Close from the client side; ``$disconnect`` runs with this code and reason (1001 if it had expired)."""
-        self._runtime.client_closed(self._connection, code, reason)
+        """Close from the client side; ``$disconnect`` runs with this code and reason (1001 if it had expired).
+
+        After the mock stopped, its connections are closed already (:meth:`WebSocketRuntime.close_all`).
+        """
+        self._runtime.client_closed(self._connection, *ws_inputs.close_frame(code, reason))

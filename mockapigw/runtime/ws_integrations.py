@@ -123,7 +123,9 @@ def _proxy_result(result: Any) -> Outcome:
             return Outcome(ok=False, error=f"Malformed Lambda proxy response: statusCode {status} is not 100-599")
         body = result.get("body")
         headers = result.get("headers") if isinstance(result.get("headers"), dict) else None
-        return Outcome(ok=True, status=status, body=None if body is None else str(body), headers=headers)
+        # A string is sent as it is; any other value as JSON (json.dumps's default separators, as HTTP APIs do).
+        text = body if body is None or isinstance(body, str) else json.dumps(body)
+        return Outcome(ok=True, status=status, body=text, headers=headers)
     return Outcome(ok=True, status=200, body=result if isinstance(result, str) else json.dumps(result))
 
 

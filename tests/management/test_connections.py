@@ -12,6 +12,8 @@ from botocore.config import Config
 from freezegun import freeze_time
 from wsapi import WsApi, unread
 
+from mockapigw import MockApiGatewayWarning
+
 
 def _client(endpoint: str, **config: Any) -> Any:
     return boto3.client(
@@ -64,8 +66,27 @@ def test_connection_of_another_stage_is_gone(ws: WsApi) -> None:
     ws.v2.create_deployment(ApiId=ws.api_id, StageName="dev")
     client = ws.gw.connect(ws.api_id, "dev")
     mgmt = ws.management()  # the prod endpoint
-    with pytest.raises(mgmt.exceptions.GoneException):
+    hint = f"open on stage 'dev' of WebSocket API {ws.api_id}, but the client's endpoint addresses stage 'prod'"
+    with pytest.raises(mgmt.exceptions.GoneException) as info, pytest.warns(MockApiGatewayWarning, match=hint):
         mgmt.post_to_connection(ConnectionId=client.connection_id, Data=b"x")
+    assert info.value.response["Error"]["Message"] == ""  # AWS's answer is unchanged: the hint is a warning
+
+
+def test_connection_of_another_api_is_gone_with_a_hint_naming_both(ws: WsApi) -> None:
+    other = ws.v2.create_api(Name="notify", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.a")
+    ws.v2.create_stage(ApiId=other["ApiId"], StageName="prod")
+    client = ws.gw.connect(ws.api_id, "prod")
+    wrong = _client(f"https://{other['ApiId']}.execute-api.us-east-1.amazonaws.com/prod")
+    hint = f"stage 'prod' of WebSocket API {ws.api_id}, but the client's endpoint addresses stage 'prod' of API " + (
+        other["ApiId"]
+    )
+    for call in (wrong.post_to_connection, wrong.get_connection, wrong.delete_connection):
+        kwargs: dict[str, Any] = {"ConnectionId": client.connection_id}
+        if call == wrong.post_to_connection:
+            kwargs["Data"] = b"x"
+        with pytest.raises(wrong.exceptions.GoneException), pytest.warns(MockApiGatewayWarning, match=hint):
+            call(**kwargs)
+    assert client.connected and client.received == []
 
 
 @pytest.mark.parametrize(

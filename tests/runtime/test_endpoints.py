@@ -176,6 +176,25 @@ def test_connect_to_a_stage_without_a_deployment(apigw: MockApiGateway, v2: Any)
     assert "has no deployment" in str(info.value) and "AutoDeploy=True" in str(info.value)
 
 
+@pytest.mark.parametrize("auto_deploy", [True, False])
+def test_connect_to_an_api_without_routes_says_to_add_one(apigw: MockApiGateway, v2: Any, auto_deploy: bool) -> None:
+    """Deploying an API without routes fails (BadRequestException): the hint says to add a route first."""
+    api_id = v2.create_api(Name="w", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.a")["ApiId"]
+    v2.create_stage(ApiId=api_id, StageName="prod", AutoDeploy=auto_deploy)
+    with pytest.raises(ConnectionRejected) as info:
+        apigw.connect(api_id, "prod")
+    assert (info.value.status_code, info.value.body) == (403, FORBIDDEN)
+    message = str(info.value)
+    assert "has no routes" in message and f"create_route(ApiId='{api_id}'" in message
+    assert ("AutoDeploy then deploys" in message) is auto_deploy
+    assert ("AutoDeploy=True" in message) is False  # the advice that fails: the stage has it, or it deploys nothing
+    integration = v2.create_integration(ApiId=api_id, IntegrationType="MOCK")
+    v2.create_route(ApiId=api_id, RouteKey="$default", Target=f"integrations/{integration['IntegrationId']}")
+    if not auto_deploy:
+        v2.create_deployment(ApiId=api_id, StageName="prod")
+    assert apigw.connect(api_id, "prod").connected
+
+
 def test_connect_to_a_misspelled_stage(apigw: MockApiGateway, v2: Any) -> None:
     api_id = _ws_api(v2)
     with pytest.raises(ConnectionRejected) as info:

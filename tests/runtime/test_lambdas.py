@@ -439,8 +439,10 @@ def test_a_result_the_runtime_cannot_serialize_is_a_failed_invocation(result: An
             with pytest.warns(MockApiGatewayWarning, match="Runtime.MarshalError"):
                 response = requests.get(endpoint) if entry == "requests" else gw.invoke("GET", endpoint)
             assert response.status_code == 500
-    assert isinstance(gw.invocations[-1].error, LambdaResultError)
-    assert isinstance(gw.invocations[-1].error.__cause__, TypeError)
+    # The failing function's: a stopping mock runs $disconnect (function OK) of the connection left open.
+    failed = [invocation for invocation in gw.invocations if invocation.function_arn == FAILING][-1]
+    assert isinstance(failed.error, LambdaResultError)
+    assert isinstance(failed.error.__cause__, TypeError)
 
 
 LONE_SURROGATE = "\ud800"
@@ -487,8 +489,10 @@ def test_a_result_with_text_utf8_cannot_hold_is_a_failed_invocation(
                 assert client.receive_json()["message"] == "Internal server error"
             else:
                 assert answer.status_code == 500
-    assert isinstance(gw.invocations[-1].error, LambdaResultError)
-    assert isinstance(gw.invocations[-1].error.__cause__, UnicodeEncodeError)
+    # The failing function's: a stopping mock runs $disconnect (function OK) of the connection left open.
+    failed = [invocation for invocation in gw.invocations if invocation.function_arn == FAILING][-1]
+    assert isinstance(failed.error, LambdaResultError)
+    assert isinstance(failed.error.__cause__, UnicodeEncodeError)
 
 
 def test_a_result_with_any_other_unicode_reaches_the_caller() -> None:

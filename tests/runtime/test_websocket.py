@@ -136,11 +136,25 @@ def test_http_api_cannot_be_connected_to(apigw: Any, http_api: dict[str, Any]) -
 def test_stage_serves_its_deployed_snapshot_until_redeployed(ws: WsApi) -> None:
     client = ws.gw.connect(ws.api_id, "prod")
     ws.v2.create_route(ApiId=ws.api_id, RouteKey="late", Target=f"integrations/{ws.integration_id}")
-    client.send({"action": "late"})
+    undeployed = "Route 'late' exists in API .* but is not in the deployment stage 'prod' serves"
+    with pytest.warns(MockApiGatewayWarning, match=undeployed + r".* create_deployment\(ApiId="):
+        client.send({"action": "late"})
     assert json.loads(client.receive())["message"] == "Forbidden"
     ws.deploy()
     client.send({"action": "late"})
     assert [e["requestContext"]["routeKey"] for e in ws.of_type("MESSAGE")] == ["late"]
+
+
+def test_a_message_for_an_undeployed_route_that_goes_to_default_says_why(ws: WsApi) -> None:
+    ws.route("$default")
+    client = ws.gw.connect(ws.api_id, "prod")
+    client.send({"action": "late"})  # no route "late" anywhere: $default, as designed, and no hint
+    ws.v2.create_route(ApiId=ws.api_id, RouteKey="late", Target=f"integrations/{ws.integration_id}")
+    with pytest.warns(MockApiGatewayWarning, match="went to the \\$default route .* Route 'late' exists in API"):
+        client.send({"action": "late"})
+    ws.deploy()
+    client.send({"action": "late"})
+    assert [e["requestContext"]["routeKey"] for e in ws.of_type("MESSAGE")] == ["$default", "$default", "late"]
 
 
 def test_auto_deploy_stage_serves_changes_at_once(apigw: Any, v2: Any) -> None:
@@ -208,6 +222,29 @@ def test_idle_timeout_closes_after_ten_minutes_under_freezegun(ws: WsApi) -> Non
         1001,
         "Going away",
     )
+
+
+def test_using_a_connection_made_under_freeze_time_after_leaving_it_says_the_clock_moved(ws: WsApi) -> None:
+    ws.route("$default")
+    with freeze_time("2024-01-01"):
+        client = ws.gw.connect(ws.api_id, "prod")
+    with pytest.raises(ConnectionClosed, match=r"\(1001 Going away\): it passed its idle timeout") as info:
+        client.send("hello")
+    message = str(info.value)
+    assert "(10 minutes) and its maximum lifetime (2 hours)" in message
+    assert "connected at 2024-01-01T00:00:00+00:00" in message
+    assert (info.value.code, info.value.reason) == (1001, "Going away")
+
+
+def test_ping_past_the_idle_timeout_only_says_when_it_was_last_active(ws: WsApi) -> None:
+    with freeze_time("2026-01-01 12:00:00") as frozen:
+        client = ws.gw.connect(ws.api_id, "prod")
+        frozen.tick(dt.timedelta(minutes=10))
+        with pytest.raises(ConnectionClosed) as info:
+            client.ping()
+    message = str(info.value)
+    assert "passed its idle timeout (10 minutes) by the mock's clock, which read 2026-01-01T12:10:00+00:00" in message
+    assert "lifetime" not in message and "last active at 2026-01-01T12:00:00+00:00" in message
 
 
 def test_ping_keeps_a_connection_alive(ws: WsApi) -> None:
@@ -312,7 +349,7 @@ def test_default_stage_is_served_with_its_connections_endpoint(ws: WsApi) -> Non
     management.post_to_connection(ConnectionId=client.connection_id, Data=b"hi")
     assert client.receive() == b"hi"
     prod = ws.management()  # the other stage's endpoint does not reach this connection
-    with pytest.raises(prod.exceptions.GoneException):
+    with pytest.raises(prod.exceptions.GoneException), pytest.warns(MockApiGatewayWarning, match="stage '\\$default'"):
         prod.post_to_connection(ConnectionId=client.connection_id, Data=b"hi")
 
 

@@ -22,6 +22,16 @@ def test_a_proxy_status_code_that_is_not_a_number_is_an_integration_failure(ws: 
     assert client.receive_json()["message"] == "Internal server error"
 
 
+@pytest.mark.parametrize("body", [{"echo": "hi", "ok": True}, ["a", 1, None], 42, True])
+def test_a_proxy_body_that_is_not_a_string_is_sent_as_json(ws: WsApi, body: Any) -> None:
+    """Not Python's repr ({'ok': True}): JSON with json.dumps's default separators, as HTTP APIs send it."""
+    ws.route("echo", two_way=True)
+    ws.replies["echo"] = {"statusCode": 200, "body": body}
+    client = ws.gw.connect(ws.api_id, "prod")
+    client.send({"action": "echo"})
+    assert client.receive() == json.dumps(body).encode()
+
+
 def test_mock_integration_with_static_templates(apigw: Any, v2: Any) -> None:
     client = _mock_api(apigw, v2, '{"statusCode": 200}', {"$default": '{"pong": "$context.connectionId"}'})
     client.send({"action": "ping"})
