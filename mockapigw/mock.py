@@ -109,6 +109,7 @@ class MockApiGateway:
         with self._lock:
             if self._depth:
                 return
+            self.websockets.close_all()  # the simulated clients' connections end with the mock (no handler runs)
             try:
                 _requests_router.pop(self.http)
             finally:

@@ -363,8 +363,9 @@ class Endpoints:
     def websocket(self, api_id: str, stage: str, region: str | None, *, connecting: bool = True) -> Resolved:
         """The WebSocket API stage ``gw.connect(api_id, stage, region=region)`` reaches, or AWS's 403.
 
-        Events of open connections (*connecting* false) still reach their stage after the mock stopped, so that a
-        test's teardown can close its clients (and run ``$disconnect``) in any order.
+        Events of open connections (*connecting* false) are not refused for a stopped mock here: a stopping
+        server's connections run ``$disconnect`` as it stops, and a stopped mock's clients run nothing
+        (``WebSocketClient`` and ``WebSocketRuntime.close_all``).
         """
         if connecting and not self._active():
             return _not_active("gw.connect", "connect")

@@ -34,7 +34,7 @@ from .events import connect_authorizer_event, connect_event, disconnect_event, m
 from .http_auth import Denied, check_iam
 from .http_events import HttpRequest
 from .lambdas import CallSite, Kind, LambdaRegistry, invoke
-from .policies import policy_allows, stringify_context
+from .policies import policy_allows, response_problem, stringify_context
 from .selection import compile_expression, request_context
 
 MAX_MESSAGE_BYTES = 128 * 1024  # aws-behaviour.md §4
@@ -255,6 +255,9 @@ class WebSocketRuntime:
             reason = "timed out" if called.timed_out else repr(called.error or called.result)
             warn(f"authorizer {authorizer.get('Name')} of {connection.api_id} failed: {reason}")
             raise ConnectionRejected(500, '{"message": "Internal server error"}')
+        if "policyDocument" not in called.payload:  # no policy allows the connection: 403, and the reason why
+            problem = response_problem(called.payload, simple=False, websocket=True)
+            raise ConnectionRejected(403, '{"message":"Forbidden"}', f"authorizer {authorizer.get('Name')}: {problem}")
         if not policy_allows(called.payload.get("policyDocument"), method_arn):
             raise ConnectionRejected(403, '{"message":"Forbidden"}')
         context = stringify_context(called.payload.get("context"))
@@ -376,20 +379,16 @@ class WebSocketRuntime:
         return self._endpoints.active
 
     def close_all(self) -> None:
-        """Close every open connection with 1001 ``Going away`` and run its ``$disconnect``, as a stopping mock
-        does (while its hooks are still in place, so that the handlers' boto3 calls reach the mock).
+        """Close every open connection with 1001 ``Going away``, as a stopping mock does, running no ``$disconnect``.
 
-        A ``$disconnect`` handler's exception becomes a warning here, whatever ``raise_handler_errors`` says: every
-        connection is closed, and a test's teardown is not failed by a handler that ran because the mock stopped.
+        No handler runs once the mock stops: the services its boto3 calls would reach (another mock, moto) may be
+        gone already, and the calls would then go to AWS. A client's ``close`` afterwards finds it closed.
         """
         for connection in self.connections.open_ones():
-            try:
-                self.close(connection, GOING_AWAY, "Going away")
-            except Exception as error:  # noqa: BLE001 - reported, and the other connections are still closed
-                warn(
-                    f"$disconnect of connection {connection.connection_id} ({connection.api_id}/{connection.stage}), "
-                    f"run as the mock stopped, raised {error!r}"
-                )
+            if self.connections.close(connection, GOING_AWAY, "Going away"):
+                transport = connection.transport
+                if transport is not None:  # a server's socket (servers stop first, so it is normally gone)
+                    transport.close(GOING_AWAY, "Going away")
 
     def client_closed(self, connection: Connection, code: int, reason: str) -> None:
         """The client's side ended the connection (a close, a broken rule, the socket gone): :meth:`close` with *code*,
@@ -500,6 +499,7 @@ class WebSocketClient:
     def close(self, code: int = 1000, reason: str = "") -> None:
         """Close from the client side; ``$disconnect`` runs with this code and reason (1001 if it had expired).
 
-        After the mock stopped, its connections are closed already (:meth:`WebSocketRuntime.close_all`).
+        After the mock stopped, its connections are closed already, and nothing runs
+        (:meth:`WebSocketRuntime.close_all`).
         """
         self._runtime.client_closed(self._connection, *ws_inputs.close_frame(code, reason))
