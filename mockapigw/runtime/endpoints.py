@@ -26,6 +26,7 @@ from urllib.parse import unquote
 from ..apigatewayv2.deployments import undeployable_reason
 from ..apigatewayv2.records import HTTP, WEBSOCKET, change_count
 from ..apigatewayv2.snapshot import Snapshot
+from .setup_hints import HOW_TO_DEPLOY, HOW_TO_ROUTE, HOW_TO_STAGE, not_active
 
 if TYPE_CHECKING:
     from ..apigatewayv2.resources import Api, DomainName, Route
@@ -157,29 +158,6 @@ def _locked(method: Callable[Concatenate[Endpoints, P], R]) -> Callable[Concaten
     return locked
 
 
-_HOW_TO_DEPLOY = (
-    "Deploy it: create_deployment(ApiId='{api}', StageName='{stage}'), or create the stage with AutoDeploy=True."
-)
-_HOW_TO_STAGE = "Create one: create_stage(ApiId='{api}', StageName='{stage}', AutoDeploy=True)."
-_HOW_TO_ROUTE = (
-    "The API has no routes, and an API without routes cannot be deployed. Add one: create_route(ApiId='{api}', "
-    "RouteKey='$default', Target=...){then}."
-)
-
-
-def not_active(call: str, action: str) -> str:
-    """Why *call* is refused: the mock is not started. *action* is what to do inside it (``connect``)."""
-    return (
-        f"the mock is not active ({call} was called before start() or after stop()); {action} inside the "
-        "`with mock_apigateway()` block, the decorated test, or a test using the apigw fixture."
-    )
-
-
-def how_to_deploy(api_id: str, stage: str) -> str:
-    """The hint that says how to deploy the stage *stage* of *api_id*."""
-    return _HOW_TO_DEPLOY.format(api=api_id, stage=stage)
-
-
 def _not_active(call: str, instead: str) -> Refusal:
     """AWS's 403 for *call* made to a mock that is not started, and what to *do instead*."""
     return Refusal.forbidden(not_active(call, instead))
@@ -289,17 +267,17 @@ class Endpoints:
             rest = "/" + "/".join(segments[2:])
             return self._deployed(api, region, first, rest, address, api_id) or Refusal.not_found(
                 f"stage {first!r} of HTTP API {api_id} has no deployment, so API Gateway answers 404. "
-                + _HOW_TO_DEPLOY.format(api=api_id, stage=first)
+                + HOW_TO_DEPLOY.format(api=api_id, stage=first)
             )
         if "$default" in stage_names:
             return self._deployed(api, region, "$default", address.path, address, api_id) or Refusal.not_found(
                 f"the $default stage of HTTP API {api_id} has no deployment, so API Gateway answers 404. "
-                + _HOW_TO_DEPLOY.format(api=api_id, stage="$default")
+                + HOW_TO_DEPLOY.format(api=api_id, stage="$default")
             )
         if not stage_names:
             return Refusal.not_found(
                 f"HTTP API {api_id} has no stage, so API Gateway answers 404. "
-                + _HOW_TO_STAGE.format(api=api_id, stage="$default")
+                + HOW_TO_STAGE.format(api=api_id, stage="$default")
             )
         return Refusal.not_found(
             f"HTTP API {api_id} has no stage {first!r} and no $default stage, so API Gateway answers 404. "
@@ -328,7 +306,7 @@ class Endpoints:
         return self._deployed(api, backend.region, stage, rest, address, address.host.split(".")[0]) or (
             Refusal.not_found(
                 f"stage {stage!r} of HTTP API {api.api_id} (mapped by {domain.name}) has no deployment. "
-                + _HOW_TO_DEPLOY.format(api=api.api_id, stage=stage)
+                + HOW_TO_DEPLOY.format(api=api.api_id, stage=stage)
             )
         )
 
@@ -384,12 +362,12 @@ class Endpoints:
                 + (
                     f"; its stages: {', '.join(repr(name) for name in stage_names)}."
                     if stage_names
-                    else ". " + _HOW_TO_STAGE.format(api=api_id, stage=stage)
+                    else ". " + HOW_TO_STAGE.format(api=api_id, stage=stage)
                 )
             )
         resolution = self._deployed(api, region, stage, "/", Address(host, f"/{stage}"), api_id)
         if resolution is None:
-            if undeployable_reason(api) is not None:  # following _HOW_TO_DEPLOY would fail: a route comes first
+            if undeployable_reason(api) is not None:  # following HOW_TO_DEPLOY would fail: a route comes first
                 record = api.stages.get(stage)
                 auto = record is not None and record.auto_deploy
                 then = (
@@ -397,9 +375,9 @@ class Endpoints:
                     if auto
                     else f", then create_deployment(ApiId='{api_id}', StageName='{stage}')"
                 )
-                how = _HOW_TO_ROUTE.format(api=api_id, then=then)
+                how = HOW_TO_ROUTE.format(api=api_id, then=then)
             else:
-                how = _HOW_TO_DEPLOY.format(api=api_id, stage=stage)
+                how = HOW_TO_DEPLOY.format(api=api_id, stage=stage)
             return Refusal.forbidden(f"stage {stage!r} of WebSocket API {api_id} has no deployment. {how}")
         return resolution
 
@@ -435,7 +413,7 @@ class Endpoints:
             return None
         return (
             f"Route {route_key!r} exists in API {api_id} but is not in the deployment stage {stage!r} serves (it was "
-            f"created or changed after the last deployment). {_HOW_TO_DEPLOY.format(api=api_id, stage=stage)}"
+            f"created or changed after the last deployment). {HOW_TO_DEPLOY.format(api=api_id, stage=stage)}"
         )
 
     # --- the @connections endpoint (apigatewaymanagementapi)

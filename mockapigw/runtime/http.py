@@ -13,7 +13,7 @@ import requests
 from ..core import ids
 from ..management.connections import now_ms
 from .alerts import listing, warn
-from .endpoints import Address, Endpoints, Refusal, Resolution, how_to_deploy
+from .endpoints import Address, Endpoints, Refusal, Resolution
 from .http_auth import Denied, JwtKeys, LambdaAuthorizers, check_iam, check_jwt
 from .http_events import HttpAnswer, HttpRequest, MalformedResponse, RequestInfo, event_v1, event_v2, read_v1, read_v2
 from .http_input import check_header as check_header  # mock.py's gw.invoke imports it from here
@@ -22,6 +22,7 @@ from .http_proxy import MappingError, forward
 from .http_routing import match_route, match_route_key
 from .lambdas import LambdaRegistry, invoke
 from .requests_hook import Claim
+from .setup_hints import how_to_deploy
 
 DEFAULT_TIMEOUT_MS = 30000
 DEFAULT_SOURCE_IP = "192.0.2.1"  # a documentation address (RFC 5737) for requests made in-process

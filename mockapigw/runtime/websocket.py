@@ -29,13 +29,14 @@ from ..management.connections import (
 )
 from . import ws_inputs, ws_integrations
 from .alerts import listing, warn
-from .endpoints import Endpoints, Refusal, not_active
+from .endpoints import Endpoints, Refusal
 from .events import connect_authorizer_event, connect_event, disconnect_event, message_event
 from .http_auth import Denied, check_iam
 from .http_events import HttpRequest
 from .lambdas import CallSite, Kind, LambdaRegistry, invoke
 from .policies import policy_allows, response_problem, stringify_context
 from .selection import compile_expression, request_context
+from .setup_hints import not_active
 
 MAX_MESSAGE_BYTES = 128 * 1024  # aws-behaviour.md §4
 UNSUPPORTED_DATA = 1003
