@@ -62,6 +62,7 @@ class MockApiGateway:
         # True: a handler's exception propagates to the test from the call that ran it; False: AWS's answer.
         self.raise_handler_errors = raise_handler_errors
         self._depth = 0
+        self._stopping = False  # the last stop() is stopping the servers (the mock is still active meanwhile)
         self._lock = threading.Lock()
         self._served: list[str] = []  # URL prefixes of this mock's servers, which botocore reaches over the socket
         self._servers: list[Server] = []  # started by serve(); stopped with the mock
@@ -98,16 +99,26 @@ class MockApiGateway:
     def stop(self) -> None:
         """Deactivate the mock; botocore is as it was once no mock is active."""
         with self._lock:
-            if self._depth == 0:
+            if self._depth == 0 or self._stopping:
                 raise RuntimeError("stop() called on a mock_apigateway that is not started")
-            self._depth -= 1
-            if self._depth:
+            if self._depth > 1:
+                self._depth -= 1
                 return
+            self._stopping = True
             servers, self._servers = self._servers, []
-        for server in servers:  # outside the lock: a stopping server runs $disconnect, which may call the mock
-            server.stop()
+        try:
+            # Outside the lock, and while the mock is still active: a stopping server runs $disconnect, whose
+            # handler's calls (boto3, requests to the mock's HTTP APIs) must still reach the mock.
+            for server in servers:
+                server.stop()
+        finally:
+            self._finish_stop()
+
+    def _finish_stop(self) -> None:
         with self._lock:
-            if self._depth:
+            self._stopping = False
+            self._depth -= 1
+            if self._depth:  # started again while its servers stopped: it stays active
                 return
             self.websockets.close_all()  # the simulated clients' connections end with the mock (no handler runs)
             try:

@@ -10,9 +10,15 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-# Close codes a client may send (RFC 6455 §7.4; the codes the websockets library sends): 1005, 1006 and 1015 are
-# never sent in a close frame, 1004 and 1016-2999 are reserved, 3000-4999 are for libraries and applications.
-_CLIENT_CLOSE_CODES = frozenset({1000, 1001, 1002, 1003, *range(1007, 1015)})
+NO_STATUS = 1005  # a close frame without a status code
+DROPPED = 1006  # the connection ended without a close frame
+
+# Close codes a client may send (RFC 6455 §7.4; the codes the websockets library sends): 1015 is never sent in a
+# close frame, 1004 and 1016-2999 are reserved, 3000-4999 are for libraries and applications. 1005 and 1006 are
+# not sent either, but they are how AWS reports a close frame without a code and a connection dropped without
+# one, and a test simulates those endings with them.
+_CLIENT_CLOSE_CODES = frozenset({1000, 1001, 1002, 1003, NO_STATUS, DROPPED, *range(1007, 1015)})
+NO_STATUS_REASON = "Client-side close frame status not set"  # AWS's $disconnect reason for 1005 (aws-facts §9)
 MAX_CLOSE_REASON_BYTES = 123  # RFC 6455 §5.5: a control frame's payload is at most 125 bytes, 2 of them the code
 
 
@@ -49,7 +55,7 @@ def close_frame(code: object, reason: object) -> tuple[int, str]:
     if code not in _CLIENT_CLOSE_CODES and not 3000 <= code <= 4999:
         raise ValueError(
             f"close(code): a client may not send close code {code}; use 1000 (normal), 1001, 1002, 1003, "
-            "1007-1014, or 3000-4999 (1005, 1006 and 1015 are never sent in a close frame, RFC 6455 §7.4)"
+            "1007-1014, or 3000-4999, or 1005 (a close frame without a code) or 1006 (the connection dropped)"
         )
     if not isinstance(reason, str):
         raise TypeError(f"close(reason): the close reason is a str, not {_kind(reason)}")
@@ -62,6 +68,8 @@ def close_frame(code: object, reason: object) -> tuple[int, str]:
             f"close(reason): the close reason is {size} bytes in UTF-8, over the {MAX_CLOSE_REASON_BYTES} a close "
             "frame holds (RFC 6455 §5.5)"
         )
+    if code == NO_STATUS and not reason:
+        reason = NO_STATUS_REASON  # what AWS reports for a close frame without a code
     return code, reason
 
 

@@ -23,6 +23,7 @@ from websockets.frames import Close, Frame, Opcode
 
 from ..management.connections import Connection
 from ..runtime.websocket import MAX_MESSAGE_BYTES
+from ..runtime.ws_inputs import NO_STATUS_REASON
 from .frames import FIN, MAX_FRAME_BYTES, frame_header
 
 CLOSE_TIMEOUT_S = 10.0  # how long a close we send waits for the client's Close before the socket is dropped
@@ -33,7 +34,6 @@ CLOSE_MESSAGE_TOO_BIG = 1009  # aws-behaviour.md §4: a message over 128 KB or a
 CLOSE_NO_STATUS = 1005
 CLOSE_ABNORMAL = 1006
 # API Gateway's disconnectReason for a client's Close without a status code (aws-facts.md §9, a recorded event).
-NO_STATUS_REASON = "Client-side close frame status not set"
 
 _OPEN, _CLOSING, _DONE = 0, 1, 2  # _CLOSING: our Close is sent and the client's is awaited
 _PING = object()  # a ping from the client, for the runtime (its pong is sent at once)

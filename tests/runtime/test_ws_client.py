@@ -72,8 +72,6 @@ def test_any_json_list_is_sent_as_the_json_text_the_handler_reads_back(data: Any
         (99999, "", ValueError, "may not send close code 99999"),
         (-1, "", ValueError, "may not send close code -1"),
         (1004, "", ValueError, "may not send close code 1004"),
-        (1005, "", ValueError, "may not send close code 1005"),
-        (1006, "", ValueError, "may not send close code 1006"),
         (1015, "", ValueError, "may not send close code 1015"),
         (2999, "", ValueError, "may not send close code 2999"),
         (5000, "", ValueError, "may not send close code 5000"),
@@ -99,6 +97,23 @@ def test_close_takes_what_a_client_may_send(ws: WsApi, code: int, reason: str) -
     client.close(code, reason)
     context = ws.of_type("DISCONNECT")[0]["requestContext"]
     assert (context["disconnectStatusCode"], context["disconnectReason"]) == (code, reason)
+
+
+@pytest.mark.parametrize(
+    ("code", "reason", "reported"),
+    [
+        (1005, "", "Client-side close frame status not set"),  # AWS's reason for a close frame without a code
+        (1006, "", ""),
+    ],
+)
+def test_close_simulates_the_endings_aws_reports_without_a_code(
+    ws: WsApi, code: int, reason: str, reported: str
+) -> None:
+    # 1005 (a close frame without a code) and 1006 (dropped) are never sent, but AWS reports them to $disconnect.
+    client = ws.gw.connect(ws.api_id, "prod")
+    client.close(code, reason)
+    context = ws.of_type("DISCONNECT")[0]["requestContext"]
+    assert (context["disconnectStatusCode"], context["disconnectReason"]) == (code, reported)
 
 
 # --- gw.connect

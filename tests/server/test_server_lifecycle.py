@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 import websockets.sync.client
 
 from mockapigw import mock_apigateway
@@ -133,3 +134,31 @@ def test_a_bad_host_or_port_is_refused_before_anything_starts(host: Any, port: A
     with mock_apigateway() as gw, pytest.raises(error) as caught:
         gw.serve(host, port)
     assert str(caught.value) == message
+
+
+def test_disconnect_handlers_run_by_a_stopping_mock_still_reach_it() -> None:
+    # The mock stays active while its servers stop: their $disconnect handlers' calls (an HTTP API of the mock,
+    # @connections) are answered by it, not refused as after stop().
+    fn = "arn:aws:lambda:us-east-1:123456789012:function:chat"
+    answers: list[Any] = []
+    urls: dict[str, str] = {}
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if event.get("requestContext", {}).get("eventType") == "DISCONNECT":
+            answers.append(requests.post(urls["http"] + "/audit", data="left", timeout=5).status_code)
+        return {"statusCode": 200, "body": "ok"}
+
+    with mock_apigateway() as gw:
+        gw.register_lambda(fn, handler)
+        v2 = boto3.client("apigatewayv2", region_name="us-east-1")
+        urls["http"] = v2.create_api(Name="audit", ProtocolType="HTTP", Target=fn)["ApiEndpoint"]
+        api = v2.create_api(Name="ws", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")
+        integration = v2.create_integration(ApiId=api["ApiId"], IntegrationType="AWS_PROXY", IntegrationUri=fn)
+        v2.create_route(
+            ApiId=api["ApiId"], RouteKey="$disconnect", Target=f"integrations/{integration['IntegrationId']}"
+        )
+        v2.create_stage(ApiId=api["ApiId"], StageName="prod", AutoDeploy=True)
+        server = gw.serve()
+        client = websockets.sync.client.connect(f"{server.ws_url}/_aws/execute-api/{api['ApiId']}/prod")
+    client.close()
+    assert answers == [200]
