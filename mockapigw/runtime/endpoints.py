@@ -198,8 +198,8 @@ class Endpoints:
         self._active = active
         # connections_target's answers for execute-api endpoints, each with what it was read from (see there).
         self._targets: dict[tuple[str, str, str], tuple[Store, Api, tuple[int, int, int], tuple[str, str]]] = {}
-        # undeployed_route's "no such route" answers, each with the routes it read and their stamp.
-        self._no_undeployed: dict[tuple[str, str, str, str], tuple[Collection[Route], tuple[int, int]]] = {}
+        # (api id, region) -> the API's routes, their stamp and their keys, for undeployed_route's hints.
+        self._live_route_keys: dict[tuple[str, str], tuple[Collection[Route], tuple[int, int], frozenset[str]]] = {}
 
     # --- which hosts are the mock's
 
@@ -391,30 +391,32 @@ class Endpoints:
         for a hint; ``None`` when the API has no such route. The runtime reads deployed snapshots only: this reads
         the live API, for hints only.
 
-        Every message that goes to ``$default`` asks this; a ``None`` is kept with a stamp of the API's routes (any
-        record change, and the collection's generation) and given again while the stamp is unchanged.
+        Every message that goes to ``$default`` asks this, often with a new key each time: the API's route keys
+        are kept with a stamp of its routes (any record change, and the collection's generation), so that a key
+        is looked up in a set while the stamp is unchanged.
         """
-        key = (api_id, region, stage, route_key)
-        known = self._no_undeployed.get(key)
-        if known is not None and known[1] == (change_count(), known[0].generation):
-            return None
-        return self._undeployed_route(key)
-
-    @_locked
-    def _undeployed_route(self, key: tuple[str, str, str, str]) -> str | None:
-        api_id, region, stage, route_key = key
-        api = self._api_or_refusal(api_id, region, WEBSOCKET)
-        if isinstance(api, Refusal):
-            return None
-        if route_key not in {route.get("RouteKey") for route in api.routes.values()}:
-            if len(self._no_undeployed) >= _KEPT_TARGETS:
-                self._no_undeployed.clear()
-            self._no_undeployed[key] = (api.routes, (change_count(), api.routes.generation))
+        known = self._live_route_keys.get((api_id, region))
+        if known is None or known[1] != (change_count(), known[0].generation):
+            keys = self._route_keys_now(api_id, region)
+        else:
+            keys = known[2]
+        if route_key not in keys:
             return None
         return (
             f"Route {route_key!r} exists in API {api_id} but is not in the deployment stage {stage!r} serves (it was "
             f"created or changed after the last deployment). {HOW_TO_DEPLOY.format(api=api_id, stage=stage)}"
         )
+
+    @_locked
+    def _route_keys_now(self, api_id: str, region: str) -> frozenset[str]:
+        api = self._api_or_refusal(api_id, region, WEBSOCKET)
+        if isinstance(api, Refusal):
+            return frozenset()
+        keys = frozenset(str(route.get("RouteKey")) for route in api.routes.values())
+        if len(self._live_route_keys) >= _KEPT_TARGETS:
+            self._live_route_keys.clear()
+        self._live_route_keys[(api_id, region)] = (api.routes, (change_count(), api.routes.generation), keys)
+        return keys
 
     # --- the @connections endpoint (apigatewaymanagementapi)
 

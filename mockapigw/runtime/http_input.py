@@ -44,7 +44,7 @@ def header_pairs(headers: object) -> list[tuple[str, str]]:
     """``gw.invoke``'s *headers* (``None`` or a mapping of ``str`` to ``str``) as checked pairs, in order."""
     if headers is None:
         return []
-    if not isinstance(headers, Mapping):
+    if type(headers) is not dict and not isinstance(headers, Mapping):  # a dict first: the ABC check costs more
         raise TypeError(f"headers must be a dict of str names to str values, got {type(headers).__name__}")
     pairs = list(headers.items())
     for name, value in pairs:
@@ -101,7 +101,10 @@ def url_credentials(url: str) -> str | None:
     userinfo, at, _ = authority.rpartition("@")
     if not at:
         return None
-    user, _, password = userinfo.partition(":")
+    user, colon, password = userinfo.partition(":")
+    if not colon or not (user or password):
+        # requests sends credentials only when the URL has both parts and one is not empty (get_auth_from_url)
+        return None
     pair = f"{unquote(user)}:{unquote(password)}"
     try:
         raw = pair.encode("latin1")  # what requests encodes basic credentials with

@@ -7,11 +7,13 @@ a ``kid``: a JWK carries one, and a key object or PEM gets one as the key of a `
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from .alerts import warn
 
 # Private members of an RSA JWK: dropped, so a private JWK registers its public half (verification needs no more).
 _PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth")
@@ -48,17 +50,29 @@ def read_keys(keys: Any) -> list[jwt.PyJWK]:
             entries = keys["keys"]
             if not isinstance(entries, (list, tuple)):
                 raise ValueError(f'the "keys" of a JWKS must be a list of JWKs, not {_kind(entries)}')
-            return [_jwk(entry) for entry in entries]
+            return _key_set(list(entries))
         if "kty" in keys:
             return [_jwk(keys)]
         if keys and all(isinstance(kid, str) for kid in keys):
             return [_keyed(kid, key) for kid, key in keys.items()]
         raise ValueError(f"keys is a dict with neither 'keys' (a JWKS) nor 'kty' (a JWK); give {_FORMS}")
-    if isinstance(keys, (list, tuple)):  # empty, like an empty JWKS: the issuer has no keys, and tokens get 401
-        return [_jwk(entry) for entry in keys]
     if _is_key_object(keys):
         raise ValueError(f"a {type(keys).__name__} has no kid. {_ADD_KID}")
+    if isinstance(keys, Iterable):  # a list, or any iterable of JWKs; empty, like an empty JWKS: tokens get 401
+        return _key_set(list(keys))
     raise TypeError(f"keys must be {_FORMS}; got {_kind(keys)}")
+
+
+def _key_set(entries: list[Any]) -> list[jwt.PyJWK]:
+    """The keys of a JWKS (or a list of JWKs). A JWK without a kid is left out with a warning, as AWS never picks
+    it; a set is what an issuer publishes, and AWS is not known to refuse one for such a member."""
+    keys = []
+    for index, entry in enumerate(entries):
+        if isinstance(entry, Mapping) and not isinstance(entry.get("kid"), str):
+            warn(f"JWK {index} of the registered keys has no kid and is left out. {_ADD_KID}")
+            continue
+        keys.append(_jwk(entry))
+    return keys
 
 
 def _json(text: str | bytes | bytearray) -> Any:

@@ -29,6 +29,8 @@ def _kind(value: object) -> str:
 def message(data: object) -> str | bytes:
     """What ``WebSocketClient.send(data)`` sends: text for ``str`` and JSON (dict, list), ``bytes`` for binary."""
     if isinstance(data, str):
+        if data.isascii():  # most messages: nothing to check, and no encoding to throw away
+            return data
         try:
             data.encode("utf-8")
         except UnicodeEncodeError as problem:

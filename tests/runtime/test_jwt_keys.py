@@ -38,6 +38,9 @@ def _bare_jwk(keys: Keys) -> str:
 
 ACCEPTED: dict[str, Callable[[Keys], Any]] = {
     "JWKS dict": lambda k: {"keys": [k.jwk]},
+    "JWKS with a member without a kid (left out)": lambda k: {"keys": [json.loads(_bare_jwk(k)), k.jwk]},
+    "generator of JWKs": lambda k: (jwk for jwk in [k.jwk]),
+    "dict values of JWKs": lambda k: {"a": k.jwk}.values(),
     "one JWK dict": lambda k: k.jwk,
     "list of JWK dicts": lambda k: [k.jwk],
     "tuple of JWK JSON texts": lambda k: (json.dumps(k.jwk),),
@@ -145,3 +148,10 @@ def test_an_empty_jwks_registers_an_issuer_without_keys(apigw: MockApiGateway, v
 def test_rsa_key_objects_are_rsa(keys: Keys) -> None:
     (key,) = read_keys({"key-1": keys.private})
     assert isinstance(key.key, rsa.RSAPublicKey) and key.key_id == "key-1"
+
+
+def test_a_jwks_member_without_a_kid_is_left_out_with_a_warning(keys: Keys) -> None:
+    # What an issuer publishes may hold such a member; AWS never picks it, and is not known to refuse the set.
+    with pytest.warns(UserWarning, match=r"JWK 0 of the registered keys has no kid and is left out"):
+        read = read_keys({"keys": [json.loads(_bare_jwk(keys)), keys.jwk]})
+    assert [key.key_id for key in read] == ["key-1"]
