@@ -240,11 +240,6 @@ class ConnectionRegistry:
         """The connection with this id, whatever its state, or ``None``."""
         return self._connections.get(connection_id)
 
-    def open_ones(self) -> list[Connection]:
-        """The connections open now, oldest first."""
-        with self._lock:
-            return [connection for connection in self._connections.values() if connection.state == OPEN]
-
     def close(self, connection: Connection, code: int, reason: str) -> bool:
         """Mark *connection* closed (once); whether it was open (so ``$disconnect`` is due)."""
         with connection.lock:

@@ -16,7 +16,6 @@ from .alerts import listing, warn
 from .endpoints import Address, Endpoints, Refusal, Resolution
 from .http_auth import Denied, JwtKeys, LambdaAuthorizers, check_iam, check_jwt
 from .http_events import HttpAnswer, HttpRequest, MalformedResponse, RequestInfo, event_v1, event_v2, read_v1, read_v2
-from .http_input import check_header as check_header  # mock.py's gw.invoke imports it from here
 from .http_input import checked_request, url_credentials, url_parts
 from .http_proxy import MappingError, forward
 from .http_routing import match_route, match_route_key

@@ -104,6 +104,8 @@ class WebSocketRuntime:
         self._lambdas = lambdas
         self._account_id = account_id
         self.connections = connections
+        # The simulated clients' open connections (not a server's), for close_all: a stop costs what is open.
+        self._simulated: dict[str, Connection] = {}
         # Call sites by (kind, API, route key, region, account): one per route, not one per invocation.
         self._sites: dict[tuple[str, str, str, str, str], CallSite] = {}
 
@@ -178,6 +180,8 @@ class WebSocketRuntime:
         finally:
             connection.handshake_done()  # the events that read the handshake's headers are made
         connection.state = OPEN
+        if transport is None:
+            self._simulated[connection.connection_id] = connection
         return connection
 
     @staticmethod
@@ -369,6 +373,7 @@ class WebSocketRuntime:
     def close(self, connection: Connection, code: int, reason: str) -> None:
         """Close the connection once; an open one then runs ``$disconnect`` (client, expiry or @connections)."""
         if self.connections.close(connection, code, reason):
+            self._simulated.pop(connection.connection_id, None)
             transport = connection.transport
             if transport is not None:  # a real socket closes with the same code, before $disconnect runs
                 transport.close(code, reason)
@@ -380,16 +385,14 @@ class WebSocketRuntime:
         return self._endpoints.active
 
     def close_all(self) -> None:
-        """Close every open connection with 1001 ``Going away``, as a stopping mock does, running no ``$disconnect``.
+        """Close the simulated clients' open connections with 1001 ``Going away`` (a stopping mock), running nothing.
 
         No handler runs once the mock stops: the services its boto3 calls would reach (another mock, moto) may be
         gone already, and the calls would then go to AWS. A client's ``close`` afterwards finds it closed.
         """
-        for connection in self.connections.open_ones():
-            if self.connections.close(connection, GOING_AWAY, "Going away"):
-                transport = connection.transport
-                if transport is not None:  # a server's socket (servers stop first, so it is normally gone)
-                    transport.close(GOING_AWAY, "Going away")
+        simulated, self._simulated = self._simulated, {}
+        for connection in simulated.values():  # a server's connections were closed as it stopped
+            self.connections.close(connection, GOING_AWAY, "Going away")
 
     def client_closed(self, connection: Connection, code: int, reason: str) -> None:
         """The client's side ended the connection (a close, a broken rule, the socket gone): :meth:`close` with *code*,

@@ -439,7 +439,7 @@ def test_a_result_the_runtime_cannot_serialize_is_a_failed_invocation(result: An
             with pytest.warns(MockApiGatewayWarning, match="Runtime.MarshalError"):
                 response = requests.get(endpoint) if entry == "requests" else gw.invoke("GET", endpoint)
             assert response.status_code == 500
-    # The failing function's: a stopping mock runs $disconnect (function OK) of the connection left open.
+    # The failing function's invocation (other invocations of the test, such as $connect's, may follow it).
     failed = [invocation for invocation in gw.invocations if invocation.function_arn == FAILING][-1]
     assert isinstance(failed.error, LambdaResultError)
     assert isinstance(failed.error.__cause__, TypeError)
@@ -489,7 +489,7 @@ def test_a_result_with_text_utf8_cannot_hold_is_a_failed_invocation(
                 assert client.receive_json()["message"] == "Internal server error"
             else:
                 assert answer.status_code == 500
-    # The failing function's: a stopping mock runs $disconnect (function OK) of the connection left open.
+    # The failing function's invocation (other invocations of the test, such as $connect's, may follow it).
     failed = [invocation for invocation in gw.invocations if invocation.function_arn == FAILING][-1]
     assert isinstance(failed.error, LambdaResultError)
     assert isinstance(failed.error.__cause__, UnicodeEncodeError)
