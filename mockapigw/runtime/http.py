@@ -265,7 +265,8 @@ class HttpRuntime:
             # API Gateway replaces CORS headers from the integration with its own (aws-behaviour.md §3.7).
             answer.headers = [(k, v) for k, v in answer.headers if not k.startswith("access-control-")]
             answer.headers.extend(_cors_headers(cors, origin, preflight=False))
-        if _bodyless(answer.status):
+        bodyless = _bodyless(answer.status)
+        if bodyless:
             # A 1xx, 204 or 304 response ends after its headers, whatever the handler returned (RFC 9110 §6.4.1),
             # and says no length (§8.6: a 304 may only give the length of a 200, which the mock cannot know).
             answer.body = b""
@@ -274,7 +275,7 @@ class HttpRuntime:
         names = {k for k, _ in answer.headers}
         if "content-type" not in names and answer.body:
             answer.headers.append(("content-type", "application/json"))
-        if not _bodyless(answer.status):
+        if not bodyless:
             answer.headers.append(("content-length", str(len(answer.body))))
         answer.headers.append(("date", email.utils.formatdate(usegmt=True)))
         answer.headers.append(("apigw-requestid", request_id))

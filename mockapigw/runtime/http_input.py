@@ -78,7 +78,7 @@ def checked_request(method: object, url: object, body: object) -> tuple[str, str
         hint = ": to send JSON, pass json.dumps(body)" if isinstance(body, (dict, list)) else ""
         if hasattr(body, "read"):
             hint = ": pass the file's content, body=file.read()"
-        raise TypeError(f"body must be str, bytes or None, got {type(body).__name__}{hint}")
+        raise TypeError(f"body must be str, bytes (or bytearray, memoryview) or None, got {type(body).__name__}{hint}")
     return method, url, bytes(body)
 
 
