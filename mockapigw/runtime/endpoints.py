@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, KeysView, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
@@ -199,7 +199,7 @@ class Endpoints:
         # connections_target's answers for execute-api endpoints, each with what it was read from (see there).
         self._targets: dict[tuple[str, str, str], tuple[Store, Api, tuple[int, int, int], tuple[str, str]]] = {}
         # (api id, region) -> the API's routes, their stamp and their keys, for undeployed_route's hints.
-        self._live_route_keys: dict[tuple[str, str], tuple[Collection[Route], tuple[int, int], frozenset[str]]] = {}
+        self._live_route_keys: dict[tuple[str, str], tuple[Collection[Route], tuple[int, int], KeysView[str]]] = {}
 
     # --- which hosts are the mock's
 
@@ -228,14 +228,29 @@ class Endpoints:
             return _not_active("gw.invoke", "call it")
         return resolved
 
+    def current_route_keys(self, api_id: str, region: str) -> KeysView[str]:
+        """The route keys API *api_id* has now, deployed or not, in order: for hints about changes not deployed yet.
+
+        Every WebSocket message that goes to ``$default`` asks (through :meth:`undeployed_route`), often about a
+        new key each time: the keys are kept with a stamp of the API's routes (any record change, and the
+        collection's generation), and given again while the stamp is unchanged.
+        """
+        known = self._live_route_keys.get((api_id, region))
+        if known is not None and known[1] == (change_count(), known[0].generation):
+            return known[2]
+        return self._read_route_keys(api_id, region)
+
     @_locked
-    def current_route_keys(self, api_id: str, region: str) -> list[str]:
-        """The route keys API *api_id* has now, deployed or not: for hints about changes not deployed yet."""
+    def _read_route_keys(self, api_id: str, region: str) -> KeysView[str]:
         for backend in self._backends():
             api = backend.apis.get(api_id) if backend.region == region else None
             if api is not None:
-                return [route.route_key for route in api.routes]
-        return []
+                keys = dict.fromkeys(route.route_key for route in api.routes).keys()
+                if len(self._live_route_keys) >= _KEPT_TARGETS:
+                    self._live_route_keys.clear()
+                self._live_route_keys[(api_id, region)] = (api.routes, (change_count(), api.routes.generation), keys)
+                return keys
+        return {}.keys()
 
     def _http(self, address: Address) -> Resolved | None:
         if address.api_id is not None:  # a local form: the API is named, its region is wherever it is
@@ -389,34 +404,14 @@ class Endpoints:
     def undeployed_route(self, api_id: str, region: str, stage: str, route_key: str) -> str | None:
         """Why *route_key* reaches nothing on *stage* although the API has it now (it is not deployed there), in words
         for a hint; ``None`` when the API has no such route. The runtime reads deployed snapshots only: this reads
-        the live API, for hints only.
-
-        Every message that goes to ``$default`` asks this, often with a new key each time: the API's route keys
-        are kept with a stamp of its routes (any record change, and the collection's generation), so that a key
-        is looked up in a set while the stamp is unchanged.
+        the live API (:meth:`current_route_keys`), for hints only.
         """
-        known = self._live_route_keys.get((api_id, region))
-        if known is None or known[1] != (change_count(), known[0].generation):
-            keys = self._route_keys_now(api_id, region)
-        else:
-            keys = known[2]
-        if route_key not in keys:
+        if route_key not in self.current_route_keys(api_id, region):
             return None
         return (
             f"Route {route_key!r} exists in API {api_id} but is not in the deployment stage {stage!r} serves (it was "
             f"created or changed after the last deployment). {HOW_TO_DEPLOY.format(api=api_id, stage=stage)}"
         )
-
-    @_locked
-    def _route_keys_now(self, api_id: str, region: str) -> frozenset[str]:
-        api = self._api_or_refusal(api_id, region, WEBSOCKET)
-        if isinstance(api, Refusal):
-            return frozenset()
-        keys = frozenset(str(route.get("RouteKey")) for route in api.routes.values())
-        if len(self._live_route_keys) >= _KEPT_TARGETS:
-            self._live_route_keys.clear()
-        self._live_route_keys[(api_id, region)] = (api.routes, (change_count(), api.routes.generation), keys)
-        return keys
 
     # --- the @connections endpoint (apigatewaymanagementapi)
 
